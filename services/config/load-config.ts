@@ -1,0 +1,229 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors';
+
+/** Why each owner channel is on or off, for the start-up log. */
+export interface ChannelStatus {
+  channel: 'web' | 'telegram' | 'wechat' | 'slack';
+  enabled: boolean;
+  reason: string;
+}
+
+/** Everything the process needs, validated; built once by `loadConfig` in the composition root. */
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  timezone: string;
+  adminToken: string | undefined;
+  database: {
+    /** Unset: start the embedded engine with data in `dataDir`. */
+    uri: string | undefined;
+    dataDir: string;
+    /** Where the embedded engine binary is built and kept (git-ignored). */
+    cacheDir: string;
+  };
+  telegram: { token: string; apiRoot: string; webhookSecret: string | undefined } | undefined;
+  slack:
+    | {
+        botToken: string;
+        signingSecret: string;
+        apiUrl: string;
+        escalationChannel: string | undefined;
+        botId: string | undefined;
+        botUserId: string | undefined;
+      }
+    | undefined;
+  wechat: { puppet: string; puppetToken: string | undefined } | undefined;
+  channels: ChannelStatus[];
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .transform((value) => value.trim())
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value.trim() === '' ? '3000' : value.trim()))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, {
+      error: 'must be an integer 1-65535',
+    })
+    .transform(Number),
+  HOST: optionalText.refine((value) => value === undefined || /^[\w.:-]+$/.test(value), {
+    error: 'must be a host name or IP address',
+  }),
+  LOG_LEVEL: optionalText.refine(
+    (value) => value === undefined || (LOG_LEVELS as readonly string[]).includes(value),
+    { error: `must be one of ${LOG_LEVELS.join(', ')}` },
+  ),
+  BOT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), {
+    error: 'must be an IANA time zone such as Asia/Shanghai',
+  }),
+  ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
+    error: 'must be at least 16 characters',
+  }),
+  MONGODB_URI: optionalText.refine((value) => value === undefined || /^mongodb(\+srv)?:\/\/.+/.test(value), {
+    error: 'must start with mongodb:// or mongodb+srv://',
+  }),
+  DATA_DIR: optionalText,
+  ENGINE_CACHE_DIR: optionalText,
+  TELEGRAM_BOT_TOKEN: optionalText.refine((value) => value === undefined || /^\d+:[\w-]{20,}$/.test(value), {
+    error: 'must look like 123456:ABC... (the token @BotFather gave you)',
+  }),
+  TELEGRAM_API_ROOT: optionalText.refine((value) => value === undefined || isHttpUrl(value), {
+    error: 'must be an http(s) URL',
+  }),
+  TELEGRAM_WEBHOOK_SECRET: optionalText.refine(
+    (value) => value === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(value),
+    { error: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and - (a Telegram rule)' },
+  ),
+  SLACK_BOT_TOKEN: optionalText.refine((value) => value === undefined || value.startsWith('xoxb-'), {
+    error: 'must be a bot token starting with xoxb-',
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_API_URL: optionalText.refine((value) => value === undefined || isHttpUrl(value), {
+    error: 'must be an http(s) URL',
+  }),
+  SLACK_ESCALATION_CHANNEL: optionalText.refine(
+    (value) => value === undefined || /^[CG][A-Z0-9]+$/.test(value),
+    {
+      error: 'must be a channel id such as C0123456789 (not the #name)',
+    },
+  ),
+  SLACK_BOT_ID: optionalText,
+  SLACK_BOT_USER_ID: optionalText,
+  WECHATY_PUPPET: optionalText,
+  WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+});
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/**
+ * Validates the environment and returns the typed configuration.
+ * Throws one `ConfigError` naming every bad key with its reason and the offending value
+ * (secrets are never echoed back).
+ */
+export function loadConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const result = envSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '?');
+      const shown = /TOKEN|SECRET/.test(key) ? 'the given value' : JSON.stringify(issue.input);
+      return `${key} ${issue.message}, got ${shown}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const parsed = result.data;
+  const problems = crossFieldProblems(parsed);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return buildConfig(parsed, cwd);
+}
+
+function crossFieldProblems(env: ParsedEnv): string[] {
+  const problems: string[] = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set (Slack requests are verified with it)',
+    );
+  }
+  if (env.SLACK_SIGNING_SECRET && !env.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET is set');
+  }
+  if (env.TELEGRAM_WEBHOOK_SECRET && !env.TELEGRAM_BOT_TOKEN) {
+    problems.push('TELEGRAM_BOT_TOKEN is required when TELEGRAM_WEBHOOK_SECRET is set');
+  }
+  if (env.WECHATY_PUPPET_SERVICE_TOKEN && !env.WECHATY_PUPPET) {
+    problems.push('WECHATY_PUPPET is required when WECHATY_PUPPET_SERVICE_TOKEN is set');
+  }
+  return problems;
+}
+
+function buildConfig(env: ParsedEnv, cwd: string): Config {
+  const telegram = env.TELEGRAM_BOT_TOKEN
+    ? {
+        token: env.TELEGRAM_BOT_TOKEN,
+        // grammY wants the root without a trailing slash.
+        apiRoot: (env.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+        webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+      }
+    : undefined;
+  const slack =
+    env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET
+      ? {
+          botToken: env.SLACK_BOT_TOKEN,
+          signingSecret: env.SLACK_SIGNING_SECRET,
+          // The Slack Web API client joins method names onto this root, so it needs the slash.
+          apiUrl: (env.SLACK_API_URL ?? 'https://slack.com/api/').replace(/\/*$/, '/'),
+          escalationChannel: env.SLACK_ESCALATION_CHANNEL,
+          botId: env.SLACK_BOT_ID,
+          botUserId: env.SLACK_BOT_USER_ID,
+        }
+      : undefined;
+  const wechat = env.WECHATY_PUPPET
+    ? { puppet: env.WECHATY_PUPPET, puppetToken: env.WECHATY_PUPPET_SERVICE_TOKEN }
+    : undefined;
+
+  const channels: ChannelStatus[] = [
+    { channel: 'web', enabled: true, reason: 'built in, needs no credentials' },
+    telegram
+      ? {
+          channel: 'telegram',
+          enabled: true,
+          reason: telegram.webhookSecret ? 'webhook mode (TELEGRAM_WEBHOOK_SECRET set)' : 'long polling mode',
+        }
+      : { channel: 'telegram', enabled: false, reason: 'TELEGRAM_BOT_TOKEN is not set' },
+    wechat
+      ? { channel: 'wechat', enabled: true, reason: `puppet ${wechat.puppet}` }
+      : { channel: 'wechat', enabled: false, reason: 'WECHATY_PUPPET is not set' },
+    slack
+      ? {
+          channel: 'slack',
+          enabled: true,
+          reason: slack.escalationChannel
+            ? `escalations to ${slack.escalationChannel}`
+            : 'SLACK_ESCALATION_CHANNEL is not set: escalations stay on the web desk',
+        }
+      : { channel: 'slack', enabled: false, reason: 'SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are not set' },
+  ];
+
+  return {
+    port: env.PORT,
+    host: env.HOST ?? '0.0.0.0',
+    logLevel: (env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info',
+    timezone: env.BOT_TIMEZONE ?? 'Asia/Shanghai',
+    adminToken: env.ADMIN_TOKEN,
+    database: {
+      uri: env.MONGODB_URI,
+      dataDir: path.resolve(cwd, env.DATA_DIR ?? 'data'),
+      cacheDir: path.resolve(cwd, env.ENGINE_CACHE_DIR ?? '.cache'),
+    },
+    telegram,
+    slack,
+    wechat,
+    channels,
+  };
+}
