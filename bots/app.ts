@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../services/config/load-config';
+import { connectDatabase, type Database } from '../services/database/connect';
+import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
+import type { Logger } from '../services/logging/logger';
+import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { createHttpServer } from './http/server';
+
+/** A running ownerbot: what tests and the entry point need to reach. */
+export interface RunningApp {
+  config: Config;
+  engine: EmbeddedEngine;
+  database: Database;
+  metrics: Metrics;
+  server: FastifyInstance;
+  /** The port actually bound (differs from config.port when that is 0). */
+  port: number;
+  /** Stops taking work, finishes what is in flight (bounded), closes the database, stops the engine. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the only place that turns configuration into real clients,
+ * services, channel adapters and schedules, and wires them together.
+ */
+export async function startApp(config: Config, logger: Logger): Promise<RunningApp> {
+  for (const status of config.channels) {
+    logger.info({ channel: status.channel, enabled: status.enabled, reason: status.reason }, 'Channel');
+  }
+
+  const engine = await startDatabaseEngine({ ...config.database, logger });
+  let database: Database | undefined;
+  let server: FastifyInstance | undefined;
+  try {
+    database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
+    const metrics = createMetrics();
+    server = createHttpServer({ logger, metrics, database });
+    await server.listen({ port: config.port, host: config.host });
+    const address = server.server.address();
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    logger.info({ port, engine: engine.kind }, `ownerbot is listening on http://localhost:${port}/`);
+
+    const openDatabase = database;
+    const openServer = server;
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      engine,
+      database,
+      metrics,
+      server,
+      port,
+      stop: () => {
+        stopping ??= (async () => {
+          await openServer.close();
+          await openDatabase.close();
+          await engine.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await server?.close().catch(() => undefined);
+    await database?.close().catch(() => undefined);
+    await engine.stop();
+    throw error;
+  }
+}

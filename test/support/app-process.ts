@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { findFreeLoopbackPort } from '../../services/database/free-port';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+/** One JSON log line of the app. */
+export type LogLine = Record<string, unknown> & { msg?: string };
+
+/** The real ownerbot process (`bots/main.ts` through tsx), as `npm start` runs it. */
+export interface AppProcess {
+  child: ChildProcess;
+  port: number;
+  logs: LogLine[];
+  stderr: () => string;
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  waitForExit(timeoutMs?: number): Promise<number | null>;
+}
+
+/**
+ * Starts the app with a minimal environment (PATH and HOME plus `env`), so a developer's
+ * own variables never leak in. Uses the project's engine cache, so no rebuild per test.
+ */
+export async function spawnApp(env: Record<string, string>): Promise<AppProcess> {
+  const port = env.PORT ? Number(env.PORT) : await findFreeLoopbackPort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'bots/main.ts')], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ENGINE_CACHE_DIR: path.join(PROJECT_ROOT, '.cache'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  let stdoutBuffer = '';
+  let stderrText = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdoutBuffer += chunk.toString();
+    let newline: number;
+    while ((newline = stdoutBuffer.indexOf('\n')) >= 0) {
+      const line = stdoutBuffer.slice(0, newline);
+      stdoutBuffer = stdoutBuffer.slice(newline + 1);
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        logs.push({ msg: line, unparsed: true });
+      }
+    }
+    for (const wake of waiters) wake();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (stderrText += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  return {
+    child,
+    port,
+    logs,
+    stderr: () => stderrText,
+    waitForLog(predicate, timeoutMs = 90_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logs.find(predicate);
+          if (found) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`log line not seen in ${timeoutMs} ms; stderr: ${stderrText.slice(-2000)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        void exit.then(() => {
+          if (!waiters.has(check)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`app exited before the log line; stderr: ${stderrText.slice(-2000)}`));
+        });
+        check();
+      });
+    },
+    async waitForExit(timeoutMs = 15_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`app did not exit within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        return await Promise.race([exit, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** True while a process with this pid exists. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
