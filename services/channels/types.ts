@@ -1,0 +1,73 @@
+/**
+ * The normalized vocabulary every channel adapter translates to and from. Services and
+ * the conversation core speak only these types; nothing here knows a platform's wire format.
+ */
+
+export type ChannelName = 'web' | 'telegram' | 'wechat' | 'slack';
+
+/** Where a message goes: a conversation on a channel, optionally a thread in it. */
+export interface Address {
+  channel: ChannelName;
+  /** Telegram chat id, WeChat contact id, Slack channel/DM id, web chat session id. */
+  conversationId: string;
+  /** Slack thread ts; unused elsewhere. */
+  threadId?: string;
+}
+
+/** A choice offered to the owner. `action` comes back as `InboundMessage.action` when chosen. */
+export interface Button {
+  label: string;
+  action: string;
+}
+
+export interface OutboundMessage {
+  text: string;
+  buttons?: Button[];
+  /** Platform id of the message this one answers, where the platform can show that. */
+  replyToPlatformMessageId?: string;
+}
+
+export interface Attachment {
+  kind: 'photo' | 'document' | 'voice' | 'video' | 'sticker' | 'location' | 'other';
+  /** Platform reference (Telegram file_id, WeChat message id, URL); never the bytes. */
+  reference: string;
+  name?: string;
+}
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** Unique per channel; the deduplication key together with `channel`. */
+  platformMessageId: string;
+  conversationId: string;
+  threadId?: string;
+  sender: { id: string; displayName?: string };
+  text: string;
+  /** Set when the owner pressed a button (or answered a numbered choice). */
+  action?: string;
+  attachments: Attachment[];
+  receivedAt: Date;
+}
+
+export interface ChannelCapabilities {
+  buttons: boolean;
+  threads: boolean;
+  markup: boolean;
+  maxTextLength: number;
+}
+
+export interface SendResult {
+  platformMessageId?: string;
+}
+
+/**
+ * A channel adapter: five members, no business rules. `send` throws `ChannelError`
+ * (kind `rejected` when the platform said no, `network` when it could not be reached;
+ * `retryAfterSeconds` when the platform asked us to wait).
+ */
+export interface ChannelAdapter {
+  name: ChannelName;
+  capabilities: ChannelCapabilities;
+  start(onMessage: (message: InboundMessage) => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+  send(address: Address, message: OutboundMessage): Promise<SendResult>;
+}
