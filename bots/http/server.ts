@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../../services/database/connect';
 import type { Logger } from '../../services/logging/logger';
 import type { Metrics } from '../../services/metrics/metrics';
@@ -17,7 +17,8 @@ export function createHttpServer(deps: {
 }): FastifyInstance {
   const server = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // One line per request is noise at webhook rates; metrics count requests instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     return503OnClosing: true,
