@@ -22,6 +22,8 @@ export interface Button {
 
 export interface OutboundMessage {
   text: string;
+  /** The reader's language, for texts the renderer adds (the numbered-choice hint). */
+  language?: 'zh' | 'en';
   buttons?: Button[];
   /** Platform id of the message this one answers, where the platform can show that. */
   replyToPlatformMessageId?: string;

@@ -1,0 +1,61 @@
+import { Schema, type Connection, type Model, type InferSchemaType } from 'mongoose';
+
+const attachmentSchema = new Schema(
+  {
+    kind: { type: String, required: true },
+    reference: { type: String, required: true },
+    name: { type: String },
+  },
+  { _id: false },
+);
+
+/**
+ * Every inbound owner message, stored before anything else happens (DESIGN decision 2).
+ * `key` = `<channel>:<platform message id>` is unique, so a redelivered update is a no-op.
+ */
+const messageSchema = new Schema(
+  {
+    key: { type: String, required: true, unique: true },
+    channel: { type: String, required: true },
+    platformMessageId: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    threadId: { type: String, default: '' },
+    senderId: { type: String, required: true },
+    senderName: { type: String, default: '' },
+    text: { type: String, default: '' },
+    action: { type: String, default: '' },
+    attachments: { type: [attachmentSchema], default: [] },
+    receivedAt: { type: Date, required: true },
+    /** received -> processing -> processed | failed. */
+    status: { type: String, required: true, default: 'received', index: true },
+    processingAttempts: { type: Number, default: 0 },
+    processingLeaseUntil: { type: Date, default: () => new Date(0) },
+    /** What the dialog did with it: faq_answer, case_opened, case_follow_up, relayed, ... */
+    outcome: { type: String, default: '' },
+    identityId: { type: String, default: '' },
+    caseId: { type: String, default: '' },
+    language: { type: String, default: '' },
+    understanding: {
+      intent: { type: String },
+      confidence: { type: Number },
+      category: { type: String },
+      emergency: { type: String },
+      fallback: { type: Boolean },
+    },
+    error: { type: String, default: '' },
+    processedAt: { type: Date },
+  },
+  { timestamps: true },
+);
+messageSchema.index({ status: 1, receivedAt: 1 });
+messageSchema.index({ channel: 1, senderId: 1, receivedAt: -1 });
+
+export type MessageRecord = InferSchemaType<typeof messageSchema> & { _id: unknown };
+
+/** The `messages` model on this connection (registered once per connection). */
+export function messageModel(connection: Connection): Model<InferSchemaType<typeof messageSchema>> {
+  return (
+    (connection.models.Message as Model<InferSchemaType<typeof messageSchema>> | undefined) ??
+    connection.model('Message', messageSchema, 'messages')
+  );
+}
