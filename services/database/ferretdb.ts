@@ -214,7 +214,24 @@ export async function startFerretdb(options: {
   fs.mkdirSync(sqliteDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
   const pidFile = path.join(dataDir, 'ferretdb.pid');
+  const ownerFile = path.join(dataDir, 'ferretdb.owner.json');
   const logFile = path.join(dataDir, 'ferretdb.log');
+  const shared = runningEngineOfLiveProcess(pidFile, ownerFile);
+  if (shared) {
+    // Another ownerbot process (the app, while we are a CLI command) runs the engine on this
+    // data directory; two engines on one SQLite directory would corrupt it, so share it.
+    logger.info(
+      { port: shared.port, ownerPid: shared.ownerPid },
+      'Using the embedded engine of the running ownerbot',
+    );
+    return {
+      kind: 'ferretdb',
+      uri: `mongodb://127.0.0.1:${shared.port}/`,
+      pid: undefined,
+      killNow: () => {},
+      stop: async () => {},
+    };
+  }
   await killLeftoverEngine(pidFile, logger);
 
   let child: ChildProcess | undefined;
@@ -245,6 +262,7 @@ export async function startFerretdb(options: {
       if (ready) {
         child = launched;
         fs.writeFileSync(pidFile, String(launched.pid));
+        fs.writeFileSync(ownerFile, JSON.stringify({ ownerPid: process.pid, port }));
         launched.once('exit', (code, signal) => onUnexpectedExit(launched, code, signal));
         return;
       }
@@ -317,6 +335,7 @@ export async function startFerretdb(options: {
         }
       }
       fs.rmSync(pidFile, { force: true });
+      fs.rmSync(ownerFile, { force: true });
     },
   };
 }
@@ -330,6 +349,24 @@ async function waitUntilListening(port: number, exited: Promise<number | null>):
     await sleep(100);
   }
   return false;
+}
+
+/** The engine on this data directory, when the ownerbot process that started it is still alive. */
+function runningEngineOfLiveProcess(
+  pidFile: string,
+  ownerFile: string,
+): { port: number; ownerPid: number } | undefined {
+  const pid = Number(readText(pidFile));
+  if (!pid || !isAlive(pid) || !readText(`/proc/${pid}/cmdline`).includes('ferretdb')) return undefined;
+  try {
+    const owner = JSON.parse(readText(ownerFile)) as { ownerPid?: number; port?: number };
+    if (owner.ownerPid && owner.port && owner.ownerPid !== process.pid && isAlive(owner.ownerPid)) {
+      return { port: owner.port, ownerPid: owner.ownerPid };
+    }
+  } catch {
+    // no owner file: treat the engine as left over
+  }
+  return undefined;
 }
 
 /** A FerretDB left running by a process that was killed would hold the data directory. */
