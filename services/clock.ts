@@ -18,3 +18,6 @@ export function createFakeClock(start: Date | string = '2026-11-22T02:00:00Z') {
     },
   };
 }
+
+/** The hand-moved clock of `createFakeClock`. */
+export type FakeClock = ReturnType<typeof createFakeClock>;

@@ -3,7 +3,8 @@
  * the conversation core speak only these types; nothing here knows a platform's wire format.
  */
 
-export type ChannelName = 'web' | 'telegram' | 'wechat' | 'slack';
+export const CHANNEL_NAMES = ['web', 'telegram', 'wechat', 'slack'] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
 /** Where a message goes: a conversation on a channel, optionally a thread in it. */
 export interface Address {
