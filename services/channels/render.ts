@@ -30,30 +30,53 @@ export function renderForChannel(
   });
 }
 
-/** Splits text into parts of at most `limit` characters, preferring natural boundaries. */
+/**
+ * Where a long text may be cut, best first: a paragraph break, a line break, the end of a
+ * sentence, any space. `after` keeps the matched punctuation in the earlier part.
+ */
+const BOUNDARIES: ReadonlyArray<{ pattern: RegExp; after: boolean }> = [
+  { pattern: /\n\s*\n/g, after: false },
+  { pattern: /\n/g, after: false },
+  { pattern: /[。！？；]|[.!?;](?=\s)/g, after: true },
+  { pattern: /\s/g, after: false },
+];
+
+/**
+ * Splits text into parts of at most `limit` characters (code points, so emoji stay whole),
+ * cutting at the best natural boundary in the second half of each part, else hard.
+ */
 export function splitText(text: string, limit: number): string[] {
-  const chars = Array.from(text); // never split a surrogate pair (emoji)
+  const chars = Array.from(text);
   if (chars.length <= limit) return [text];
   const parts: string[] = [];
   let start = 0;
   while (start < chars.length) {
+    while (start < chars.length && /\s/.test(chars[start] as string)) start++;
     let end = Math.min(start + limit, chars.length);
     if (end < chars.length) {
-      const window = chars.slice(start, end).join('');
-      const cut = Math.max(
-        window.lastIndexOf('\n\n'),
-        window.lastIndexOf('\n'),
-        window.lastIndexOf('。'),
-        window.lastIndexOf(' '),
-      );
-      // Only cut at a boundary in the second half; otherwise a hard cut wastes less.
-      if (cut > limit / 2) end = start + Array.from(window.slice(0, cut + 1)).length;
+      // One character of lookahead shows whether the window ends right before a boundary.
+      const window = chars.slice(start, end + 1).join('');
+      const cut = bestCut(window, limit);
+      if (cut !== undefined) end = start + cut;
     }
     const part = chars.slice(start, end).join('').trim();
     if (part.length > 0) parts.push(part);
     start = end;
   }
   return parts;
+}
+
+/** The cut position (in code points) of the best boundary within (limit/2, limit], if any. */
+function bestCut(window: string, limit: number): number | undefined {
+  for (const { pattern, after } of BOUNDARIES) {
+    let best: number | undefined;
+    for (const match of window.matchAll(pattern)) {
+      const at = Array.from(window.slice(0, match.index + (after ? match[0].length : 0))).length;
+      if (at > limit / 2 && at <= limit) best = at;
+    }
+    if (best !== undefined) return best;
+  }
+  return undefined;
 }
 
 /**

@@ -1,0 +1,236 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { Address, ChannelName, OutboundMessage } from '../channels/types';
+
+export const OUTBOX_PURPOSES = [
+  'reply',
+  'notification',
+  'escalation',
+  'survey',
+  'return_visit',
+  'announcement',
+  'digest',
+] as const;
+export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+
+/**
+ * Claim order: conversation first, so an owner's reply or a staff escalation never waits
+ * behind a quarterly survey broadcast to two thousand owners.
+ */
+export const PURPOSE_PRIORITY: Record<OutboxPurpose, number> = {
+  reply: 0,
+  escalation: 0,
+  notification: 1,
+  return_visit: 2,
+  survey: 2,
+  announcement: 2,
+  digest: 2,
+};
+
+/** An outbox entry as stored (lean). Optional strings are stored as '' (see DESIGN: sparse is ignored). */
+export interface OutboxRecord {
+  _id: Types.ObjectId;
+  key: string;
+  address: { channel: ChannelName; conversationId: string; threadId: string };
+  message: {
+    text: string;
+    language: string;
+    buttons: Array<{ label: string; action: string }>;
+    replyToPlatformMessageId: string;
+  };
+  purpose: OutboxPurpose;
+  priority: number;
+  ownerId: string;
+  caseId: string;
+  status: OutboxStatus;
+  /** Claims so far; also the fencing generation of the current lease (see outbox_claims). */
+  attempts: number;
+  /** Failed attempts that count towards maxAttempts (errors, timeouts, expired leases). */
+  failures: number;
+  /** 429 answers that carried a retry-after: the platform asked for patience, not a failure. */
+  throttles: number;
+  notBefore: Date;
+  /** When the entry may next be claimed: due time when pending, lease expiry when sending. */
+  nextAttemptAt: Date;
+  leaseOwner: string;
+  leaseUntil: Date;
+  /** Parts of a split message already delivered, so a retry resumes instead of repeating them. */
+  partsSent: number;
+  lastError: string;
+  deadReason: string;
+  deadAt: Date | null;
+  sentAt: Date | null;
+  platformMessageId: string;
+  createdAt: Date;
+}
+
+/** The idempotency ledger: one tiny document per key ever enqueued, kept far longer than entries. */
+export interface OutboxKeyRecord {
+  _id: string;
+  entryId: Types.ObjectId;
+  createdAt: Date;
+}
+
+/** A claim token `<entryId>:<generation>`: whoever inserts it owns that generation's lease. */
+export interface OutboxClaimRecord {
+  _id: string;
+  owner: string;
+  createdAt: Date;
+}
+
+const entrySchema = new Schema<OutboxRecord>(
+  {
+    key: { type: String, required: true, unique: true },
+    address: {
+      channel: { type: String, required: true },
+      conversationId: { type: String, required: true },
+      threadId: { type: String, default: '' },
+    },
+    message: {
+      text: { type: String, default: '' },
+      language: { type: String, default: '' },
+      buttons: {
+        type: [new Schema({ label: String, action: String }, { _id: false })],
+        default: [],
+      },
+      replyToPlatformMessageId: { type: String, default: '' },
+    },
+    purpose: { type: String, required: true, enum: OUTBOX_PURPOSES },
+    priority: { type: Number, required: true },
+    ownerId: { type: String, default: '' },
+    caseId: { type: String, default: '' },
+    status: { type: String, required: true, default: 'pending' },
+    attempts: { type: Number, default: 0 },
+    failures: { type: Number, default: 0 },
+    throttles: { type: Number, default: 0 },
+    notBefore: { type: Date, required: true },
+    nextAttemptAt: { type: Date, required: true },
+    leaseOwner: { type: String, default: '' },
+    leaseUntil: { type: Date, default: () => new Date(0) },
+    partsSent: { type: Number, default: 0 },
+    lastError: { type: String, default: '' },
+    deadReason: { type: String, default: '' },
+    deadAt: { type: Date, default: null },
+    sentAt: { type: Date, default: null },
+    platformMessageId: { type: String, default: '' },
+    createdAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+// The claim query: live entries that are due, most urgent purpose first, oldest first.
+entrySchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
+// Purge of old sent and dead entries.
+entrySchema.index({ status: 1, sentAt: 1 });
+entrySchema.index({ ownerId: 1, createdAt: -1 });
+
+const keySchema = new Schema<OutboxKeyRecord>(
+  {
+    _id: { type: String, required: true },
+    entryId: { type: Schema.Types.ObjectId, required: true },
+    createdAt: { type: Date, required: true, index: true },
+  },
+  { versionKey: false },
+);
+
+const claimSchema = new Schema<OutboxClaimRecord>(
+  {
+    _id: { type: String, required: true },
+    owner: { type: String, required: true },
+    createdAt: { type: Date, required: true, index: true },
+  },
+  { versionKey: false },
+);
+
+export interface OutboxModels {
+  /** `outbox`: live entries, dead letters, and sent entries for a short retention. */
+  entries: Model<OutboxRecord>;
+  /** `outbox_keys`: every key ever enqueued (for the key retention), so enqueue stays idempotent. */
+  keys: Model<OutboxKeyRecord>;
+  /** `outbox_claims`: lease tokens; unique inserts are the one atomic step both engines agree on. */
+  claims: Model<OutboxClaimRecord>;
+}
+
+/** The outbox models on this connection (registered once per connection). */
+export function outboxModels(connection: Connection): OutboxModels {
+  return {
+    entries:
+      (connection.models.OutboxEntry as Model<OutboxRecord> | undefined) ??
+      connection.model<OutboxRecord>('OutboxEntry', entrySchema, 'outbox'),
+    keys:
+      (connection.models.OutboxKey as Model<OutboxKeyRecord> | undefined) ??
+      connection.model<OutboxKeyRecord>('OutboxKey', keySchema, 'outbox_keys'),
+    claims:
+      (connection.models.OutboxClaim as Model<OutboxClaimRecord> | undefined) ??
+      connection.model<OutboxClaimRecord>('OutboxClaim', claimSchema, 'outbox_claims'),
+  };
+}
+
+/** An entry as services and tests see it: no storage placeholders ('' and epoch become undefined). */
+export interface OutboxEntry {
+  id: string;
+  key: string;
+  address: Address;
+  message: OutboundMessage;
+  purpose: OutboxPurpose;
+  ownerId?: string;
+  caseId?: string;
+  status: OutboxStatus;
+  attempts: number;
+  failures: number;
+  notBefore: Date;
+  nextAttemptAt: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  lastError?: string;
+  deadReason?: string;
+  deadAt?: Date;
+  sentAt?: Date;
+  platformMessageId?: string;
+  createdAt: Date;
+}
+
+export function toOutboxEntry(record: OutboxRecord): OutboxEntry {
+  const entry: OutboxEntry = {
+    id: String(record._id),
+    key: record.key,
+    address: toAddress(record),
+    message: toOutboundMessage(record),
+    purpose: record.purpose,
+    status: record.status,
+    attempts: record.attempts,
+    failures: record.failures,
+    notBefore: record.notBefore,
+    nextAttemptAt: record.nextAttemptAt,
+    createdAt: record.createdAt,
+  };
+  if (record.ownerId) entry.ownerId = record.ownerId;
+  if (record.caseId) entry.caseId = record.caseId;
+  if (record.leaseOwner) entry.leaseOwner = record.leaseOwner;
+  if (record.leaseUntil && record.leaseUntil.getTime() > 0) entry.leaseUntil = record.leaseUntil;
+  if (record.lastError) entry.lastError = record.lastError;
+  if (record.deadReason) entry.deadReason = record.deadReason;
+  if (record.deadAt) entry.deadAt = record.deadAt;
+  if (record.sentAt) entry.sentAt = record.sentAt;
+  if (record.platformMessageId) entry.platformMessageId = record.platformMessageId;
+  return entry;
+}
+
+export function toAddress(record: Pick<OutboxRecord, 'address'>): Address {
+  const address: Address = {
+    channel: record.address.channel,
+    conversationId: record.address.conversationId,
+  };
+  if (record.address.threadId) address.threadId = record.address.threadId;
+  return address;
+}
+
+export function toOutboundMessage(record: Pick<OutboxRecord, 'message'>): OutboundMessage {
+  const stored = record.message;
+  const message: OutboundMessage = { text: stored.text };
+  if (stored.language === 'zh' || stored.language === 'en') message.language = stored.language;
+  if (stored.buttons && stored.buttons.length > 0)
+    message.buttons = stored.buttons.map((button) => ({ label: button.label, action: button.action }));
+  if (stored.replyToPlatformMessageId) message.replyToPlatformMessageId = stored.replyToPlatformMessageId;
+  return message;
+}

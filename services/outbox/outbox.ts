@@ -1,0 +1,266 @@
+import { Types, type Connection } from 'mongoose';
+import { CHANNEL_NAMES, type Address, type OutboundMessage } from '../channels/types';
+import type { Clock } from '../clock';
+import { trusted } from '../database/connect';
+import { AppError } from '../errors';
+import type { OutboxMetrics } from './outbox-metrics';
+import {
+  OUTBOX_PURPOSES,
+  PURPOSE_PRIORITY,
+  outboxModels,
+  toOutboxEntry,
+  type OutboxEntry,
+  type OutboxPurpose,
+  type OutboxRecord,
+} from './outbox-model';
+
+export interface EnqueueInput {
+  /** Idempotency key, e.g. `reply:<messageId>`, `survey:2026Q4:<ownerId>`. No personal data: it is logged. */
+  key: string;
+  address: Address;
+  message: OutboundMessage;
+  purpose: OutboxPurpose;
+  ownerId?: string;
+  caseId?: string;
+  /** Not sent before this time (a return visit due tomorrow morning). */
+  notBefore?: Date;
+}
+
+export interface OutboxStats {
+  pending: number;
+  /** Pending entries already due: the backlog the dispatchers have not reached yet. */
+  due: number;
+  sending: number;
+  /** Sent entries still retained (see `retention.sentMs`). */
+  sent: number;
+  dead: number;
+  /** How long the most overdue pending entry has been due; 0 when none is. */
+  oldestPendingAgeMs: number;
+}
+
+export interface OutboxRetention {
+  /** How long sent entries stay readable with `get` (default 7 days). */
+  sentMs: number;
+  /** How long dead letters stay for inspection and `requeue` (default 30 days). */
+  deadMs: number;
+  /** How long a key stays taken after its entry is gone (default 400 days): the idempotency window. */
+  keysMs: number;
+}
+
+const DAY = 24 * 60 * 60_000;
+export const DEFAULT_RETENTION: OutboxRetention = { sentMs: 7 * DAY, deadMs: 30 * DAY, keysMs: 400 * DAY };
+/** Claim tokens only matter for the moment between reading a candidate and claiming it. */
+const CLAIM_TOKEN_RETENTION_MS = 60 * 60_000;
+
+/**
+ * The outbox (DESIGN decision 3): every outbound message is stored under an idempotency key
+ * before anything sends it. `enqueue` creates an entry at most once per key, also when
+ * several instances enqueue the same key at the same moment; the dispatcher delivers it.
+ *
+ * Keys live in a ledger (`outbox_keys`, one small document per key) that outlives the
+ * entries, so the `outbox` collection the dispatchers poll holds only live entries, dead
+ * letters and a week of sent ones. That matters on the embedded engine, where every query
+ * reads the whole collection.
+ */
+export function createOutbox(deps: {
+  connection: Connection;
+  clock: Clock;
+  retention?: Partial<OutboxRetention>;
+  metrics?: OutboxMetrics;
+}) {
+  const { entries: Entries, keys: Keys, claims: Claims } = outboxModels(deps.connection);
+  const retention: OutboxRetention = { ...DEFAULT_RETENTION, ...deps.retention };
+  if (retention.keysMs < Math.max(retention.sentMs, retention.deadMs))
+    throw new AppError(
+      'outbox_retention_invalid',
+      'retention.keysMs must be at least retention.sentMs and retention.deadMs, or a purged key could be sent again',
+    );
+
+  const insertEntry = async (id: Types.ObjectId, input: EnqueueInput, now: Date): Promise<boolean> => {
+    const notBefore = input.notBefore ?? now;
+    try {
+      await Entries.create({
+        _id: id,
+        key: input.key,
+        address: {
+          channel: input.address.channel,
+          conversationId: input.address.conversationId,
+          threadId: input.address.threadId ?? '',
+        },
+        message: {
+          text: input.message.text,
+          language: input.message.language ?? '',
+          buttons: input.message.buttons ?? [],
+          replyToPlatformMessageId: input.message.replyToPlatformMessageId ?? '',
+        },
+        purpose: input.purpose,
+        priority: PURPOSE_PRIORITY[input.purpose],
+        ownerId: input.ownerId ?? '',
+        caseId: input.caseId ?? '',
+        status: 'pending',
+        notBefore,
+        nextAttemptAt: notBefore,
+        createdAt: now,
+      });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  };
+
+  const enqueue = async (input: EnqueueInput): Promise<{ id: string; created: boolean }> => {
+    assertValidInput(input);
+    const now = deps.clock.now();
+    const id = new Types.ObjectId();
+    // Step 1: take the key. A unique insert is atomic on both engines, so exactly one
+    // caller wins it, however many instances enqueue the same key at once.
+    try {
+      await Keys.create({ _id: input.key, entryId: id, createdAt: now });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      const existing = await Entries.findOne({ key: input.key }, { _id: 1 }).lean();
+      if (existing) return counted(input, { id: String(existing._id), created: false });
+      const ledger = await Keys.findById(input.key).lean();
+      if (!ledger) return enqueue(input); // purged between our insert and this read: take it again
+      // The key is taken but its entry is missing. If the key is younger than any retention,
+      // the entry was never written: its enqueue died between the two steps (or is between
+      // them right now). Write it under the id the ledger names; the unique _id lets only
+      // one writer succeed. An older key belongs to an entry that was sent and purged.
+      const horizon = now.getTime() - Math.min(retention.sentMs, retention.deadMs);
+      if (ledger.createdAt.getTime() > horizon) {
+        const created = await insertEntry(ledger.entryId, input, now);
+        return counted(input, { id: String(ledger.entryId), created });
+      }
+      return counted(input, { id: String(ledger.entryId), created: false });
+    }
+    // Step 2: the entry. If another caller repaired it first (above), it already exists.
+    const created = await insertEntry(id, input, now);
+    return counted(input, { id: String(id), created });
+  };
+
+  const counted = (input: EnqueueInput, result: { id: string; created: boolean }) => {
+    deps.metrics?.enqueued.inc({ purpose: input.purpose, result: result.created ? 'created' : 'duplicate' });
+    return result;
+  };
+
+  const stats = async (): Promise<OutboxStats> => {
+    const now = deps.clock.now();
+    const [groups, oldest, due] = await Promise.all([
+      Entries.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]),
+      Entries.find({ status: 'pending', nextAttemptAt: trusted({ $lte: now }) }, { nextAttemptAt: 1 })
+        .sort({ nextAttemptAt: 1 })
+        .limit(1)
+        .lean(),
+      Entries.countDocuments({ status: 'pending', nextAttemptAt: trusted({ $lte: now }) }),
+    ]);
+    const count = (status: string) => groups.find((group) => group._id === status)?.count ?? 0;
+    const oldestDue = oldest[0]?.nextAttemptAt;
+    return {
+      pending: count('pending'),
+      due,
+      sending: count('sending'),
+      sent: count('sent'),
+      dead: count('dead'),
+      oldestPendingAgeMs: oldestDue ? Math.max(0, now.getTime() - oldestDue.getTime()) : 0,
+    };
+  };
+  deps.metrics?.trackDepth(stats);
+
+  return {
+    enqueue,
+
+    /** The entry for a key; undefined when there is none (or it was sent longer ago than the retention). */
+    async get(key: string): Promise<OutboxEntry | undefined> {
+      if (typeof key !== 'string') return undefined;
+      const record = await Entries.findOne({ key }).lean<OutboxRecord>();
+      return record ? toOutboxEntry(record) : undefined;
+    },
+
+    /** Queue depth by status and how far behind the dispatchers are. */
+    stats,
+
+    /** Dead letters, newest first, for the operations CLI. */
+    async deadLetters(options: { limit?: number } = {}): Promise<OutboxEntry[]> {
+      const records = await Entries.find({ status: 'dead' })
+        .sort({ deadAt: -1 })
+        .limit(options.limit ?? 100)
+        .lean<OutboxRecord[]>();
+      return records.map(toOutboxEntry);
+    },
+
+    /**
+     * Gives a dead letter a fresh set of attempts (after the cause was fixed, e.g. the owner
+     * unblocked the bot). Returns false when the key is not a dead letter.
+     */
+    async requeue(key: string): Promise<boolean> {
+      if (typeof key !== 'string') return false;
+      const now = deps.clock.now();
+      const result = await Entries.updateOne(
+        { key, status: 'dead' },
+        {
+          $set: {
+            status: 'pending',
+            failures: 0,
+            throttles: 0,
+            nextAttemptAt: now,
+            deadReason: '',
+            deadAt: null,
+            leaseOwner: '',
+            leaseUntil: new Date(0),
+          },
+        },
+      );
+      return result.modifiedCount > 0;
+    },
+
+    /**
+     * Deletes sent entries, dead letters and keys older than their retention, and stale claim
+     * tokens. Idempotent; the dispatcher runs it hourly when given this outbox.
+     */
+    async purge(): Promise<{ sent: number; dead: number; keys: number; claims: number }> {
+      const now = deps.clock.now().getTime();
+      const before = (ms: number) => trusted({ $lt: new Date(now - ms) });
+      const [sent, dead, claims] = await Promise.all([
+        Entries.deleteMany({ status: 'sent', sentAt: before(retention.sentMs) }),
+        Entries.deleteMany({ status: 'dead', deadAt: before(retention.deadMs) }),
+        Claims.deleteMany({ createdAt: before(CLAIM_TOKEN_RETENTION_MS) }),
+      ]);
+      // Keys last: a key may only go once its entry is gone.
+      const keys = await Keys.deleteMany({ createdAt: before(retention.keysMs) });
+      return {
+        sent: sent.deletedCount,
+        dead: dead.deletedCount,
+        keys: keys.deletedCount,
+        claims: claims.deletedCount,
+      };
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 11000;
+}
+
+function assertValidInput(input: EnqueueInput): void {
+  const problems: string[] = [];
+  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > 300)
+    problems.push('key must be a string of 1-300 characters');
+  if (!input.address || !CHANNEL_NAMES.includes(input.address.channel))
+    problems.push(`address.channel must be one of ${CHANNEL_NAMES.join(', ')}`);
+  if (!input.address || typeof input.address.conversationId !== 'string' || !input.address.conversationId)
+    problems.push('address.conversationId must be a non-empty string');
+  if (!input.message || typeof input.message.text !== 'string' || input.message.text.length === 0)
+    problems.push('message.text must be a non-empty string');
+  if (!OUTBOX_PURPOSES.includes(input.purpose))
+    problems.push(`purpose must be one of ${OUTBOX_PURPOSES.join(', ')}`);
+  if (
+    input.notBefore !== undefined &&
+    !(input.notBefore instanceof Date && !isNaN(input.notBefore.getTime()))
+  )
+    problems.push('notBefore must be a valid Date');
+  if (problems.length > 0)
+    throw new AppError('outbox_invalid_entry', `Cannot enqueue: ${problems.join('; ')}`);
+}

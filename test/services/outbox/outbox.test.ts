@@ -1,0 +1,182 @@
+import { Types } from 'mongoose';
+import { Registry } from 'prom-client';
+import { createFakeClock } from '../../../services/clock';
+import { AppError } from '../../../services/errors';
+import { createOutbox, type EnqueueInput } from '../../../services/outbox/outbox';
+import { createOutboxMetrics } from '../../../services/outbox/outbox-metrics';
+import { outboxModels } from '../../../services/outbox/outbox-model';
+import { useTestDatabase } from '../../support/database';
+
+const database = useTestDatabase();
+
+const DAY = 24 * 60 * 60_000;
+
+function survey(ownerId: string, overrides: Partial<EnqueueInput> = {}): EnqueueInput {
+  return {
+    key: `survey:2026Q4:${ownerId}`,
+    address: { channel: 'telegram', conversationId: `chat-${ownerId}` },
+    message: { text: '请为本季度的物业服务打分', language: 'zh' },
+    purpose: 'survey',
+    ownerId,
+    ...overrides,
+  };
+}
+
+describe('outbox enqueue', () => {
+  it('when the same key is enqueued three times at once, then one entry exists and one call created it', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+
+    const results = await Promise.all([1, 2, 3].map(() => outbox.enqueue(survey('o-race'))));
+
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(new Set(results.map((result) => result.id)).size).toBe(1);
+    const { entries } = outboxModels(database().connection);
+    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-race' })).toBe(1);
+  });
+
+  it('when a key is enqueued again later with a different text, then nothing changes', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const first = await outbox.enqueue(survey('o-again'));
+    clock.advance(60_000);
+
+    const second = await outbox.enqueue(survey('o-again', { message: { text: 'changed' } }));
+
+    expect(second).toEqual({ id: first.id, created: false });
+    const entry = await outbox.get('survey:2026Q4:o-again');
+    expect(entry?.message.text).toBe('请为本季度的物业服务打分');
+    expect(entry?.createdAt).toEqual(new Date('2026-11-22T02:00:00Z'));
+  });
+
+  it('when an entry is enqueued, then get returns it pending and due at once, with its optional fields', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+
+    await outbox.enqueue({
+      key: 'reply:m-1',
+      address: { channel: 'slack', conversationId: 'C1', threadId: '1700000000.000100' },
+      message: { text: 'On it', buttons: [{ label: 'Claim', action: 'claim:case-1' }] },
+      purpose: 'escalation',
+      caseId: 'case-1',
+    });
+
+    expect(await outbox.get('reply:m-1')).toMatchObject({
+      key: 'reply:m-1',
+      status: 'pending',
+      attempts: 0,
+      purpose: 'escalation',
+      caseId: 'case-1',
+      address: { channel: 'slack', conversationId: 'C1', threadId: '1700000000.000100' },
+      message: { text: 'On it', buttons: [{ label: 'Claim', action: 'claim:case-1' }] },
+      nextAttemptAt: clock.now(),
+    });
+    expect((await outbox.get('reply:m-1'))?.ownerId).toBeUndefined();
+    expect(await outbox.get('reply:nope')).toBeUndefined();
+  });
+
+  it('when the input is invalid, then enqueue throws naming every problem', async () => {
+    const outbox = createOutbox({ connection: database().connection, clock: createFakeClock() });
+    const bad = {
+      key: '',
+      address: { channel: 'fax', conversationId: '' },
+      message: { text: '' },
+      purpose: 'spam',
+    } as unknown as EnqueueInput;
+
+    const error = await outbox.enqueue(bad).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('outbox_invalid_entry');
+    for (const field of ['key', 'address.channel', 'address.conversationId', 'message.text', 'purpose'])
+      expect((error as Error).message).toContain(field);
+  });
+
+  it('when a sent entry was purged, then its key stays taken and enqueueing it again creates nothing', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { entries } = outboxModels(database().connection);
+    const { id } = await outbox.enqueue(survey('o-purged'));
+    await entries.updateOne(
+      { key: 'survey:2026Q4:o-purged' },
+      { $set: { status: 'sent', sentAt: clock.now() } },
+    );
+    clock.advance(8 * DAY);
+
+    const purged = await outbox.purge();
+    const again = await outbox.enqueue(survey('o-purged'));
+
+    expect(purged.sent).toBeGreaterThanOrEqual(1);
+    expect(await outbox.get('survey:2026Q4:o-purged')).toBeUndefined();
+    expect(again).toEqual({ id, created: false });
+    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-purged' })).toBe(0);
+  });
+
+  it('when an enqueue died after taking the key, then enqueueing the key again writes the entry once', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { keys, entries } = outboxModels(database().connection);
+    const orphan = await keys.create({
+      _id: 'reply:m-crashed',
+      entryId: new Types.ObjectId(),
+      createdAt: clock.now(),
+    });
+    clock.advance(5 * 60_000);
+    const input = { ...survey('o-crash'), key: 'reply:m-crashed', purpose: 'reply' as const };
+
+    const results = await Promise.all([outbox.enqueue(input), outbox.enqueue(input)]);
+
+    expect(results.filter((result) => result.created)).toHaveLength(1);
+    expect(results.every((result) => result.id === String(orphan.entryId))).toBe(true);
+    expect(await entries.countDocuments({ key: 'reply:m-crashed' })).toBe(1);
+  });
+
+  it('when a dead letter is requeued, then it is pending and due again with fresh attempts', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { entries } = outboxModels(database().connection);
+    await outbox.enqueue(survey('o-dead'));
+    await entries.updateOne(
+      { key: 'survey:2026Q4:o-dead' },
+      { $set: { status: 'dead', failures: 8, deadReason: 'forbidden (403)', deadAt: clock.now() } },
+    );
+    expect((await outbox.deadLetters()).map((entry) => entry.key)).toContain('survey:2026Q4:o-dead');
+    clock.advance(60_000);
+
+    expect(await outbox.requeue('survey:2026Q4:o-dead')).toBe(true);
+    expect(await outbox.requeue('survey:2026Q4:o-dead')).toBe(false);
+
+    expect(await outbox.get('survey:2026Q4:o-dead')).toMatchObject({
+      status: 'pending',
+      failures: 0,
+      nextAttemptAt: clock.now(),
+    });
+    expect((await outbox.get('survey:2026Q4:o-dead'))?.deadReason).toBeUndefined();
+  });
+});
+
+describe('outbox stats and metrics', () => {
+  it('when entries wait, then stats and the depth gauges show depth by status and the oldest due age', async () => {
+    const connection = database().connection;
+    await outboxModels(connection).entries.deleteMany({});
+    const clock = createFakeClock();
+    const registry = new Registry();
+    const metrics = createOutboxMetrics(registry);
+    const outbox = createOutbox({ connection, clock, metrics });
+    await outbox.enqueue(survey('s-1'));
+    clock.advance(30_000);
+    await outbox.enqueue(survey('s-2'));
+    await outbox.enqueue(survey('s-3', { notBefore: new Date(clock.now().getTime() + DAY) }));
+    await outbox.enqueue(survey('s-1'));
+    clock.advance(15_000);
+
+    const stats = await outbox.stats();
+
+    expect(stats).toEqual({ pending: 3, due: 2, sending: 0, sent: 0, dead: 0, oldestPendingAgeMs: 45_000 });
+    const text = await registry.metrics();
+    expect(text).toContain('ownerbot_outbox_depth{status="pending"} 3');
+    expect(text).toContain('ownerbot_outbox_oldest_pending_age_seconds 45');
+    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="created"} 3');
+    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="duplicate"} 1');
+  });
+});
