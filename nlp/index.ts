@@ -1,0 +1,28 @@
+/**
+ * nlp/: the pure understanding layer. Text in, `{ language, intent, confidence, category,
+ * emergency }` out; no database, environment, logging or network. Models are plain JSON the
+ * caller may cache (see `trainingHash`); FAQ files are validated here and stored elsewhere.
+ */
+export { createUnderstanding, DEFAULT_AMBIGUITY_MARGIN, DEFAULT_CONFIDENCE_THRESHOLD } from './understand';
+export type { Understander, Understanding, UnderstandingOptions } from './understand';
+export { trainModel, modelFromJSON, trainingHash, MODEL_VERSION } from './model';
+export type {
+  Correction,
+  LabeledExample,
+  ModelJson,
+  TrainInput,
+  TrainOptions,
+  UnderstandingModel,
+} from './model';
+export { detectEmergency } from './emergency';
+export type { Emergency, EmergencyKind } from './emergency';
+export { createFaqIndex, parseFaqFile, validateFaqFile, DEFAULT_FAQ_THRESHOLD } from './faq';
+export type { FaqEntry, FaqFile, FaqIndex, FaqMatch, FaqValidation } from './faq';
+export { loadCorpus, parseCorpus } from './corpus';
+export type { CorpusExample, CorpusLanguage, CorpusSplit } from './corpus';
+export { detectLanguage, replyLanguage } from './language';
+export type { Language } from './language';
+export { normalizeText, correctionKey } from './normalize';
+export { tokenize } from './tokenize';
+export { CATEGORIES, INTENTS, isCategory, isIntent } from './labels';
+export type { Category, Intent } from './labels';

@@ -1,0 +1,112 @@
+import { detectEmergency, type Emergency } from './emergency';
+import type { Category, Intent } from './labels';
+import { detectLanguage, type Language } from './language';
+import type { UnderstandingModel } from './model';
+import { tokenize } from './tokenize';
+
+/** Everything nlp/ says about one message. */
+export interface Understanding {
+  text: string;
+  language: Language;
+  intent: Intent;
+  /** Probability of `intent`, 0..1 (1 for a staff-corrected message). */
+  confidence: number;
+  /** The other intents with their probabilities, most probable first. */
+  alternatives: Array<{ intent: Intent; confidence: number }>;
+  /** True when the bot should ask to clarify (or hand over) rather than act on `intent`. */
+  fallback: boolean;
+  category: Category;
+  categoryConfidence: number;
+  /** Set when the message reports an emergency; decided before and apart from the classifier. */
+  emergency: Emergency | undefined;
+}
+
+export interface UnderstandingOptions {
+  model: UnderstandingModel;
+  /** Fallback below this intent probability; default {@link DEFAULT_CONFIDENCE_THRESHOLD}. */
+  confidenceThreshold?: number;
+  /** Fallback when the top two intents are closer than this; default {@link DEFAULT_AMBIGUITY_MARGIN}. */
+  ambiguityMargin?: number;
+}
+
+/** Tuned on the dev split (see docs/nlp.md). */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.5;
+/** Tuned on the dev split (see docs/nlp.md). */
+export const DEFAULT_AMBIGUITY_MARGIN = 0.1;
+/**
+ * Only the start of a very long message is classified: intent and category show in the first
+ * few sentences, and it bounds the time one message can take. The emergency detector reads all.
+ */
+const CLASSIFIED_PREFIX = 2_000;
+
+/** Understands messages with one trained model. */
+export interface Understander {
+  /** Language, intent (with fallback), category and emergency of a message; never throws. */
+  understand(text: string): Understanding;
+}
+
+/**
+ * Creates the understanding step of the inbound path from a trained model. A staff-corrected
+ * message gets its corrected labels with confidence 1; a message with no known token is
+ * `other` with confidence 0 and fallback; the emergency detector never depends on the model.
+ */
+export function createUnderstanding(options: UnderstandingOptions): Understander {
+  const { model } = options;
+  const threshold = options.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  const margin = options.ambiguityMargin ?? DEFAULT_AMBIGUITY_MARGIN;
+
+  return {
+    understand(text) {
+      const emergency = detectEmergency(text);
+      const language = detectLanguage(text);
+      const corrected = model.correctionFor(text);
+      if (corrected) {
+        return {
+          text,
+          language,
+          intent: corrected.intent,
+          confidence: 1,
+          alternatives: [],
+          fallback: false,
+          category: corrected.category,
+          categoryConfidence: 1,
+          emergency,
+        };
+      }
+      const tokens = tokenize(text.length > CLASSIFIED_PREFIX ? text.slice(0, CLASSIFIED_PREFIX) : text);
+      const intents = model.classifyIntent(tokens);
+      const categories = model.classifyCategory(tokens);
+      const [top, second] = intents;
+      const [topCategory] = categories;
+      if (!top || !topCategory) {
+        return {
+          text,
+          language,
+          intent: 'other',
+          confidence: 0,
+          alternatives: [],
+          fallback: true,
+          category: 'other',
+          categoryConfidence: 0,
+          emergency,
+        };
+      }
+      const fallback =
+        top.probability < threshold ||
+        (second !== undefined && top.probability - second.probability < margin);
+      return {
+        text,
+        language,
+        intent: top.label,
+        confidence: top.probability,
+        alternatives: intents
+          .slice(1)
+          .map(({ label, probability }) => ({ intent: label, confidence: probability })),
+        fallback,
+        category: topCategory.label,
+        categoryConfidence: topCategory.probability,
+        emergency,
+      };
+    },
+  };
+}
