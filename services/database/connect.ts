@@ -23,7 +23,7 @@ export async function connectDatabase(options: {
   logger: Logger;
 }): Promise<Database> {
   const connection = mongoose.createConnection(options.uri, {
-    dbName: options.dbName ?? 'ownerbot',
+    dbName: options.dbName ?? databaseNameIn(options.uri) ?? 'ownerbot',
     maxPoolSize: 20,
     minPoolSize: 0,
     serverSelectionTimeoutMS: 5000,
@@ -75,3 +75,10 @@ export async function connectDatabase(options: {
 
 /** Marks a filter fragment of our own (not owner input) as allowed to carry query operators. */
 export const trusted = <T>(filter: T): T => mongoose.trusted(filter) as T;
+
+/** The database named in a connection string's path (`mongodb://host/NAME?...`), if any. */
+export function databaseNameIn(uri: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]*\/([^?]+)/.exec(uri);
+  const name = match?.[1] ? decodeURIComponent(match[1]) : '';
+  return name === '' ? undefined : name;
+}

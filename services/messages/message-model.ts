@@ -52,10 +52,12 @@ messageSchema.index({ channel: 1, senderId: 1, receivedAt: -1 });
 
 export type MessageRecord = InferSchemaType<typeof messageSchema> & { _id: unknown };
 
+type MessageDocument = InferSchemaType<typeof messageSchema>;
+
 /** The `messages` model on this connection (registered once per connection). */
-export function messageModel(connection: Connection): Model<InferSchemaType<typeof messageSchema>> {
+export function messageModel(connection: Connection): Model<MessageDocument> {
   return (
-    (connection.models.Message as Model<InferSchemaType<typeof messageSchema>> | undefined) ??
-    connection.model('Message', messageSchema, 'messages')
+    (connection.models.Message as Model<MessageDocument> | undefined) ??
+    connection.model<MessageDocument>('Message', messageSchema, 'messages')
   );
 }
