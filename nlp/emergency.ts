@@ -54,6 +54,7 @@ const NOT_TYPOS = new Set([
   'attach', 'attic', 'flames', 'flamed', 'frame', 'blame', 'blamed', 'smelly', 'bleed', 'breed', 'breeding',
   'breath', 'breather', 'bathing', 'pouting', 'touring', 'pouring', 'sparkling', 'walter', 'smells',
   'flooring', 'floored', 'trapping', 'stuff', 'stun', 'outlets', 'emergence', 'electricity', 'electric',
+  'checking', 'checked', 'checkin', 'chicken', 'chucking', 'cooking', 'looking', 'locking', 'joking',
 ]); // prettier-ignore
 
 const typoCache = new Map<string, string>();
@@ -92,7 +93,7 @@ const ENGLISH_SPELLINGS: Readonly<Record<string, string>> = {
   fier: 'fire', fiar: 'fire', fyre: 'fire', smok: 'smoke', smoak: 'smoke', smoek: 'smoke', gass: 'gas',
   gaz: 'gas', lfit: 'lift', lif: 'lift', elevtor: 'elevator', elavator: 'elevator', elevater: 'elevator',
   elivator: 'elevator', elevador: 'elevator', lekage: 'leak', leek: 'leak', leeking: 'leaking',
-  flud: 'flood', fludding: 'flooding', stuk: 'stuck', trappd: 'trapped', traped: 'trapped',
+  flud: 'flood', fludding: 'flooding', stuk: 'stuck', trappd: 'trapped', traped: 'trapped', trapt: 'trapped',
   sparcks: 'sparks', sparx: 'sparks', colapsed: 'collapsed', collasped: 'collapsed', fainting: 'fainted',
   unconcious: 'unconscious', breating: 'breathing', breathin: 'breathing', amblance: 'ambulance',
   ambulence: 'ambulance', emergancy: 'emergency', emergecy: 'emergency', plz: 'please', pls: 'please',
@@ -119,9 +120,9 @@ const CHINESE_SPELLINGS: ReadonlyArray<[RegExp, string]> = [
   [/[伙货]灾/g, '火灾'],
   [/火[宰栽]/g, '火灾'],
   [/冒[眼淹焉燕]/g, '冒烟'],
-  [/[露楼]气/g, '漏气'],
+  [/露气/g, '漏气'],
   [/漏[汽器]/g, '漏气'],
-  [/[露楼]电/g, '漏电'],
+  [/露电(?!梯)/g, '漏电'],
   [/[处出]电(?=了|身亡)/g, '触电'],
   [/[伙货]花/g, '火花'],
   [/被[捆睏因]/g, '被困'],
@@ -207,6 +208,7 @@ const HAZARDS: readonly HazardRule[] = [
     String.raw`\b(?:trapped|stuck|locked|shut|caught)${GAP}(?:in|inside|within)${GAP.replace('{0,3}', '{0,2}')}${LIFT}\b`,
   ),
   rule('lift_entrapment', String.raw`\b(?:trapped|stuck|locked)\s+in\s+${LIFT}\b`),
+  rule('lift_entrapment', String.raw`\b${LIFT}\s+(?:is\s+)?stuck\b.{0,30}(?:\binside\b|有人|里面)`),
   rule(
     'lift_entrapment',
     String.raw`\b${PERSON}(?:\s+\S+){0,4}?\s+(?:is|are|am|got|been|was|were|get)?\s*(?:trapped|stuck|locked in)\b(?!\s+with\b).{0,40}\b${LIFT}\b`,
@@ -225,11 +227,15 @@ const HAZARDS: readonly HazardRule[] = [
   ),
   rule(
     'lift_entrapment',
-    String.raw`(?:困在|关在|卡在|被困在?|被关在|锁在)[^，。,.!?]{0,6}电梯|电梯[^，。,.!?]{0,8}(?:被困|困住|困人|关人|有人被?困|有人出不来|里有人|里面有人|人出不来|出不来)|困电梯|电梯困|电梯.{0,15}(?:里面有人|有人在里面|人在里面|困在里面|关在里面|我在里面|我们在里面|孩子在里面|老人在里面)`,
+    String.raw`(?:困在|关在|卡在|被困在?|被关在|锁在)[^，。,.!?]{0,6}电梯|电梯[^，。,.!?]{0,8}(?:被困|困住|困人|关人|有人被?困|有人出不来|里有人(?!吐|抽烟|乱|尿|小便|拉|随地)|里面有人|人出不来|出不来)|困电梯|电梯困|电梯.{0,15}(?:里面有人|有人在里面|人在里面|困在里面|关在里面|我在里面|我们在里面|孩子在里面|老人在里面)|电梯[^。!?]{0,20}(?:卡住|停住|停了|坏了|掉|不动|打不开|开不了|stuck)[^。!?]{0,12}(?:里面?有(?:人|小孩|孩子|老人|宝宝|老太太)|在里面)`,
   ),
 
   // Electrical before fire: sparks and smoking sockets are electrical.
   rule('electrical', String.raw`\b(?:sparks?|sparking|sparked|arcing)\b`),
+  rule(
+    'electrical',
+    String.raw`\b(?:water|leak\w*|dripping)\b.{0,30}\b(?:onto|into|on|over)\s+(?:the\s+|my\s+)?(?:electric(?:al)?\s+|power\s+)?(?:panel|socket|outlet|fuse\s?box|meter box|breaker|wiring|switchboard)\b`,
+  ),
   rule(
     'electrical',
     String.raw`\b(?:electrocuted|electric(?:al)?\s+shocks?|(?:got|get|getting)\s+(?:an?\s+)?(?:electric\s+)?shock(?:ed)?\s+(?:from|by|off|touching|when (?:i\s+)?touch\w*)|shocked\s+by\s+(?:the\s+|a\s+|my\s+)?(?:socket|outlet|switch|wire|wiring|cable|plug|light|lamp|appliance|panel|door handle|railing|metal|water heater|heater)|live\s+wires?|exposed\s+(?:live\s+)?wir(?:es?|ing))\b`,
@@ -244,7 +250,7 @@ const HAZARDS: readonly HazardRule[] = [
   ),
   rule(
     'electrical',
-    String.raw`(?:冒火花|电火花|打火花|火花四溅|闪火花|冒火星|漏电|触电|电到人|被电到|被电了|电线[^，。,.]{0,4}(?:冒烟|着火|烧|起火|裸露|冒火|短路)|(?:插座|插头|开关|电箱|配电箱|电表箱|电闸|电线|电缆)[^，。,.]{0,4}(?:冒烟|着火|烧焦|烧起来|起火|冒火|炸了|爆了|熔化|发烫冒烟)|短路[^，。,.]{0,4}(?:冒烟|起火|着火))`,
+    String.raw`(?:冒火花|电火花|打火花|火花四溅|闪火花|冒火星|漏电|触电|电到人|被电到|被电了|电线[^，。,.]{0,4}(?:冒烟|着火|烧|起火|裸露|冒火|短路)|(?:插座|插头|开关|电箱|配电箱|电表箱|电闸|电线|电缆)[^，。,.]{0,4}(?:冒烟|着火|烧焦|烧起来|起火|冒火|炸了|爆了|熔化|发烫冒烟)|短路[^，。,.]{0,4}(?:冒烟|起火|着火)|(?:插座|插头|开关|电箱|电线|电闸)[^，。,.]{0,6}打火|漏[^，。,.]{0,4}(?:电箱|配电箱|电表箱|插座|电闸)上?)`,
   ),
 
   // Gas: a gas word with a leak or smell word, or the smell itself.
@@ -254,6 +260,10 @@ const HAZARDS: readonly HazardRule[] = [
   ),
   rule('gas', String.raw`\b(?:leak\w*|smell\w*|stinks? of|reeks? of|odou?r of)\s+(?:\w+\s+){0,2}?gas\b`),
   rule('gas', String.raw`\b(?:rotten eggs? smell|smell\w* (?:like|of) rotten eggs?)\b`),
+  rule(
+    'gas',
+    String.raw`\bgas\s+(?:pipe|line|valve|hose|tank|cylinder|bottle|main)s?\b.{0,40}\b(?:leak\w*|burst|hissing|escaping)\b`,
+  ),
   rule(
     'gas',
     String.raw`(?:煤气|燃气|天然气|液化气|瓦斯)[^，。,.!?]{0,6}(?:泄漏|泄露|漏了|漏气|在漏|有漏|味|臭|嘶嘶)|(?:闻到|有股|一股|好大的?|很大的?|浓浓的?|很浓的?)[^，。,.!?]{0,4}(?:煤气|燃气|天然气|液化气)|漏气|臭鸡蛋味`,
@@ -274,7 +284,7 @@ const HAZARDS: readonly HazardRule[] = [
   ),
   rule(
     'fire',
-    String.raw`着火|起火|失火|火灾|火警|烧起来|烧着了|冒烟|浓烟|黑烟|烟雾|有烟|大火|火苗|明火|火光|焦味|烧焦|烟味|火势|一股烟|满屋子?烟|烟很大|好大的?烟`,
+    String.raw`着火|起火|失火|火灾|火警|烧起来|烧着了|冒烟|冒火|窜火|自燃|焦糊味|浓烟|黑烟|烟雾|有烟|大火|火苗|明火|火光|焦味|烧焦|烟味|火势|一股烟|满屋子?烟|烟很大|好大的?烟`,
   ),
 
   // Flood.
@@ -284,18 +294,18 @@ const HAZARDS: readonly HazardRule[] = [
   ),
   rule(
     'flood',
-    String.raw`(?:爆管|水管[^，。,.]{0,3}(?:爆|裂开|崩|炸|断了)|管道[^，。,.]{0,3}(?:爆|裂开)|水漫|漫水|淹了|被淹|水淹|淹水|发大水|进水[^，。,.]{0,4}(?:很深|到处|满地|淹)|满地(?:都是)?水|到处都是水|水[^，。,.]{0,4}(?:喷|涌|狂流|哗哗|漫出|往外冒|冒出来|流个不停|止不住|停不下来)|大量(?:的)?水|水[^，。,.]{0,6}(?:满地|到处)|(?:车库|地下室|家里|屋里|房间|电梯井|配电房|客厅|卧室)[^，。,.]{0,2}进水|水(?:已经)?(?:没过|淹到|漫到|灌进)|积水[^，。,.]{0,3}(?:很深|齐|没过|淹))`,
+    String.raw`(?:爆管|水管[^，。,.]{0,3}(?:爆|裂开|崩|炸|断了)|管道[^，。,.]{0,3}(?:爆|裂开)|水漫|漫水|淹了|被淹|水淹|淹水|发大水|进水[^，。,.]{0,4}(?:很深|到处|满地|淹)|满地(?:都是)?水|到处都是水|(?<!(?:马桶|水龙头|龙头|水箱)[^，。,.]{0,4})水[^，。,.]{0,4}(?:喷|涌|狂流|哗哗|漫出|往外冒|冒出来|流个不停|止不住|停不下来)|大量(?:的)?水|水[^，。,.]{0,6}(?:满地|到处)|(?:车库|地下室|家里|屋里|房间|电梯井|配电房|客厅|卧室)[^，。,.]{0,2}进水|跑水|灌水|往下灌|全是水|管子[^，。,.]{0,2}(?:爆|裂)|漏水[^，。,.]{0,3}(?:好|很|特别|非常|太)严重|水(?:已经)?(?:没过|淹到|漫到|灌进)|积水[^，。,.]{0,3}(?:很深|齐|没过|淹))`,
   ),
 
   // Medical.
   rule(
     'medical',
-    String.raw`(?<!\b(?:ceiling|roof|wall|fence|shelf|shelves|tent|floor|stairs|structure|scaffolding|tree|bridge|building|road|ground|pavement|sofa|bed|chair|table|cabinet|cupboard|market|price|prices|deal|plan|talks|system|network|website|app)(?:\s+\S+){0,2}\s+)\b(?:collapsed|fainted|passed out|is unconscious|unconscious|not breathing|(?:can not|can't|cannot|could not|unable to) breathe|stopped breathing|having (?:a )?(?:heart attack|stroke|seizure|fit)|heart attack|seizure|convuls\w+|choking|overdos\w+|bleeding (?:heavily|badly|a lot|profusely|everywhere)|lots of blood|(?:fell|fallen) (?:down )?and (?:can not|can't|cannot) get up|unresponsive)\b|\b${PERSON}\s+(?:is\s+|are\s+)?(?:not moving|not responding|unresponsive)\b`,
+    String.raw`(?<!\b(?:ceiling|roof|wall|fence|shelf|shelves|tent|floor|stairs|structure|scaffolding|tree|bridge|building|road|ground|pavement|sofa|bed|chair|table|cabinet|cupboard|market|price|prices|deal|plan|talks|system|network|website|app)(?:\s+\S+){0,2}\s+)\b(?:collapsed|fainted|passed out|is unconscious|unconscious|not breathing|(?:can not|can't|cannot|could not|unable to) breathe|stopped breathing|having (?:a )?(?:heart attack|stroke|seizure|fit)|heart attack|seizure|convuls\w+|choking|overdos\w+|bleeding (?:heavily|badly|a lot|profusely|everywhere)|lots of blood|(?:fell|fallen)\b.{0,30}\b(?:can not|cannot|unable to) get up|unresponsive)\b|\b${PERSON}\s+(?:is\s+|are\s+)?(?:not moving|not responding|unresponsive)\b`,
   ),
   rule('medical', String.raw`\b(?:call|need|get|send)\s+(?:an?\s+)?ambulance\b`),
   rule(
     'medical',
-    String.raw`(?:晕倒|昏倒|昏迷|不省人事|晕过去|昏过去|休克|倒地|倒在地上|突然倒下|没有?呼吸|没气了|呼吸困难|喘不上气|喘不过气|心脏病|心梗|心绞痛|中风|抽搐|抽筋倒地|口吐白沫|大出血|流了?很多血|血流不止|流血不止|摔倒[^，。,.]{0,4}(?:起不来|爬不起来|不能动|动不了)|摔[^，。,.]{0,3}起不来|叫救护车|打120|快叫120|没反应|叫不醒|噎住|流血|出血|倒在(?:地上|楼梯|电梯|大堂|门口|路边|走廊|楼道|小区|家里|卫生间|浴室))`,
+    String.raw`(?:晕倒|昏倒|昏迷|不省人事|晕过去|昏过去|休克|倒地|倒在地上|突然倒下|没有?呼吸|没气了|呼吸困难|喘不上气|喘不过气|心脏病|心梗|心绞痛|中风|抽搐|抽筋倒地|口吐白沫|大出血|流了?(?:很多|好多|好些|大量的?)血|血流不止|流血不止|摔倒[^，。,.]{0,4}(?:起不来|爬不起来|不能动|动不了)|摔[^，。,.]{0,3}起不来|叫救护车|打120|快叫120|(?:人|他|她|老人|孩子|小孩|病人|老太太|老大爷|老爷爷|老奶奶)[^，。,.]{0,4}没有?反应|叫不醒|噎住|流血|出血|倒在(?:地上|楼梯|电梯|大堂|门口|路边|走廊|楼道|小区|家里|卫生间|浴室))`,
   ),
 ];
 
@@ -303,12 +313,12 @@ const HAZARDS: readonly HazardRule[] = [
 
 /** Compound nouns where a hazard word names a topic, not an event (checked right at the hit). */
 const COMPOUNDS_AFTER =
-  /^[\s-]*(?:safety|drills?|training|door|doors|exits?|extinguishers?|inspections?|escape|hydrants?|equipment|lanes?|codes?|insurance|certificates?|regulations?|rules?|brigade access|works|places?|wood|fighters?|department|brigade|services?|stations?|hazards?|risks?|alarms?(?!\s+(?:is|are|keeps?|went|going)\b.{0,40}\b(?:smoke|smell|burning|flames?)\b)|lobby|lobbies|hall|buttons?|cards?|fob|alarm tests?|alarm testing|alarm maintenance|detectors?(?!\s+(?:is|are)\s+(?:going|beeping because))|bill|bills|fees?|meter|meters|payment|payments|account|station|stove|cooker|hob|heater|boiler service|supply notice|prices?|tariffs?|charges?|readings?|pipe inspection|maintenance|service|repair notice|season|prevention|protection|defen[cs]e|barriers?|gates?|cover|plan|procedures?|drill|hose|sprinklers?\s+test|rehearsal|poster|notice|knowledge|awareness|certificate|check(?:s|ing)?|test(?:s|ing)?)\b/u;
+  /^[\s-]*(?:safety|drills?|training|door|doors|exits?|extinguishers?|inspections?|escape|hydrants?|equipment|lanes?|codes?|insurance|certificates?|regulations?|rules?|brigade access|works|places?|wood|fighters?|blankets?|pits?|proof|resistant|retardant|rated|department|brigade|services?|stations?|hazards?|risks?|alarms?(?!\s+(?:is|are|keeps?|went|going)\b.{0,40}\b(?:smoke|smell|burning|flames?)\b)|lobby|lobbies|hall|buttons?|cards?|fob|alarm tests?|alarm testing|alarm maintenance|detectors?(?!\s+(?:is|are)\s+(?:going|beeping because))|bill|bills|fees?|meter|meters|payment|payments|account|station|stove|cooker|hob|heater|boiler service|supply notice|prices?|tariffs?|charges?|readings?|pipe inspection|maintenance|service|repair notice|season|prevention|protection|defen[cs]e|barriers?|gates?|cover|plan|procedures?|drill|hose|sprinklers?\s+test|rehearsal|poster|notice|knowledge|awareness|certificate|check(?:s|ing)?|test(?:s|ing)?)\b/u;
 const COMPOUNDS_BEFORE =
   /(?:\b(?:no|anti|fire|cease|camp|bon|gun|wild|wood|brush|cross|quick|hell|rapid|sure|back|spit)[\s-]?|\b(?:cigarette|barbecue|bbq|incense|candle|vape|vaping|kitchen exhaust|cooking)\s+)$/u;
 const CHINESE_TOPIC_AFTER =
-  /^(?:费|账单|帐单|缴费|交费|充值|表读数|卡|公司|灶|炉|热水器|管道改造|安装|开户|培训|演练|演习|讲座|知识|宣传|检查|年检|安全|通知|设施|器材|器|栓|通道|门|演示|预案|保险|隐患排查|预防|报警器测试|维保|维修通知|价|价格|涨价|停供通知)/u;
-const CHINESE_TOPIC_BEFORE = /(?:消防|防|预防|防范|模拟|假|电子|打火机|香|蜡烛|抽|吸|做饭的|炒菜的|油)$/u;
+  /^(?:有保险|的话|费|账单|帐单|缴费|交费|充值|表读数|卡|公司|灶|炉|热水器|管道改造|安装|开户|培训|演练|演习|讲座|知识|宣传|检查|年检|安全|通知|设施|器材|器|栓|通道|门|演示|预案|保险|隐患排查|预防|报警器测试|维保|维修通知|价|价格|涨价|停供通知)/u;
+const CHINESE_TOPIC_BEFORE = /(?:雨|消防|防|预防|防范|模拟|假|电子|打火机|香|蜡烛|抽|吸|做饭的|炒菜的|油)$/u;
 
 /** Before the hit in the same clause: the hazard is a condition or a topic, not an event. */
 const HYPOTHETICAL_BEFORE = new RegExp(
@@ -329,7 +339,12 @@ const NEGATED_BEFORE =
   /(?:\b(?:no|not|never|without|isn't|wasn't|nor)(?:\s+\S+){0,2}\s*$)|(?:(?:没有|没|不是|并非|并没有|无|不)[^，。,.!?\s]{0,3}$)/u;
 /** Right after the hit: the hazard is not there ("smoke? none", 烟没有). */
 const NEGATED_AFTER =
-  /^\s*(?:anymore|any more|is gone|has stopped|stopped|has been fixed|没有了|已经没了|已经停了|已经修好)/u;
+  /^\s*(?:anymore|any more|is gone|has stopped|stopped|has been fixed|没有了|已经没了|已经停了|已经修好|是?(?:已经)?(?:修好|修完|处理好|解决)了?)/u;
+/** After the hit in the same clause: a question about what one would do ("...的话应该怎么办"). */
+const HYPOTHETICAL_AFTER = /^[^，。,.!?]{0,8}(?:的话|应该(?:怎么|如何)|(?:应该|该|要)打(?:哪个|什么|哪))/u;
+/** Anywhere in the clause: it happens habitually, a standing complaint rather than an event now. */
+const HABITUAL =
+  /\b(?:every (?:time|night|day|morning|evening|week|weekend)|each (?:time|night|day)|whenever it rains)\b|一下雨|每次|每逢|天天|每天|每晚|每个?周末|经常|老是|总是|飘/u;
 
 /** "fire" the verb: "please fire the cleaner", "they should fire him". */
 const FIRE_AS_VERB_BEFORE =
@@ -348,7 +363,7 @@ function clauseAround(text: string, start: number, end: number): { before: strin
 }
 
 /** Whether the hit at [start, end) of the canonical text reports an event happening now. */
-function isEvent(text: string, start: number, end: number, current: boolean): boolean {
+function isEvent(text: string, start: number, end: number): boolean {
   const hit = text.slice(start, end);
   const { before, after } = clauseAround(text, start, end);
   const afterHit = text.slice(end);
@@ -361,9 +376,11 @@ function isEvent(text: string, start: number, end: number, current: boolean): bo
   if (NEGATED_BEFORE.test(before) && !/没有?呼吸|没气|not breathing|can not|no one|nobody/u.test(hit))
     return false;
   if (NEGATED_AFTER.test(after)) return false;
-  if (HYPOTHETICAL_BEFORE.test(before)) return false;
+  if (HYPOTHETICAL_BEFORE.test(before + hit) || HYPOTHETICAL_AFTER.test(after)) return false;
+  if (HABITUAL.test(before + hit + after)) return false;
   if (hit === 'fire' && (FIRE_AS_VERB_BEFORE.test(before) || FIRE_AS_VERB_AFTER.test(after))) return false;
-  if (!current && PAST.test(before + hit + after)) return false;
+  const clause = before + hit + after;
+  if (PAST.test(clause) && !CURRENT.test(clause)) return false;
   return true;
 }
 
@@ -376,7 +393,6 @@ function isEvent(text: string, start: number, end: number, current: boolean): bo
 export function detectEmergency(message: string): Emergency | undefined {
   if (message.trim() === '') return undefined;
   const { text, origin, source } = canonicalize(message);
-  const current = CURRENT.test(text);
   for (const { kind, pattern } of HAZARDS) {
     pattern.lastIndex = 0;
     let match: RegExpExecArray | null;
@@ -387,7 +403,7 @@ export function detectEmergency(message: string): Emergency | undefined {
       }
       const start = match.index;
       const end = start + match[0].length;
-      if (!isEvent(text, start, end, current)) continue;
+      if (!isEvent(text, start, end)) continue;
       pattern.lastIndex = 0;
       const from = origin[start] ?? 0;
       const lastChar = origin[end - 1] ?? from;

@@ -36,7 +36,10 @@ export interface Correction {
 export type Engine = 'bayes' | 'linear' | 'ensemble';
 
 export interface TrainOptions {
+  /** The intent learner; default linear (tuned on the dev split, docs/nlp.md). */
   engine?: Engine;
+  /** The category learner; default linear (ten labels, few examples each: Bayes drags it down). */
+  categoryEngine?: Engine;
   /** How many ordinary examples one correction is worth; default 5. */
   correctionWeight?: number;
   bayes?: BayesOptions;
@@ -50,9 +53,10 @@ export interface TrainInput {
 }
 
 /** Bumped whenever tokens, features or learners change, so cached models are retrained. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 3;
 const MODEL_FORMAT = 'ownerbot-nlp-model';
-const DEFAULT_ENGINE: Engine = 'ensemble';
+const DEFAULT_ENGINE: Engine = 'linear';
+const DEFAULT_CATEGORY_ENGINE: Engine = 'linear';
 const DEFAULT_CORRECTION_WEIGHT = 5;
 
 type LabelModelJson = BayesModelJson | LinearModelJson | { kind: 'ensemble'; members: LabelModelJson[] };
@@ -103,8 +107,8 @@ function trainLabelModel<L extends string>(
   labels: readonly L[],
   documents: ReadonlyArray<TrainingDocument<L>>,
   options: TrainOptions,
+  engine: Engine,
 ): LabelModelJson {
-  const engine = options.engine ?? DEFAULT_ENGINE;
   const bayes = (): LabelModelJson => trainBayesModel(labels, documents, options.bayes).toJSON();
   const linear = (): LabelModelJson => trainLinearModel(labels, documents, options.linear).toJSON();
   if (engine === 'bayes') return bayes();
@@ -158,11 +162,13 @@ export function trainModel(input: TrainInput): UnderstandingModel {
       INTENTS,
       rows.map((r) => ({ tokens: r.tokens, label: r.intent, weight: r.weight })),
       options,
+      options.engine ?? DEFAULT_ENGINE,
     ),
     category: trainLabelModel(
       CATEGORIES,
       rows.map((r) => ({ tokens: r.tokens, label: r.category, weight: r.weight })),
       options,
+      options.categoryEngine ?? DEFAULT_CATEGORY_ENGINE,
     ),
     corrections: [...corrections].map(([key, [intent, category]]) => [key, intent, category]),
   });

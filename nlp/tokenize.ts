@@ -1,4 +1,5 @@
 import { PorterStemmer } from './natural';
+import { cueTokens } from './cues';
 import { normalizeText } from './normalize';
 
 /*
@@ -95,6 +96,8 @@ export interface TokenizeOptions {
   wordBigrams?: boolean;
   /** Add Chinese character bigrams ("漏水"); on by default. */
   hanBigrams?: boolean;
+  /** Add domain topic and cue tokens ("@topic:parking", see cues.ts); on by default. */
+  cues?: boolean;
 }
 
 /**
@@ -150,5 +153,6 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     }
   }
   flushWords();
+  if (options.cues ?? true) tokens.push(...cueTokens(normalized));
   return tokens;
 }

@@ -63,7 +63,17 @@ describe('tokenize', () => {
   });
 
   it('when Chinese, then characters and character bigrams', () => {
-    expect(tokenize('电梯坏了')).toEqual(['电', '梯', '电梯', '坏', '梯坏', '了', '坏了']);
+    expect(tokenize('电梯坏了', { cues: false })).toEqual(['电', '梯', '电梯', '坏', '梯坏', '了', '坏了']);
+  });
+
+  it('when a message names a topic or speaks as a complaint, then domain cue tokens', () => {
+    expect(tokenize('为什么车位又被占了')).toEqual(
+      expect.arrayContaining(['@topic:parking', '@topic:quality', '@cue:complaint']),
+    );
+    expect(tokenize('Could someone fix the intercom please')).toEqual(
+      expect.arrayContaining(['@topic:equipment', '@cue:request']),
+    );
+    expect(tokenize('thanks!', { cues: false })).not.toContain('@cue:smalltalk');
   });
 
   it('when a message has numbers, marks and emoji, then signal tokens', () => {
