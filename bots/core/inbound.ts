@@ -3,7 +3,8 @@ import { trusted } from '../../services/database/connect';
 import type { Clock } from '../../services/clock';
 import type { InboundMessage } from '../../services/channels/types';
 import type { Logger } from '../../services/logging/logger';
-import { messageModel, type MessageRecord } from '../../services/messages/message-model';
+import { isDuplicateKey } from '../../services/outbox/outbox';
+import { messageClaimModel, messageModel, type MessageRecord } from '../../services/messages/message-model';
 import { createKeyedQueue } from './keyed-queue';
 
 /** What the dialog did with a message, stored on it. */
@@ -45,20 +46,41 @@ export function createInboundPipeline(deps: {
     onError: (error, key) => deps.logger.error({ err: error, sender: key }, 'Message handling failed'),
   });
 
-  const process = async (id: unknown): Promise<void> => {
+  const Claims = messageClaimModel(deps.connection);
+  // The unique index on `key` is what makes a redelivery a no-op; on a fresh database it is
+  // still being built when the first message arrives, so wait for it once.
+  let indexes: Promise<unknown> | undefined;
+  const indexesReady = () =>
+    (indexes ??= Promise.all([Messages.init(), Claims.init()]).catch((error: unknown) => {
+      indexes = undefined;
+      throw error;
+    }));
+
+  /** Wins the next handling attempt of a stored message, or returns undefined when it is not ours to handle. */
+  const claim = async (id: unknown): Promise<MessageRecord | undefined> => {
+    const record = await Messages.findById(id).lean<MessageRecord>();
+    if (!record) return undefined;
     const now = deps.clock.now();
-    const claimed = await Messages.findOneAndUpdate(
-      {
-        _id: id,
-        $or: trusted([{ status: 'received' }, { status: 'processing', processingLeaseUntil: { $lt: now } }]),
-      },
-      {
-        $set: { status: 'processing', processingLeaseUntil: new Date(now.getTime() + leaseMs) },
-        $inc: { processingAttempts: 1 },
-      },
-      { new: true },
-    ).lean<MessageRecord>();
-    if (!claimed) return; // another instance has it, or it is done
+    const leaseExpired = record.status === 'processing' && (record.processingLeaseUntil ?? new Date(0)) < now;
+    if (record.status !== 'received' && !leaseExpired) return undefined; // done, failed, or another instance has it
+    const attempt = (record.processingAttempts ?? 0) + 1;
+    try {
+      await Claims.create({ _id: `${String(record._id)}:${attempt}`, at: now });
+    } catch (error) {
+      if (isDuplicateKey(error)) return undefined; // another instance won this attempt
+      throw error;
+    }
+    const leaseUntil = new Date(now.getTime() + leaseMs);
+    await Messages.updateOne(
+      { _id: record._id },
+      { $set: { status: 'processing', processingLeaseUntil: leaseUntil, processingAttempts: attempt } },
+    );
+    return { ...record, status: 'processing', processingLeaseUntil: leaseUntil, processingAttempts: attempt };
+  };
+
+  const process = async (id: unknown): Promise<void> => {
+    const claimed = await claim(id);
+    if (!claimed) return;
     try {
       const result = await deps.handle(claimed);
       await Messages.updateOne(
@@ -101,6 +123,7 @@ export function createInboundPipeline(deps: {
     /** Stores the message; resolves `{ stored: false }` for a duplicate delivery. Never waits for handling. */
     async receive(message: InboundMessage): Promise<{ stored: boolean; id?: string }> {
       const key = `${message.channel}:${message.platformMessageId}`;
+      await indexesReady();
       try {
         const created = await Messages.create({
           key,
@@ -118,7 +141,7 @@ export function createInboundPipeline(deps: {
         schedule({ _id: created._id, channel: message.channel, senderId: message.sender.id });
         return { stored: true, id: String(created._id) };
       } catch (error) {
-        if ((error as { code?: number }).code === 11000) {
+        if (isDuplicateKey(error)) {
           deps.onDuplicate?.(message.channel);
           return { stored: false };
         }
@@ -133,7 +156,7 @@ export function createInboundPipeline(deps: {
         {
           $or: trusted([
             { status: 'received' },
-            { status: 'processing', processingLeaseUntil: { $lt: now } },
+            { status: 'processing', processingLeaseUntil: trusted({ $lt: now }) },
           ]),
         },
         { _id: 1, channel: 1, senderId: 1 },

@@ -61,3 +61,24 @@ export function messageModel(connection: Connection): Model<MessageDocument> {
     connection.model<MessageDocument>('Message', messageSchema, 'messages')
   );
 }
+
+/**
+ * Claim tokens for handling a message: `_id` = `<messageId>:<attempt>`. Inserting one is how
+ * an instance wins an attempt (a unique insert is atomic on both engines; conditional
+ * updates are not on the embedded one). Old tokens are purged with their messages.
+ */
+interface MessageClaimRecord {
+  _id: string;
+  at: Date;
+}
+const messageClaimSchema = new Schema<MessageClaimRecord>(
+  { _id: { type: String, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+
+export function messageClaimModel(connection: Connection): Model<MessageClaimRecord> {
+  return (
+    (connection.models.MessageClaim as Model<MessageClaimRecord> | undefined) ??
+    connection.model<MessageClaimRecord>('MessageClaim', messageClaimSchema, 'message_claims')
+  );
+}

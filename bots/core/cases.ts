@@ -1,0 +1,148 @@
+import type { Address } from '../../services/channels/types';
+import { localize, type LocalizedText } from '../../services/i18n/text';
+import type { Logger } from '../../services/logging/logger';
+import type { Outbox } from '../../services/outbox/outbox';
+import type { TicketRecord } from '../../services/tickets/ticket-model';
+import type { TicketService } from '../../services/tickets/ticket-service';
+import type { CasePort, CaseView, StaffPort } from './dialog';
+
+const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
+
+function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
+  return {
+    id: String(ticket._id),
+    reference: ticket.reference,
+    kind: ticket.kind,
+    status: ticket.status,
+    heldByStaff: HELD_BY_STAFF.has(ticket.status),
+    createdAt: ticket.createdAt,
+    lastOwnerMessageAt: ticket.lastOwnerMessageAt,
+    title: ticket.title,
+    acknowledgeWithinMinutes: tickets.acknowledgeMinutes(ticket.kind, ticket.intent),
+  };
+}
+
+/** The dialog's view of the ticket service. */
+export function ticketCases(tickets: TicketService): CasePort {
+  return {
+    async open({ kind, understanding, identity, language, message }) {
+      const { ticket } = await tickets.open({
+        kind,
+        intent: understanding.intent,
+        category: understanding.category,
+        emergencyKind: understanding.emergency?.kind ?? '',
+        origin: message.key,
+        identityKey: identity.key,
+        ...(identity.ownerId ? { ownerId: identity.ownerId } : {}),
+        verified: identity.verified,
+        address: identity.address,
+        language,
+        text: understanding.text,
+        attachments: message.attachments.map(({ kind: attachmentKind, reference }) => ({
+          kind: attachmentKind,
+          reference,
+        })),
+      });
+      return toView(ticket, tickets);
+    },
+    async latestOpen(identity) {
+      const [latest] = await tickets.listOpen(identity.key, identity.ownerId ?? '');
+      return latest && latest.status !== 'closed' ? toView(latest, tickets) : undefined;
+    },
+    async listOpen(identity) {
+      return (await tickets.listOpen(identity.key, identity.ownerId ?? '')).map((t) => toView(t, tickets));
+    },
+    async addOwnerMessage(caseId, message) {
+      await tickets.addOwnerMessage(caseId, {
+        text: message.text,
+        messageKey: message.key,
+        at: message.receivedAt,
+        attachments: message.attachments.map(({ kind, reference }) => ({ kind, reference })),
+      });
+    },
+  };
+}
+
+const STAFF_TEXTS = {
+  escalation: {
+    zh: '{urgent}【{reference}】{reason}\n业主：{who}（{verified}）\n内容：{title}',
+    en: '{urgent}[{reference}] {reason}\nOwner: {who} ({verified})\nMessage: {title}',
+  },
+  relay: {
+    zh: '【{reference}】业主补充：{text}',
+    en: '[{reference}] The owner adds: {text}',
+  },
+} satisfies Record<string, LocalizedText>;
+
+const REASONS: Record<string, LocalizedText> = {
+  work_order: { zh: '新报修', en: 'New repair request' },
+  complaint: { zh: '新投诉，请立即处理', en: 'New complaint: handle now' },
+  question_for_staff: { zh: '业主咨询，知识库无答案', en: 'Owner question the FAQ cannot answer' },
+  bot_did_not_understand: {
+    zh: '机器人未能理解，转人工',
+    en: 'The bot did not understand: please take over',
+  },
+};
+
+/**
+ * Escalations to the staff desk through the outbox: to the configured staff conversation
+ * (the Slack escalation channel) when there is one. Without it the case still carries its
+ * priority and history and waits on the desk; the log says so once per case.
+ */
+export function outboxStaffPort(deps: {
+  outbox: Outbox;
+  staffAddress?: Address;
+  language?: 'zh' | 'en';
+  logger: Logger;
+}): StaffPort {
+  const language = deps.language ?? 'zh';
+  return {
+    async escalate({ caseView, urgent, reason, identity }) {
+      if (!deps.staffAddress) {
+        deps.logger.info(
+          { reference: caseView.reference, reason, urgent },
+          'Case waiting for staff on the desk',
+        );
+        return;
+      }
+      const reasonText = reason.startsWith('emergency:')
+        ? {
+            zh: `紧急情况（${reason.slice(10)}），请立即处理`,
+            en: `EMERGENCY (${reason.slice(10)}): act now`,
+          }
+        : (REASONS[reason] ?? { zh: reason, en: reason });
+      await deps.outbox.enqueue({
+        key: `escalation:${caseView.id}:${reason}`,
+        address: deps.staffAddress,
+        purpose: 'escalation',
+        caseId: caseView.id,
+        message: {
+          language,
+          text: localize(STAFF_TEXTS.escalation, language, {
+            urgent: urgent ? '🚨 ' : '',
+            reference: caseView.reference,
+            reason: localize(reasonText, language),
+            who: identity.displayName || identity.key.split(':')[0] || '',
+            verified: identity.verified
+              ? localize({ zh: '已验证', en: 'verified' }, language)
+              : localize({ zh: '未验证', en: 'unverified' }, language),
+            title: caseView.title,
+          }),
+        },
+      });
+    },
+    async relay({ caseView, text, messageKey }) {
+      if (!deps.staffAddress) return;
+      await deps.outbox.enqueue({
+        key: `relay:${messageKey}`,
+        address: deps.staffAddress,
+        purpose: 'escalation',
+        caseId: caseView.id,
+        message: {
+          language,
+          text: localize(STAFF_TEXTS.relay, language, { reference: caseView.reference, text }),
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import { createCoreHarness, STAFF_ADDRESS } from '../../support/core-harness';
+import { useTestDatabase } from '../../support/database';
+
+const database = useTestDatabase();
+let owner = 0;
+/** Each test talks as a new owner, so conversations never mix. */
+const nextOwner = () => `owner-${++owner}-${Date.now()}`;
+
+describe('dialog scenarios (real engine, real classifier)', () => {
+  const harness = () => createCoreHarness(database().connection);
+
+  it('when an owner reports a fault, then a work order opens and the reply quotes its reference and response time', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('The kitchen sink in 5-1203 is blocked, please send a plumber', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toMatch(/We have received your repair request \(case WO-\d{4}-\d{4}\)/);
+    expect(reply).toContain('within 2 hours');
+    const [escalation] = await h
+      .queued({ staff: true })
+      .then((all) => all.filter((e) => e.message.text.includes(reply!.match(/WO-\d{4}-\d{4}/)![0])));
+    expect(escalation?.address).toEqual(STAFF_ADDRESS);
+  });
+
+  it('when an owner asks a question the FAQ knows, then the answer comes at once and no case opens', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('物业费怎么交？', { from, channel: 'wechat' });
+    const replies = await h.replies(from);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('公众号');
+    expect(await h.tickets.listOpen(`wechat:${from}`)).toEqual([]);
+  });
+
+  it('when a question is not in the FAQ, then it becomes a consulting case for staff', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('Can I keep bees on my rooftop terrace?', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toMatch(/passed to our staff \(case CS-\d{4}-\d{4}\)/);
+  });
+
+  it('when an owner complains, then a complaint opens, the bot apologises without arguing and escalates at once', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('Your receptionist was extremely rude to me today, unacceptable', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toMatch(/^We are sorry for this experience\. Your complaint is recorded \(case CP-/);
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(ticket).toMatchObject({ kind: 'complaint', priority: 'high', category: 'service_attitude' });
+    const staff = await h.queued({ staff: true });
+    expect(staff.some((e) => e.message.text.includes(ticket!.reference) && e.purpose === 'escalation')).toBe(
+      true,
+    );
+  });
+
+  it('when an owner reports an emergency, then it escalates as urgent and the owner gets the emergency number and safety advice', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('厨房着火了', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toContain('已按紧急情况处理');
+    expect(reply).toContain('119');
+    expect(reply).toContain('0571-8000-0110');
+    expect(reply).toContain('湿毛巾');
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(ticket).toMatchObject({
+      kind: 'emergency',
+      priority: 'urgent',
+      emergencyKind: 'fire',
+      verified: false,
+    });
+    const staff = await h.queued({ staff: true });
+    expect(staff.find((e) => e.message.text.includes(ticket!.reference))?.message.text).toMatch(/^🚨/);
+  });
+
+  it('when an owner is in the middle of binding, then an emergency still goes through at once', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('bind', { from });
+    await h.send('There is smoke coming out of the flat next door!', { from });
+    const replies = await h.replies(from);
+    expect(replies.at(-1)).toContain('handled as an emergency');
+  });
+
+  it('when the bot is unsure, then it asks one clarifying question with choices and acts on the answer', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('the sensor', { from });
+    const [question] = await h.queued({ from });
+    expect(question?.message.text).toContain('Sorry, I did not quite understand');
+    expect(question?.message.buttons?.map((b) => b.action)).toEqual([
+      'clarify:help_seeking',
+      'clarify:consulting',
+      'clarify:dissatisfaction',
+    ]);
+    await h.send('1', { from });
+    expect((await h.replies(from)).at(-1)).toMatch(/repair request \(case WO-/);
+  });
+
+  it('when the answer to the clarifying question is still unclear, then a person takes over', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('the sensor', { from });
+    await h.send('asdf qwer', { from });
+    expect((await h.replies(from)).at(-1)).toMatch(/passed this to a staff member \(case CS-/);
+  });
+
+  it('when the owner writes again soon after, then the follow-up attaches to the open case instead of opening another', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('The kitchen sink in 5-1203 is blocked, please send a plumber', { from });
+    h.clock.advance(60_000);
+    await h.send('The water is also coming back up from the drain in the bathroom', { from });
+    await h.send('and it smells bad too', { from });
+    const open = await h.tickets.listOpen(`telegram:${from}`);
+    expect(open).toHaveLength(1);
+    expect(open[0]?.messages).toHaveLength(3);
+    const replies = await h.replies(from);
+    expect(replies[1]).toMatch(/Added to your case WO-/);
+    expect(replies).toHaveLength(2); // one acknowledgement per follow-up burst
+  });
+
+  it('when staff hold the case, then the owner is relayed to them and the bot does not answer for them', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('The kitchen sink in 5-1203 is blocked, please send a plumber', { from });
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    await h.tickets.claim(String(ticket!._id), { id: 'U_ALICE', name: 'Alice' });
+    await h.send('How much will the repair cost?', { from });
+    await h.send('I am home after 6pm', { from });
+    const replies = await h.replies(from);
+    expect(replies.slice(1)).toEqual([
+      `Passed on to the staff member handling your case ${ticket!.reference}.`,
+    ]);
+    const relayed = (await h.queued({ staff: true })).filter((e) => e.key.startsWith('relay:'));
+    expect(relayed.map((e) => e.message.text)).toEqual([
+      expect.stringContaining('How much will the repair cost?'),
+      expect.stringContaining('I am home after 6pm'),
+    ]);
+  });
+
+  it('when a suggestion arrives, then it is recorded and thanked', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('I suggest adding more benches by the lake', { from });
+    expect((await h.replies(from))[0]).toMatch(/Thank you for the suggestion! It is recorded \(case SG-/);
+  });
+
+  it('when an owner asks for the menu, their cases or the other language, then the commands answer', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('menu', { from });
+    const [menu] = await h.queued({ from });
+    expect(menu?.message.buttons?.map((b) => b.action)).toEqual([
+      'menu:repair',
+      'menu:question',
+      'menu:complaint',
+      'menu:cases',
+      'menu:language',
+    ]);
+    await h.send('The kitchen sink in 5-1203 is blocked, please send a plumber', { from });
+    await h.send('', { from, action: 'menu:cases' });
+    expect((await h.replies(from)).at(-1)).toMatch(/Your open cases:\nWO-\d{4}-\d{4} \(received\)/);
+    await h.send('中文', { from });
+    expect((await h.replies(from)).at(-1)).toBe('好的，之后我会用中文回复您。');
+  });
+
+  it('when the same message is delivered three times at once, then one stored message, one case and one reply', async () => {
+    const h = harness();
+    const from = nextOwner();
+    const inbound = h.message('The kitchen sink in 5-1203 is blocked, please send a plumber', {
+      from,
+      id: `dup-${from}`,
+    });
+    const results = await Promise.all([
+      h.inbound.receive(inbound),
+      h.inbound.receive(inbound),
+      h.inbound.receive(inbound),
+    ]);
+    await h.inbound.idle();
+    expect(results.filter((r) => r.stored)).toHaveLength(1);
+    expect(h.duplicates).toBe(2);
+    expect(await h.tickets.listOpen(`telegram:${from}`)).toHaveLength(1);
+    expect(await h.replies(from)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,119 @@
+import type { Connection } from 'mongoose';
+import pino from 'pino';
+import { createUnderstanding, type Understander } from '../../nlp';
+import { loadModel } from '../../nlp/model-cache';
+import { ticketCases, outboxStaffPort } from '../../bots/core/cases';
+import { createDialog, type DialogSettings } from '../../bots/core/dialog';
+import { createInboundPipeline } from '../../bots/core/inbound';
+import type { Address, InboundMessage } from '../../services/channels/types';
+import { createFakeClock } from '../../services/clock';
+import { createConversationStates } from '../../services/conversations/conversation-state';
+import { createFaqStore } from '../../services/knowledge/faq-store';
+import { createOutbox } from '../../services/outbox/outbox';
+import { outboxModels, toOutboxEntry, type OutboxEntry } from '../../services/outbox/outbox-model';
+import { createOwnerService } from '../../services/owners/owner-service';
+import { createTicketService } from '../../services/tickets/ticket-service';
+
+let understander: Understander | undefined;
+
+/** The shipped model (corpus train + dev), trained once per test process or read from the cache. */
+export function realUnderstander(): Understander {
+  understander ??= createUnderstanding({ model: loadModel().model });
+  return understander;
+}
+
+export const STAFF_ADDRESS: Address = { channel: 'slack', conversationId: 'C_ESCALATIONS' };
+
+/**
+ * The conversation core as the app wires it, on a real database, with the real classifier and
+ * a fake clock: messages go in through the inbound pipeline, replies come out as outbox entries.
+ */
+export function createCoreHarness(connection: Connection, settings: Partial<DialogSettings> = {}) {
+  const logger = pino({ level: process.env.HARNESS_LOG ?? 'silent' });
+  const clock = createFakeClock('2026-11-22T02:00:00Z');
+  const owners = createOwnerService({ connection, clock });
+  const tickets = createTicketService({ connection, clock });
+  const outbox = createOutbox({ connection, clock });
+  const states = createConversationStates({ connection, clock });
+  const faq = createFaqStore({ connection, clock });
+  const understanding = realUnderstander();
+  const dialog = createDialog({
+    owners,
+    understand: (text) => understanding.understand(text),
+    faq,
+    cases: ticketCases(tickets),
+    staff: outboxStaffPort({ outbox, staffAddress: STAFF_ADDRESS, logger }),
+    outbox,
+    states,
+    clock,
+    logger,
+    settings: { dutyPhone: '0571-8000-0110', ...settings },
+  });
+  let duplicates = 0;
+  const inbound = createInboundPipeline({
+    connection,
+    clock,
+    logger,
+    handle: (message) => dialog.handle(message),
+    onDuplicate: () => duplicates++,
+  });
+  let counter = 0;
+
+  /** An owner message as an adapter would hand it over. */
+  function message(
+    text: string,
+    options: { from?: string; id?: string; action?: string; channel?: 'telegram' | 'wechat' | 'web' } = {},
+  ): InboundMessage {
+    const from = options.from ?? 'owner-1';
+    return {
+      channel: options.channel ?? 'telegram',
+      platformMessageId: options.id ?? `m${++counter}-${Date.now()}`,
+      conversationId: `chat-${from}`,
+      sender: { id: from, displayName: `Owner ${from}` },
+      text,
+      ...(options.action ? { action: options.action } : {}),
+      attachments: [],
+      receivedAt: clock.now(),
+    };
+  }
+
+  /** Sends a message through the whole inbound path and waits until it is handled. */
+  async function send(text: string, options: Parameters<typeof message>[1] = {}) {
+    const stored = await inbound.receive(message(text, options));
+    await inbound.idle();
+    return stored;
+  }
+
+  /** Outbox entries queued for a conversation (owner replies) or for the staff desk, oldest first. */
+  async function queued(to: { from?: string; staff?: boolean } = {}): Promise<OutboxEntry[]> {
+    const { entries } = outboxModels(connection);
+    const conversationId = to.staff ? STAFF_ADDRESS.conversationId : `chat-${to.from ?? 'owner-1'}`;
+    const records = await entries
+      .find({ 'address.conversationId': conversationId })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean();
+    return records.map(toOutboxEntry);
+  }
+
+  /** The texts of the replies to an owner, oldest first. */
+  async function replies(from = 'owner-1'): Promise<string[]> {
+    return (await queued({ from })).map((entry) => entry.message.text);
+  }
+
+  return {
+    clock,
+    owners,
+    tickets,
+    outbox,
+    states,
+    dialog,
+    inbound,
+    message,
+    send,
+    queued,
+    replies,
+    get duplicates() {
+      return duplicates;
+    },
+  };
+}
