@@ -274,6 +274,18 @@ export function createTicketService(deps: {
     return event;
   }
 
+  /**
+   * Whether a message is already on the case. Checked in code: the embedded engine does not
+   * apply `{'messages.messageKey': {$ne: key}}` to arrays as MongoDB does. The message itself
+   * is handled once (claimed by unique insert), so only a retry comes here twice.
+   */
+  async function hasMessage(id: string, messageKey: string): Promise<boolean> {
+    const ticket = await Tickets.findById(id, { 'messages.messageKey': 1 }).lean<
+      Pick<TicketRecord, 'messages'>
+    >();
+    return (ticket?.messages ?? []).some((message) => message.messageKey === messageKey);
+  }
+
   function assertFrom(action: string, ticket: TicketRecord): void {
     if (!(ALLOWED[action] ?? []).includes(ticket.status)) throw transitionError(action, ticket);
   }
@@ -402,8 +414,9 @@ export function createTicketService(deps: {
         attachments?: Array<{ kind: string; reference: string }>;
       },
     ): Promise<void> {
+      if (await hasMessage(id, message.messageKey)) return;
       await Tickets.updateOne(
-        { _id: new Types.ObjectId(id), 'messages.messageKey': trusted({ $ne: message.messageKey }) },
+        { _id: new Types.ObjectId(id) },
         {
           $push: {
             messages: {
@@ -419,12 +432,13 @@ export function createTicketService(deps: {
       );
     },
 
-    /** A staff reply, kept on the case (the desk sends it through the outbox). */
-    async addStaffMessage(id: string, staff: Staff, text: string): Promise<void> {
+    /** A staff reply, kept on the case once per `messageKey` (the desk sends it through the outbox). */
+    async addStaffMessage(id: string, staff: Staff, text: string, messageKey: string): Promise<void> {
+      if (await hasMessage(id, messageKey)) return;
       await Tickets.updateOne(
         { _id: new Types.ObjectId(id) },
         {
-          $push: { messages: { at: deps.clock.now(), from: 'staff', text, messageKey: '', attachments: [] } },
+          $push: { messages: { at: deps.clock.now(), from: 'staff', text, messageKey, attachments: [] } },
           $set: { updatedAt: deps.clock.now() },
         },
       );
