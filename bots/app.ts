@@ -4,6 +4,7 @@ import { connectDatabase, type Database } from '../services/database/connect';
 import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { startCore, type Core } from './core/core';
 import { createHttpServer } from './http/server';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
@@ -13,6 +14,8 @@ export interface RunningApp {
   database: Database;
   metrics: Metrics;
   server: FastifyInstance;
+  /** The conversation core: adapters hand it messages, desks act on its cases. */
+  core: Core;
   /** The port actually bound (differs from config.port when that is 0). */
   port: number;
   /** Stops taking work, finishes what is in flight (bounded), closes the database, stops the engine. */
@@ -31,9 +34,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   const engine = await startDatabaseEngine({ ...config.database, logger });
   let database: Database | undefined;
   let server: FastifyInstance | undefined;
+  let openCore: Core | undefined;
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
+    const core = await startCore({ config, connection: database.connection, logger, metrics });
+    openCore = core;
     server = createHttpServer({ logger, metrics, database });
     await server.listen({ port: config.port, host: config.host });
     const address = server.server.address();
@@ -49,10 +55,12 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       database,
       metrics,
       server,
+      core,
       port,
       stop: () => {
         stopping ??= (async () => {
           await openServer.close();
+          await core.stop();
           await openDatabase.close();
           await engine.stop();
         })();
@@ -61,6 +69,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     };
   } catch (error) {
     await server?.close().catch(() => undefined);
+    await openCore?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);
     await engine.stop();
     throw error;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { DEFAULT_SLA_POLICY, parseSlaMinutes, type SlaPolicy } from '../tickets/sla';
 
 /** Why each owner channel is on or off, for the start-up log. */
 export interface ChannelStatus {
@@ -36,6 +37,15 @@ export interface Config {
     | undefined;
   wechat: { puppet: string; puppetToken: string | undefined } | undefined;
   channels: ChannelStatus[];
+  conversation: {
+    /** How the bot names the property in greetings; unset = "the property service centre". */
+    propertyName: string | undefined;
+    /** The property's 24-hour duty line, given with emergency replies; '' when unset. */
+    dutyPhone: string;
+    /** Follow-ups within this time of the owner's last message attach to their open case. */
+    followUpWindowMs: number;
+  };
+  sla: SlaPolicy;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -63,6 +73,13 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** `kind=minutes` pairs; each bad pair is its own problem. */
+const slaMinutes = optionalText.superRefine((value, context) => {
+  for (const problem of parseSlaMinutes(value, DEFAULT_SLA_POLICY.acknowledgeMinutes).problems) {
+    context.addIssue({ code: 'custom', message: problem });
+  }
+});
 
 const envSchema = z.object({
   PORT: z
@@ -118,6 +135,18 @@ const envSchema = z.object({
   SLACK_BOT_USER_ID: optionalText,
   WECHATY_PUPPET: optionalText,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+  PROPERTY_NAME: optionalText.refine((value) => value === undefined || value.length <= 60, {
+    error: 'must be at most 60 characters',
+  }),
+  DUTY_PHONE: optionalText.refine((value) => value === undefined || /^[\d+\-\s()]{3,30}$/.test(value), {
+    error: 'must be a phone number (digits, spaces, + - and parentheses)',
+  }),
+  FOLLOW_UP_WINDOW_MINUTES: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1440),
+    { error: 'must be a whole number of minutes 1-1440' },
+  ),
+  SLA_ACK_MINUTES: slaMinutes,
+  SLA_RESOLVE_MINUTES: slaMinutes,
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -225,5 +254,15 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     slack,
     wechat,
     channels,
+    conversation: {
+      propertyName: env.PROPERTY_NAME,
+      dutyPhone: env.DUTY_PHONE ?? '',
+      followUpWindowMs: Number(env.FOLLOW_UP_WINDOW_MINUTES ?? '30') * 60_000,
+    },
+    sla: {
+      ...DEFAULT_SLA_POLICY,
+      acknowledgeMinutes: parseSlaMinutes(env.SLA_ACK_MINUTES, DEFAULT_SLA_POLICY.acknowledgeMinutes).value,
+      resolveMinutes: parseSlaMinutes(env.SLA_RESOLVE_MINUTES, DEFAULT_SLA_POLICY.resolveMinutes).value,
+    },
   };
 }

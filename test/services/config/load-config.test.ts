@@ -74,4 +74,22 @@ describe('loadConfig', () => {
     });
     expect(config.channels.find((c) => c.channel === 'telegram')?.reason).toMatch(/webhook/);
   });
+
+  it('when conversation and SLA settings are given, then they are typed, and bad ones are named', () => {
+    const config = loadConfig({
+      DUTY_PHONE: '0571-8000-0110',
+      FOLLOW_UP_WINDOW_MINUTES: '45',
+      SLA_ACK_MINUTES: 'emergency=3,consulting=240',
+    });
+    expect(config.conversation).toMatchObject({ dutyPhone: '0571-8000-0110', followUpWindowMs: 45 * 60_000 });
+    expect(config.sla.acknowledgeMinutes).toMatchObject({
+      emergency: 3,
+      consulting: 240,
+      dissatisfaction: 30,
+    });
+    expect(problemsOf({ FOLLOW_UP_WINDOW_MINUTES: '0', SLA_RESOLVE_MINUTES: 'fire=10' })).toEqual([
+      'FOLLOW_UP_WINDOW_MINUTES must be a whole number of minutes 1-1440, got "0"',
+      'SLA_RESOLVE_MINUTES "fire=10": the kind must be one of emergency, dissatisfaction, help_seeking, consulting, other, got "fire=10"',
+    ]);
+  });
 });

@@ -1,0 +1,126 @@
+import { Counter } from 'prom-client';
+import type { Connection } from 'mongoose';
+import type { Address, ChannelAdapter, ChannelName } from '../../services/channels/types';
+import { systemClock } from '../../services/clock';
+import type { Config } from '../../services/config/load-config';
+import { createConversationStates } from '../../services/conversations/conversation-state';
+import { createFaqStore } from '../../services/knowledge/faq-store';
+import type { Logger } from '../../services/logging/logger';
+import type { Metrics } from '../../services/metrics/metrics';
+import { createDispatcher } from '../../services/outbox/dispatcher';
+import { createOutbox } from '../../services/outbox/outbox';
+import { createOutboxMetrics } from '../../services/outbox/outbox-metrics';
+import { createOwnerService } from '../../services/owners/owner-service';
+import { createTicketService } from '../../services/tickets/ticket-service';
+import { createUnderstandingService } from '../../services/understanding/understanding-service';
+import { createCaseDesk } from './case-desk';
+import { outboxStaffPort, ticketCases } from './cases';
+import { createDialog } from './dialog';
+import { createInboundPipeline } from './inbound';
+
+/**
+ * The channel-agnostic core, built from the configuration: understanding, owners, cases,
+ * the dialog behind the inbound pipeline, and the outbox dispatcher that sends through
+ * whichever channel adapters are registered. Adapters call `inbound.receive`.
+ */
+export async function startCore(deps: {
+  config: Config;
+  connection: Connection;
+  logger: Logger;
+  metrics: Metrics;
+}) {
+  const { config, connection, logger } = deps;
+  const clock = systemClock;
+  const understanding = createUnderstandingService({ connection, clock, logger });
+  await understanding.start();
+
+  const owners = createOwnerService({ connection, clock, logger });
+  const tickets = createTicketService({
+    connection,
+    clock,
+    slaPolicy: config.sla,
+    timeZone: config.timezone,
+    logger,
+  });
+  const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
+  const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
+  const states = createConversationStates({ connection, clock });
+  const faq = createFaqStore({ connection, clock });
+  const staffAddress: Address | undefined = config.slack?.escalationChannel
+    ? { channel: 'slack', conversationId: config.slack.escalationChannel }
+    : undefined;
+
+  const dialog = createDialog({
+    owners,
+    understand: (text) => understanding.understand(text),
+    faq,
+    cases: ticketCases(tickets),
+    staff: outboxStaffPort({ outbox, ...(staffAddress ? { staffAddress } : {}), logger }),
+    outbox,
+    states,
+    clock,
+    logger,
+    settings: {
+      ...(config.conversation.propertyName
+        ? { propertyName: { zh: config.conversation.propertyName, en: config.conversation.propertyName } }
+        : {}),
+      dutyPhone: config.conversation.dutyPhone,
+      followUpWindowMs: config.conversation.followUpWindowMs,
+    },
+  });
+
+  const duplicates = new Counter({
+    name: 'ownerbot_inbound_duplicates_total',
+    help: 'Inbound deliveries that were already stored (platform retries), by channel',
+    labelNames: ['channel'] as const,
+    registers: [deps.metrics.registry],
+  });
+  const inbound = createInboundPipeline({
+    connection,
+    clock,
+    logger,
+    handle: (message) => dialog.handle(message),
+    onDuplicate: (channel) => duplicates.inc({ channel }),
+  });
+
+  const adapters = new Map<ChannelName, ChannelAdapter>();
+  const dispatcher = createDispatcher({
+    connection,
+    adapters,
+    clock,
+    logger,
+    outbox,
+    metrics: outboxMetrics,
+  });
+  dispatcher.start();
+  const recovered = await inbound.recover();
+  if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
+
+  const caseDesk = createCaseDesk({
+    tickets,
+    outbox,
+    recordCorrection: (correction) => understanding.recordCorrection(correction),
+  });
+
+  return {
+    understanding,
+    owners,
+    tickets,
+    outbox,
+    inbound,
+    dispatcher,
+    caseDesk,
+    /** Channel adapters register here so the dispatcher can send through them. */
+    registerAdapter(adapter: ChannelAdapter) {
+      adapters.set(adapter.name, adapter);
+    },
+    /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
+    async stop(): Promise<void> {
+      await inbound.idle();
+      await dispatcher.stop();
+      await understanding.stop();
+    },
+  };
+}
+
+export type Core = Awaited<ReturnType<typeof startCore>>;
