@@ -1,8 +1,18 @@
+import { benchCore } from './core-bench';
+import { startBenchDatabase } from './bench-database';
 import { benchClassification } from './nlp-bench';
+import { benchOutbox } from './outbox-bench';
 
-/** `npm run bench`: every benchmark in turn (the nlp one for now). */
+/** `npm run bench`: prints every figure the issues set targets for. Never part of `npm test`. */
 async function main(): Promise<void> {
   await benchClassification();
+  const databases = await startBenchDatabase();
+  try {
+    await benchCore(databases);
+    await benchOutbox(databases);
+  } finally {
+    await databases.stop();
+  }
 }
 
 main().catch((error: unknown) => {

@@ -50,11 +50,17 @@ export function createCoreHarness(connection: Connection, settings: Partial<Dial
     settings: { dutyPhone: '0571-8000-0110', ...settings },
   });
   let duplicates = 0;
+  const handledWaiters = new Map<string, () => void>();
   const inbound = createInboundPipeline({
     connection,
     clock,
     logger,
-    handle: (message) => dialog.handle(message),
+    handle: async (message) => {
+      const result = await dialog.handle(message);
+      handledWaiters.get(message.key)?.();
+      handledWaiters.delete(message.key);
+      return result;
+    },
     onDuplicate: () => duplicates++,
   });
   let counter = 0;
@@ -84,6 +90,14 @@ export function createCoreHarness(connection: Connection, settings: Partial<Dial
     return stored;
   }
 
+  /** Stores a message and resolves when the dialog has handled it (its reply is then queued). */
+  function deliverAndWait(inbound_: InboundMessage): Promise<void> {
+    const handled = new Promise<void>((resolve) =>
+      handledWaiters.set(`${inbound_.channel}:${inbound_.platformMessageId}`, resolve),
+    );
+    return inbound.receive(inbound_).then(() => handled);
+  }
+
   /** Outbox entries queued for a conversation (owner replies) or for the staff desk, oldest first. */
   async function queued(to: { from?: string; staff?: boolean } = {}): Promise<OutboxEntry[]> {
     const { entries } = outboxModels(connection);
@@ -110,6 +124,7 @@ export function createCoreHarness(connection: Connection, settings: Partial<Dial
     inbound,
     message,
     send,
+    deliverAndWait,
     queued,
     replies,
     get duplicates() {
