@@ -35,9 +35,11 @@ export async function connectDatabase(options: {
     autoCreate: true,
   });
   connection.set('strictQuery', 'throw');
-  connection.on('disconnected', () =>
-    options.logger.warn('Database connection lost; the driver keeps retrying'),
-  );
+  let closing = false;
+  connection.on('disconnected', () => {
+    // Closing on purpose also disconnects; only an unplanned loss is worth a warning.
+    if (!closing) options.logger.warn('Database connection lost; the driver keeps retrying');
+  });
   connection.on('reconnected', () => options.logger.info('Database connection restored'));
   await connection.asPromise();
 
@@ -68,6 +70,7 @@ export async function connectDatabase(options: {
       }
     },
     async close() {
+      closing = true;
       await connection.close();
     },
   };
