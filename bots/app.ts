@@ -4,7 +4,9 @@ import { connectDatabase, type Database } from '../services/database/connect';
 import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { createWebChat } from './channels/web/web-chat';
 import { startCore, type Core } from './core/core';
+import { systemClock } from '../services/clock';
 import { createHttpServer } from './http/server';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
@@ -41,6 +43,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const core = await startCore({ config, connection: database.connection, logger, metrics });
     openCore = core;
     server = createHttpServer({ logger, metrics, database });
+    // The web chat needs no credentials: it is always on, so a fresh install has a channel.
+    const webChat = createWebChat({ connection: database.connection, clock: systemClock, logger });
+    webChat.routes(server);
+    core.registerAdapter(webChat.adapter);
+    await webChat.adapter.start(async (message) => {
+      await core.inbound.receive(message);
+    });
     await server.listen({ port: config.port, host: config.host });
     const address = server.server.address();
     const port = address && typeof address === 'object' ? address.port : config.port;

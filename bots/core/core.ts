@@ -91,6 +91,8 @@ export async function startCore(deps: {
     logger,
     outbox,
     metrics: outboxMetrics,
+    // Replies should feel live; one indexed query four times a second is cheap.
+    pollIntervalMs: 250,
   });
   dispatcher.start();
   const recovered = await inbound.recover();
