@@ -4,7 +4,9 @@ import { connectDatabase, type Database } from '../services/database/connect';
 import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { createTelegramChannel } from './channels/telegram/telegram';
 import { createWebChat } from './channels/web/web-chat';
+import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
 import { createHttpServer } from './http/server';
@@ -37,19 +39,37 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   let database: Database | undefined;
   let server: FastifyInstance | undefined;
   let openCore: Core | undefined;
+  let openAdapters: ChannelAdapter[] = [];
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
     const core = await startCore({ config, connection: database.connection, logger, metrics });
     openCore = core;
     server = createHttpServer({ logger, metrics, database });
+    const adapters: ChannelAdapter[] = [];
+    const store = async (message: Parameters<typeof core.inbound.receive>[0]) => {
+      await core.inbound.receive(message);
+    };
     // The web chat needs no credentials: it is always on, so a fresh install has a channel.
     const webChat = createWebChat({ connection: database.connection, clock: systemClock, logger });
     webChat.routes(server);
-    core.registerAdapter(webChat.adapter);
-    await webChat.adapter.start(async (message) => {
-      await core.inbound.receive(message);
-    });
+    adapters.push(webChat.adapter);
+    if (config.telegram) {
+      const telegram = createTelegramChannel({
+        settings: config.telegram,
+        clock: systemClock,
+        logger,
+        onUnreachable: (platformUserId, reason) =>
+          core.owners.markUnreachable('telegram', platformUserId, reason),
+      });
+      telegram.routes(server);
+      adapters.push(telegram.adapter);
+    }
+    for (const adapter of adapters) {
+      core.registerAdapter(adapter);
+      await adapter.start(store);
+    }
+    openAdapters = adapters;
     await server.listen({ port: config.port, host: config.host });
     const address = server.server.address();
     const port = address && typeof address === 'object' ? address.port : config.port;
@@ -69,6 +89,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       stop: () => {
         stopping ??= (async () => {
           await openServer.close();
+          for (const adapter of openAdapters) await adapter.stop().catch(() => undefined);
           await core.stop();
           await openDatabase.close();
           await engine.stop();

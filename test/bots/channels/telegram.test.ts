@@ -1,0 +1,152 @@
+import { spawnApp, type AppProcess } from '../../support/app-process';
+import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
+
+async function startApp(fake: FakeTelegram, env: Record<string, string>): Promise<AppProcess> {
+  const uri = new URL(testDatabaseUri());
+  uri.pathname = `/${uniqueDatabaseName('telegram')}`;
+  const app = await spawnApp({
+    MONGODB_URI: uri.toString(),
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    ...env,
+  });
+  await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
+  return app;
+}
+
+async function stopApp(app: AppProcess): Promise<void> {
+  app.child.kill('SIGTERM');
+  await app.waitForExit(15_000);
+}
+
+describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
+  let fake: FakeTelegram;
+  let app: AppProcess;
+  const secret = 'webhook-secret-123';
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram();
+    app = await startApp(fake, { TELEGRAM_WEBHOOK_SECRET: secret });
+  }, 90_000);
+  afterAll(async () => {
+    await stopApp(app);
+    await fake.close();
+  });
+
+  const deliver = (update: unknown, token: string | null = secret) =>
+    fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { 'x-telegram-bot-api-secret-token': token } : {}),
+      },
+      body: JSON.stringify(update),
+    });
+
+  it('when the secret is wrong or missing, then 401 and nothing is handled', async () => {
+    const update = { update_id: 1, ...fake.textMessage(501, 'The lift is broken, please fix') };
+    expect((await deliver(update, 'wrong')).status).toBe(401);
+    expect((await deliver(update, null)).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(fake.sent(501)).toHaveLength(0);
+  });
+
+  it('when an owner reports a fault, then 200 at once and the reply is sent through the Bot API', async () => {
+    const update = {
+      update_id: 2,
+      ...fake.textMessage(502, 'The kitchen sink in 5-1203 is blocked, please send a plumber'),
+    };
+    const response = await deliver(update);
+    expect(response.status).toBe(200);
+    await fake.waitFor(() => fake.sent(502).length === 1);
+    expect(String(fake.sent(502)[0]?.params.text)).toMatch(/repair request \(case WO-\d{4}-\d{4}\)/);
+
+    // Telegram retries the same update: still one reply.
+    expect((await deliver(update)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(fake.sent(502)).toHaveLength(1);
+  });
+
+  it('when the owner asks for the menu and presses a button, then buttons are an inline keyboard and the callback is answered', async () => {
+    await deliver({ update_id: 3, ...fake.textMessage(503, '/start') });
+    await fake.waitFor(() => fake.sent(503).length === 1);
+    const keyboard = fake.sent(503)[0]?.params.reply_markup as {
+      inline_keyboard: Array<Array<{ callback_data: string }>>;
+    };
+    expect(keyboard.inline_keyboard.flat().map((b) => b.callback_data)).toContain('menu:cases');
+
+    await deliver({
+      update_id: 4,
+      callback_query: {
+        id: 'cbq-1',
+        from: { id: 503, is_bot: false, first_name: 'Owner' },
+        message: { message_id: 1, date: 0, chat: { id: 503, type: 'private' } },
+        chat_instance: 'x',
+        data: 'menu:cases',
+      },
+    });
+    await fake.waitFor(() =>
+      fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'cbq-1'),
+    );
+    await fake.waitFor(() => fake.sent(503).length === 2);
+    expect(String(fake.sent(503)[1]?.params.text)).toMatch(/no open cases|没有/i);
+  });
+
+  it('when a photo comes with a caption, then the caption is the message and the photo joins the case', async () => {
+    await deliver({
+      update_id: 5,
+      ...fake.textMessage(504, '', {
+        text: undefined,
+        caption: 'Water leaking from the ceiling of my bathroom, please check',
+        photo: [
+          { file_id: 'small', file_unique_id: 's', width: 90, height: 90 },
+          { file_id: 'large-photo-id', file_unique_id: 'l', width: 1280, height: 960 },
+        ],
+      }),
+    });
+    await fake.waitFor(() => fake.sent(504).length === 1);
+    expect(String(fake.sent(504)[0]?.params.text)).toMatch(/case WO-/);
+  });
+
+  it('when a group message arrives, then it is ignored', async () => {
+    await deliver({
+      update_id: 6,
+      message: {
+        message_id: 9,
+        date: 0,
+        chat: { id: -100, type: 'group', title: 'Residents' },
+        from: { id: 505, is_bot: false, first_name: 'Owner' },
+        text: 'The lift is broken',
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(
+      fake.calls.filter((c) => c.method === 'sendMessage' && Number(c.params.chat_id) === -100),
+    ).toHaveLength(0);
+  });
+
+  it('when the owner blocked the bot (403), then the send is not retried', async () => {
+    fake.failNextSend({ error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    await deliver({ update_id: 7, ...fake.textMessage(506, 'How do I pay the property fee?') });
+    await fake.waitFor(() => fake.sent(506).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(fake.sent(506)).toHaveLength(1);
+  });
+});
+
+describe('Telegram in long-polling mode', () => {
+  it('when no webhook secret is set, then updates are fetched with getUpdates and answered', async () => {
+    const fake = await startFakeTelegram();
+    const app = await startApp(fake, {});
+    try {
+      fake.update(fake.textMessage(601, '物业费怎么交？'));
+      await fake.waitFor(() => fake.sent(601).length === 1, 20_000);
+      expect(String(fake.sent(601)[0]?.params.text)).toContain('公众号');
+      expect(fake.calls.some((c) => c.method === 'deleteWebhook')).toBe(true);
+    } finally {
+      await stopApp(app);
+      await fake.close();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,133 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One Bot API call the fake received. */
+export interface TelegramCall {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
+
+/**
+ * A local stand-in for the Telegram Bot API, speaking its wire format on loopback:
+ * `POST /bot<token>/<method>` with JSON, answering `{ ok, result }` or
+ * `{ ok: false, error_code, description, parameters }`. Implements what ownerbot calls
+ * (getMe, deleteWebhook, getUpdates with long polling, sendMessage, answerCallbackQuery)
+ * and can be told to fail the next sends (429 with retry_after, 403 blocked).
+ */
+export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-server-only') {
+  const calls: TelegramCall[] = [];
+  const updates: unknown[] = [];
+  const failures: Failure[] = [];
+  let updateId = 1000;
+  let messageId = 1;
+  let wakePoll: (() => void) | undefined;
+
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      void (async () => {
+        const match = /^\/bot([^/]+)\/(\w+)/.exec(request.url ?? '');
+        const answer = (status: number, payload: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(payload));
+        };
+        if (!match || match[1] !== token)
+          return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+        const method = match[2] as string;
+        const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+        calls.push({ method, params });
+        switch (method) {
+          case 'getMe':
+            return answer(200, {
+              ok: true,
+              result: { id: 42, is_bot: true, first_name: 'Lakeside', username: 'lakeside_bot' },
+            });
+          case 'deleteWebhook':
+          case 'answerCallbackQuery':
+            return answer(200, { ok: true, result: true });
+          case 'getUpdates': {
+            const offset = Number(params.offset ?? 0);
+            const pending = () => updates.filter((u) => (u as { update_id: number }).update_id >= offset);
+            if (pending().length === 0) {
+              await new Promise<void>((resolve) => {
+                wakePoll = resolve;
+                setTimeout(resolve, Math.min(Number(params.timeout ?? 0), 2) * 1000);
+              });
+            }
+            return answer(200, { ok: true, result: pending() });
+          }
+          case 'sendMessage': {
+            const failure = failures.shift();
+            if (failure) return answer(failure.error_code, { ok: false, ...failure });
+            return answer(200, {
+              ok: true,
+              result: {
+                message_id: messageId++,
+                date: Math.floor(Date.now() / 1000),
+                chat: { id: Number(params.chat_id), type: 'private' },
+                text: params.text,
+              },
+            });
+          }
+          default:
+            return answer(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
+        }
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    token,
+    apiRoot: `http://127.0.0.1:${port}`,
+    calls,
+    /** An update as Telegram would deliver it; returns it with its update_id. */
+    update(fields: Record<string, unknown>) {
+      const update = { update_id: updateId++, ...fields };
+      updates.push(update);
+      wakePoll?.();
+      return update;
+    },
+    /** A private text message from user `from`. */
+    textMessage(from: number, text: string, extra: Record<string, unknown> = {}) {
+      return {
+        message: {
+          message_id: messageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: from, type: 'private', first_name: 'Owner' },
+          from: { id: from, is_bot: false, first_name: 'Owner', language_code: 'en' },
+          text,
+          ...extra,
+        },
+      };
+    },
+    failNextSend(failure: Failure) {
+      failures.push(failure);
+    },
+    sent(chatId?: number) {
+      return calls.filter(
+        (c) => c.method === 'sendMessage' && (chatId === undefined || Number(c.params.chat_id) === chatId),
+      );
+    },
+    async waitFor(predicate: () => boolean, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline)
+          throw new Error('the fake Telegram server did not see what was expected in time');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        wakePoll?.();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
