@@ -4,7 +4,9 @@ import { connectDatabase, type Database } from '../services/database/connect';
 import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createTelegramChannel } from './channels/telegram/telegram';
+import { createWechatChannel } from './channels/wechat/wechat';
 import { createWebChat } from './channels/web/web-chat';
 import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
@@ -64,6 +66,22 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       });
       telegram.routes(server);
       adapters.push(telegram.adapter);
+    }
+    if (config.wechat) {
+      const wechaty = WechatyBuilder.build({
+        name: 'ownerbot',
+        // wechaty loads any installed puppet package by name; its type lists the official ones.
+        puppet: config.wechat.puppet as PuppetModuleName,
+        ...(config.wechat.puppetToken ? { puppetOptions: { token: config.wechat.puppetToken } } : {}),
+      });
+      const wechat = createWechatChannel({
+        wechaty,
+        clock: systemClock,
+        logger,
+        lastInboundAt: async (contactId) =>
+          (await core.owners.identityByKey(`wechat:${contactId}`))?.lastInboundAt,
+      });
+      adapters.push(wechat.adapter);
     }
     for (const adapter of adapters) {
       core.registerAdapter(adapter);

@@ -11,6 +11,7 @@ import type { OutboxPurpose } from '../../services/outbox/outbox-model';
 import { bindingReply } from '../../services/owners/texts';
 import type { BindingResult, OwnerService } from '../../services/owners/owner-service';
 import type { Identity } from '../../services/owners/owner-model';
+import { choiceFromNumber } from '../../services/channels/render';
 import { ACTIONS, parseCommand, type OwnerCommand } from './commands';
 import type { HandlingResult } from './inbound';
 import { safetyAdvice, texts } from './texts';
@@ -368,6 +369,11 @@ export function createDialog(deps: DialogDeps) {
             menuButtons(language),
           ),
         );
+        await deps.states.ask(identity.key, {
+          kind: 'menu',
+          choices: menuButtons(language).map((button) => button.action),
+          text: '',
+        });
         return done('menu');
       case 'my_cases': {
         const open = await deps.cases.listOpen(identity);
@@ -453,7 +459,12 @@ export function createDialog(deps: DialogDeps) {
       }
 
       const text = message.text.trim();
-      const command = parseCommand(text, message.action);
+      const state = await deps.states.get(identity.key);
+      // Where a channel has no buttons the menu came as a numbered list: "2" is its second button.
+      const action =
+        message.action ||
+        (state.pending?.kind === 'menu' ? (choiceFromNumber(text, state.pending.choices) ?? '') : '');
+      const command = parseCommand(text, action);
       if (command?.kind === 'cancel' || command?.kind === 'language' || command?.kind === 'menu')
         return withUnderstanding(await runCommand(command, message, identity, language));
 
@@ -468,7 +479,6 @@ export function createDialog(deps: DialogDeps) {
           await deps.owners.submitPhoneDigits(identity.id, text),
         );
 
-      const state = await deps.states.get(identity.key);
       if (state.pending) {
         const chosen = chosenIntent(state.pending.choices, text, message.action);
         if (state.pending.kind === 'clarify') {

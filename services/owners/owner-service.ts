@@ -379,6 +379,12 @@ export function createOwnerService(deps: {
     identify,
 
     /** An identity by id; undefined when there is none. */
+    /** The identity of a channel user (`<channel>:<platform user id>`), if they ever wrote. */
+    async identityByKey(key: string): Promise<Identity | undefined> {
+      const record = await Identities.findOne({ key }).lean<IdentityRecord>();
+      return record ? toIdentity(record) : undefined;
+    },
+
     async getIdentity(identityId: string): Promise<Identity | undefined> {
       const record = await findIdentity(identityId);
       return record ? toIdentity(record) : undefined;
