@@ -11,6 +11,7 @@ import { createWebChat } from './channels/web/web-chat';
 import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
+import { registerDesk } from './http/desk';
 import { createHttpServer } from './http/server';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
@@ -67,6 +68,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       telegram.routes(server);
       adapters.push(telegram.adapter);
     }
+    let wechatQrCode: () => string | undefined = () => undefined;
     if (config.wechat) {
       const wechaty = WechatyBuilder.build({
         name: 'ownerbot',
@@ -82,7 +84,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           (await core.owners.identityByKey(`wechat:${contactId}`))?.lastInboundAt,
       });
       adapters.push(wechat.adapter);
+      wechatQrCode = () => wechat.latestQrCode || undefined;
     }
+    registerDesk(server, { adminToken: config.adminToken, wechatQrCode: () => wechatQrCode() });
     for (const adapter of adapters) {
       core.registerAdapter(adapter);
       await adapter.start(store);

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface TelegramCall {
   method: string;
   params: Record<string, unknown>;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -38,7 +40,7 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
           return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
         const method = match[2] as string;
         const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-        calls.push({ method, params });
+        calls.push({ method, params, at: Date.now() });
         switch (method) {
           case 'getMe':
             return answer(200, {

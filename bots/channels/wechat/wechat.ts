@@ -78,7 +78,10 @@ export function createWechatChannel(deps: {
         log.info({ qrcode }, 'WeChat login: scan this QR code (also shown at /desk)');
         deps.onQrCode?.(qrcode);
       });
-      wechaty.on('login', (user) => log.info({ account: user.name() }, 'WeChat logged in'));
+      wechaty.on('login', (user) => {
+        latestQrCode = '';
+        log.info({ account: user.name() }, 'WeChat logged in');
+      });
       wechaty.on('logout', () => log.warn('WeChat logged out; scan the new QR code to log in again'));
       wechaty.on('message', (message: Message) => {
         const inbound = translate(message);

@@ -1,10 +1,16 @@
+import pino from 'pino';
+import { connectDatabase, type Database } from '../../../services/database/connect';
 import { spawnApp, type AppProcess } from '../../support/app-process';
 import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
 
-async function startApp(fake: FakeTelegram, env: Record<string, string>): Promise<AppProcess> {
+async function startApp(
+  fake: FakeTelegram,
+  env: Record<string, string>,
+  databaseName = uniqueDatabaseName('telegram'),
+): Promise<AppProcess> {
   const uri = new URL(testDatabaseUri());
-  uri.pathname = `/${uniqueDatabaseName('telegram')}`;
+  uri.pathname = `/${databaseName}`;
   const app = await spawnApp({
     MONGODB_URI: uri.toString(),
     TELEGRAM_BOT_TOKEN: fake.token,
@@ -23,16 +29,39 @@ async function stopApp(app: AppProcess): Promise<void> {
 describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
   let fake: FakeTelegram;
   let app: AppProcess;
+  let database: Database;
   const secret = 'webhook-secret-123';
+  const databaseName = uniqueDatabaseName('telegram-webhook');
 
   beforeAll(async () => {
     fake = await startFakeTelegram();
-    app = await startApp(fake, { TELEGRAM_WEBHOOK_SECRET: secret });
+    app = await startApp(
+      fake,
+      {
+        TELEGRAM_WEBHOOK_SECRET: secret,
+        // Escalations go to the staff channel through the outbox (the Slack desk sends them).
+        SLACK_BOT_TOKEN: 'xoxb-test-token',
+        SLACK_SIGNING_SECRET: 'test-signing-secret',
+        SLACK_ESCALATION_CHANNEL: 'C0ESCALATE',
+      },
+      databaseName,
+    );
+    database = await connectDatabase({
+      uri: testDatabaseUri(),
+      dbName: databaseName,
+      engine: 'ferretdb',
+      logger: pino({ level: 'silent' }),
+    });
   }, 90_000);
   afterAll(async () => {
     await stopApp(app);
+    await database.connection.dropDatabase().catch(() => undefined);
+    await database.close();
     await fake.close();
   });
+
+  const count = (collection: string, filter: Record<string, unknown>) =>
+    database.connection.collection(collection).countDocuments(filter);
 
   const deliver = (update: unknown, token: string | null = secret) =>
     fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
@@ -67,6 +96,62 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(fake.sent(502)).toHaveLength(1);
   });
+
+  it('when a complaint arrives twice, then one stored message, one case, one reply in the owner language and one escalation', async () => {
+    const update = { update_id: 20, ...fake.textMessage(520, '你们前台今天态度太差了，太不像话') };
+    expect((await deliver(update)).status).toBe(200);
+    await fake.waitFor(() => fake.sent(520).length === 1);
+    expect((await deliver(update)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(fake.sent(520)).toHaveLength(1);
+    expect(String(fake.sent(520)[0]?.params.text)).toMatch(/非常抱歉.*编号 CP-\d{4}-\d{4}/s);
+    expect(await count('messages', { channel: 'telegram', conversationId: '520' })).toBe(1);
+    expect(await count('tickets', { identityKey: 'telegram:520', kind: 'complaint' })).toBe(1);
+    expect(
+      await count('outbox', { purpose: 'escalation', 'address.conversationId': 'C0ESCALATE' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when updates are malformed, then each gets a clear 2xx or 4xx and the next good one is still handled', async () => {
+    const raw = (body: string) =>
+      fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body,
+      });
+    expect((await raw('{not json')).status).toBe(400);
+    expect((await raw('{}')).status).toBe(400);
+    expect((await deliver({ update_id: 30, poll: { id: 'p' } })).status).toBe(200);
+    expect(
+      (
+        await deliver({
+          update_id: 31,
+          message: { message_id: 1, date: 0, chat: { id: 530, type: 'private' } },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await deliver({ update_id: 32, ...fake.textMessage(531, 'x'.repeat(100_000)) })).status).toBe(
+      200,
+    );
+    await deliver({ update_id: 33, ...fake.textMessage(532, 'How do I pay the property fee?') });
+    await fake.waitFor(() => fake.sent(532).length === 1);
+    expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
+  });
+
+  it('when Telegram answers 429 with retry_after, then the reply is sent again after the wait', async () => {
+    fake.failNextSend({
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    });
+    await deliver({ update_id: 40, ...fake.textMessage(540, 'How do I pay the property fee?') });
+    await fake.waitFor(() => fake.sent(540).length === 2, 20_000);
+    const [first, second] = fake.calls.filter(
+      (c) => c.method === 'sendMessage' && Number(c.params.chat_id) === 540,
+    );
+    expect(first?.params.text).toBe(second?.params.text);
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1000); // nothing before retry_after
+  }, 30_000);
 
   it('when the owner asks for the menu and presses a button, then buttons are an inline keyboard and the callback is answered', async () => {
     await deliver({ update_id: 3, ...fake.textMessage(503, '/start') });
