@@ -364,7 +364,12 @@ export function createDialog(deps: DialogDeps) {
           'menu',
           say(
             language,
-            { zh: `${texts.welcome.zh}`, en: texts.welcome.en },
+            identity.verified
+              ? texts.welcome
+              : {
+                  zh: `${texts.welcome.zh}\n${texts.bindInvite.zh}`,
+                  en: `${texts.welcome.en}\n${texts.bindInvite.en}`,
+                },
             { property: localize(settings.propertyName, language) },
             menuButtons(language),
           ),
