@@ -13,6 +13,7 @@ import { createOutboxMetrics } from '../../services/outbox/outbox-metrics';
 import { createOwnerService } from '../../services/owners/owner-service';
 import { createTicketService } from '../../services/tickets/ticket-service';
 import { createUnderstandingService } from '../../services/understanding/understanding-service';
+import { startSlaSchedule } from '../../schedules/sla-escalations';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
@@ -98,6 +99,15 @@ export async function startCore(deps: {
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
 
+  const sla = startSlaSchedule({
+    tickets,
+    outbox,
+    clock,
+    logger,
+    timezone: config.timezone,
+    ...(staffAddress ? { staffAddress } : {}),
+  });
+
   const caseDesk = createCaseDesk({
     tickets,
     outbox,
@@ -118,6 +128,7 @@ export async function startCore(deps: {
     },
     /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
     async stop(): Promise<void> {
+      await sla.stop();
       await inbound.idle();
       await dispatcher.stop();
       await understanding.stop();
