@@ -5,6 +5,7 @@ import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/e
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
+import { createSlackChannel } from './channels/slack/slack';
 import { createTelegramChannel } from './channels/telegram/telegram';
 import { createWechatChannel } from './channels/wechat/wechat';
 import { createWebChat } from './channels/web/web-chat';
@@ -67,6 +68,9 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       });
       telegram.routes(server);
       adapters.push(telegram.adapter);
+    }
+    if (config.slack) {
+      adapters.push(createSlackChannel({ settings: config.slack, logger }).adapter);
     }
     let wechatQrCode: () => string | undefined = () => undefined;
     if (config.wechat) {

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { connectDatabase, type Database } from '../../../services/database/connect';
 import { spawnApp, type AppProcess } from '../../support/app-process';
 import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
 
 async function startApp(
@@ -28,6 +29,7 @@ async function stopApp(app: AppProcess): Promise<void> {
 
 describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
   let fake: FakeTelegram;
+  let slack: FakeSlack;
   let app: AppProcess;
   let database: Database;
   const secret = 'webhook-secret-123';
@@ -35,10 +37,12 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
 
   beforeAll(async () => {
     fake = await startFakeTelegram();
+    slack = await startFakeSlack();
     app = await startApp(
       fake,
       {
         TELEGRAM_WEBHOOK_SECRET: secret,
+        SLACK_API_URL: slack.apiUrl,
         // Escalations go to the staff channel through the outbox (the Slack desk sends them).
         SLACK_BOT_TOKEN: 'xoxb-test-token',
         SLACK_SIGNING_SECRET: 'test-signing-secret',
@@ -58,6 +62,7 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
     await database.connection.dropDatabase().catch(() => undefined);
     await database.close();
     await fake.close();
+    await slack.close();
   });
 
   const count = (collection: string, filter: Record<string, unknown>) =>
