@@ -6,6 +6,7 @@ import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createSlackChannel } from './channels/slack/slack';
+import { registerSlackDesk } from './channels/slack/slack-desk';
 import { createTelegramChannel } from './channels/telegram/telegram';
 import { createWechatChannel } from './channels/wechat/wechat';
 import { createWebChat } from './channels/web/web-chat';
@@ -70,7 +71,20 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       adapters.push(telegram.adapter);
     }
     if (config.slack) {
-      adapters.push(createSlackChannel({ settings: config.slack, logger }).adapter);
+      const slack = createSlackChannel({ settings: config.slack, logger });
+      adapters.push(slack.adapter);
+      if (config.slack.escalationChannel) {
+        registerSlackDesk(server, {
+          signingSecret: config.slack.signingSecret,
+          escalationChannel: config.slack.escalationChannel,
+          staffUserIds: config.slack.staffUserIds,
+          ...(config.slack.botUserId ? { botUserId: config.slack.botUserId } : {}),
+          client: slack.client,
+          caseDesk: core.caseDesk,
+          tickets: core.tickets,
+          logger,
+        });
+      }
     }
     let wechatQrCode: () => string | undefined = () => undefined;
     if (config.wechat) {

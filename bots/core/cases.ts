@@ -8,6 +8,11 @@ import type { CasePort, CaseView, StaffPort } from './dialog';
 
 const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
 
+/** The value of a staff desk button acting on a case: `case:claim:<ticketId>`. */
+export function caseAction(action: 'claim', caseId: string): string {
+  return `case:${action}:${caseId}`;
+}
+
 function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
   return {
     id: String(ticket._id),
@@ -92,6 +97,8 @@ const REASONS: Record<string, LocalizedText> = {
 export function outboxStaffPort(deps: {
   outbox: Outbox;
   staffAddress?: Address;
+  /** The staff thread of a case (Slack: the escalation message's ts), for follow-ups to land in it. */
+  threadOf?: (caseId: string) => Promise<string | undefined>;
   language?: 'zh' | 'en';
   logger: Logger;
 }): StaffPort {
@@ -118,6 +125,12 @@ export function outboxStaffPort(deps: {
         caseId: caseView.id,
         message: {
           language,
+          buttons: [
+            {
+              action: caseAction('claim', caseView.id),
+              label: localize({ zh: '认领', en: 'Claim' }, language),
+            },
+          ],
           text: localize(STAFF_TEXTS.escalation, language, {
             urgent: urgent ? '🚨 ' : '',
             reference: caseView.reference,
@@ -133,9 +146,10 @@ export function outboxStaffPort(deps: {
     },
     async relay({ caseView, text, messageKey }) {
       if (!deps.staffAddress) return;
+      const threadId = await deps.threadOf?.(caseView.id);
       await deps.outbox.enqueue({
         key: `relay:${messageKey}`,
-        address: deps.staffAddress,
+        address: threadId ? { ...deps.staffAddress, threadId } : deps.staffAddress,
         purpose: 'escalation',
         caseId: caseView.id,
         message: {

@@ -56,7 +56,12 @@ export async function startCore(deps: {
     understand: (text) => understanding.understand(text),
     faq,
     cases: ticketCases(tickets),
-    staff: outboxStaffPort({ outbox, ...(staffAddress ? { staffAddress } : {}), logger }),
+    staff: outboxStaffPort({
+      outbox,
+      ...(staffAddress ? { staffAddress } : {}),
+      threadOf: async (caseId) => (await tickets.get(caseId)).staffThread?.threadId,
+      logger,
+    }),
     outbox,
     states,
     clock,
@@ -94,6 +99,18 @@ export async function startCore(deps: {
     metrics: outboxMetrics,
     // Replies should feel live; one indexed query four times a second is cheap.
     pollIntervalMs: 250,
+    // The escalation message in the staff channel becomes the case's thread.
+    onSent: async ({ entry, platformMessageId }) => {
+      if (entry.purpose !== 'escalation' || !entry.caseId || !platformMessageId) return;
+      if (entry.address.threadId || !entry.key.startsWith('escalation:')) return;
+      const ticket = await tickets.get(entry.caseId);
+      if (!ticket.staffThread) {
+        await tickets.setStaffThread(entry.caseId, {
+          channel: entry.address.conversationId,
+          threadId: platformMessageId,
+        });
+      }
+    },
   });
   dispatcher.start();
   const recovered = await inbound.recover();

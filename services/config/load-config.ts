@@ -31,6 +31,8 @@ export interface Config {
         signingSecret: string;
         apiUrl: string;
         escalationChannel: string | undefined;
+        /** Who may act on cases from Slack; empty = members of the escalation channel. */
+        staffUserIds: string[];
         botId: string | undefined;
         botUserId: string | undefined;
       }
@@ -131,6 +133,10 @@ const envSchema = z.object({
       error: 'must be a channel id such as C0123456789 (not the #name)',
     },
   ),
+  SLACK_STAFF_USER_IDS: optionalText.refine(
+    (value) => value === undefined || value.split(',').every((id) => /^[UW][A-Z0-9]+$/.test(id.trim())),
+    { error: 'must be Slack user ids separated by commas, such as U012AB3CD,U045EF6GH' },
+  ),
   SLACK_BOT_ID: optionalText,
   SLACK_BOT_USER_ID: optionalText,
   WECHATY_PUPPET: optionalText,
@@ -208,6 +214,10 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
           // The Slack Web API client joins method names onto this root, so it needs the slash.
           apiUrl: (env.SLACK_API_URL ?? 'https://slack.com/api/').replace(/\/*$/, '/'),
           escalationChannel: env.SLACK_ESCALATION_CHANNEL,
+          staffUserIds: (env.SLACK_STAFF_USER_IDS ?? '')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
           botId: env.SLACK_BOT_ID,
           botUserId: env.SLACK_BOT_USER_ID,
         }

@@ -620,6 +620,16 @@ export function createTicketService(deps: {
       }));
     },
 
+    /** The case whose staff thread this is (the escalation message's ts), if any. */
+    async byStaffThread(channel: string, threadId: string): Promise<TicketRecord | undefined> {
+      return (
+        (await Tickets.findOne({
+          'staffThread.channel': channel,
+          'staffThread.threadId': threadId,
+        }).lean<TicketRecord>()) ?? undefined
+      );
+    },
+
     async setStaffThread(id: string, thread: { channel: string; threadId: string }): Promise<void> {
       await Tickets.updateOne({ _id: new Types.ObjectId(id) }, { $set: { staffThread: thread } });
     },

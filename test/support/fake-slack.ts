@@ -5,6 +5,8 @@ export interface SlackCall {
   method: string;
   params: Record<string, unknown>;
   at: number;
+  /** The message timestamp handed out (chat.postMessage, chat.update). */
+  ts?: string;
 }
 
 /**
@@ -31,7 +33,8 @@ export async function startFakeSlack() {
           params[key] = /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value;
         }
       }
-      calls.push({ method, params, at: Date.now() });
+      const call: SlackCall = { method, params, at: Date.now() };
+      calls.push(call);
       const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         response.writeHead(status, { 'content-type': 'application/json', ...headers });
         response.end(JSON.stringify(payload));
@@ -47,7 +50,9 @@ export async function startFakeSlack() {
       if (method === 'auth.test')
         return answer(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });
       if (method === 'chat.postMessage' || method === 'chat.update') {
-        const ts = `1700000000.${String(++seq).padStart(6, '0')}`;
+        const ts =
+          method === 'chat.update' ? String(params.ts) : `1700000000.${String(++seq).padStart(6, '0')}`;
+        call.ts = ts;
         return answer(200, { ok: true, channel: params.channel, ts, message: { text: params.text, ts } });
       }
       return answer(200, { ok: true });

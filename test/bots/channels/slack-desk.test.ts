@@ -1,0 +1,152 @@
+import { createHmac } from 'node:crypto';
+import { spawnApp, type AppProcess } from '../../support/app-process';
+import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
+import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
+
+const SIGNING_SECRET = 'slack-signing-secret-for-tests';
+const CHANNEL = 'C0ESCALATE';
+const ALICE = 'U0ALICE';
+
+describe('Slack staff desk end to end (fake Telegram, fake Slack, signed requests)', () => {
+  let telegram: FakeTelegram;
+  let slack: FakeSlack;
+  let app: AppProcess;
+
+  beforeAll(async () => {
+    telegram = await startFakeTelegram();
+    slack = await startFakeSlack();
+    const uri = new URL(testDatabaseUri());
+    uri.pathname = `/${uniqueDatabaseName('slack-desk')}`;
+    app = await spawnApp({
+      MONGODB_URI: uri.toString(),
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_ESCALATION_CHANNEL: CHANNEL,
+      SLACK_STAFF_USER_IDS: ALICE,
+      SLACK_BOT_USER_ID: 'UBOT',
+    });
+    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    app.child.kill('SIGTERM');
+    await app.waitForExit(15_000);
+    await telegram.close();
+    await slack.close();
+  });
+
+  /** Posts to /slack/events signed exactly as Slack signs (v0, HMAC-SHA256 over v0:ts:body). */
+  function slackRequest(
+    body: string,
+    options: { form?: boolean; age?: number; secret?: string; retry?: number } = {},
+  ) {
+    const timestamp = Math.floor(Date.now() / 1000) - (options.age ?? 0);
+    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+      .update(`v0:${timestamp}:${body}`)
+      .digest('hex')}`;
+    return fetch(`http://127.0.0.1:${app.port}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': options.form ? 'application/x-www-form-urlencoded' : 'application/json',
+        'x-slack-signature': signature,
+        'x-slack-request-timestamp': String(timestamp),
+        ...(options.retry ? { 'x-slack-retry-num': String(options.retry) } : {}),
+      },
+      body,
+    });
+  }
+  const blockAction = (user: string, value: string, ts: string) =>
+    `payload=${encodeURIComponent(
+      JSON.stringify({
+        type: 'block_actions',
+        user: { id: user, name: user === ALICE ? 'alice' : 'mallory' },
+        channel: { id: CHANNEL },
+        message: { ts, text: 'escalation' },
+        actions: [{ action_id: 'ownerbot_0', value }],
+      }),
+    )}`;
+  const threadReply = (user: string, text: string, threadTs: string, ts: string) =>
+    JSON.stringify({
+      type: 'event_callback',
+      event_id: `Ev${ts}`,
+      event: { type: 'message', user, text, ts, thread_ts: threadTs, channel: CHANNEL },
+    });
+
+  /** A complaint on Telegram and its escalation on Slack: the claim button value and the message ts. */
+  async function complaint(chatId: number) {
+    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
+      body: JSON.stringify({
+        update_id: chatId,
+        ...telegram.textMessage(chatId, 'Your receptionist was extremely rude to me today, unacceptable'),
+      }),
+    });
+    await telegram.waitFor(() => telegram.sent(chatId).length === 1);
+    const reference = /CP-\d{4}-\d{4}/.exec(String(telegram.sent(chatId)[0]?.params.text))?.[0] as string;
+    await slack.waitFor(() => slack.posts(CHANNEL).some((p) => String(p.params.text).includes(reference)));
+    const index = slack.calls.findIndex(
+      (c) => c.method === 'chat.postMessage' && String(c.params.text).includes(reference),
+    );
+    const post = slack.calls[index];
+    const blocks = post?.params.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>;
+    const value = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value as string;
+    const ts = post?.ts as string;
+    return { reference, value, ts };
+  }
+
+  it('when forged, stale or from non-staff, then nothing changes', async () => {
+    const { value, ts } = await complaint(701);
+    expect((await slackRequest(blockAction(ALICE, value, ts), { form: true, secret: 'wrong' })).status).toBe(
+      401,
+    );
+    expect((await slackRequest(blockAction(ALICE, value, ts), { form: true, age: 6 * 60 })).status).toBe(401);
+    expect((await slackRequest(blockAction('U0MALLORY', value, ts), { form: true })).status).toBe(200);
+    await slack.waitFor(() =>
+      slack.calls.some((c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0MALLORY'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(telegram.sent(701)).toHaveLength(1); // the owner heard of no claim
+  });
+
+  it('when staff claim from Slack and reply in the thread, then the owner hears both on Telegram; notes and retries do not leak', async () => {
+    const { reference, value, ts } = await complaint(702);
+    expect((await slackRequest(blockAction(ALICE, value, ts), { form: true })).status).toBe(200);
+    await telegram.waitFor(() => telegram.sent(702).length === 2);
+    expect(String(telegram.sent(702)[1]?.params.text)).toContain(`Your case ${reference} is now with alice`);
+    expect(slack.calls.some((c) => c.method === 'chat.update' && c.params.ts === ts)).toBe(true);
+
+    expect(
+      (await slackRequest(threadReply(ALICE, 'note: called the front desk manager', ts, '1700000100.000001')))
+        .status,
+    ).toBe(200);
+    const reply = threadReply(
+      ALICE,
+      'We are sorry. The manager will call you at 5pm.',
+      ts,
+      '1700000100.000002',
+    );
+    expect((await slackRequest(reply)).status).toBe(200);
+    expect((await slackRequest(reply, { retry: 1 })).status).toBe(200);
+    await telegram.waitFor(() => telegram.sent(702).length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(telegram.sent(702).map((c) => String(c.params.text))).toEqual([
+      expect.any(String),
+      expect.any(String),
+      `[${reference}] ${ALICE}: We are sorry. The manager will call you at 5pm.`,
+    ]);
+    expect(
+      slack.calls.some((c) => c.method === 'reactions.add' && c.params.timestamp === '1700000100.000002'),
+    ).toBe(true);
+  }, 60_000);
+
+  it('when Slack checks the URL, then the challenge is echoed', async () => {
+    const response = await slackRequest(JSON.stringify({ type: 'url_verification', challenge: 'abc123' }));
+    expect(await response.json()).toEqual({ challenge: 'abc123' });
+  });
+});
