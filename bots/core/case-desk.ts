@@ -76,8 +76,12 @@ export function createCaseDesk(deps: {
   return {
     claim: async (id: string, staff: Staff) => tellOwner(await deps.tickets.claim(id, staff)),
     start: (id: string, staff: Staff) => deps.tickets.start(id, staff),
-    resolve: async (id: string, staff: Staff, note?: string) =>
-      tellOwner(await deps.tickets.resolve(id, staff, note)),
+    resolve: async (
+      id: string,
+      staff: Staff,
+      note?: string,
+      options?: Parameters<TicketService['resolve']>[3],
+    ) => tellOwner(await deps.tickets.resolve(id, staff, note, options)),
     reopen: async (id: string, actor: string, reason: string) =>
       tellOwner(await deps.tickets.reopen(id, actor, reason)),
     close: (id: string, actor: string, summary?: Partial<TicketSummary>) =>

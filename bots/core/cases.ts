@@ -9,7 +9,7 @@ import type { CasePort, CaseView, StaffPort } from './dialog';
 const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
 
 /** The value of a staff desk button acting on a case: `case:claim:<ticketId>`. */
-export function caseAction(action: 'claim', caseId: string): string {
+export function caseAction(action: 'claim' | 'resolve' | 'reclassify', caseId: string): string {
   return `case:${action}:${caseId}`;
 }
 

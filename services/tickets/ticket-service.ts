@@ -114,6 +114,19 @@ function nextSlaCheck(
   return pending[0]?.dueAt ?? FAR_FUTURE;
 }
 
+/** The summary with every part trimmed, or undefined unless all three parts are written. */
+function completeSummary(summary: Partial<TicketSummary> | null | undefined): TicketSummary | undefined {
+  const parts = [summary?.rootCause, summary?.correctiveAction, summary?.preventiveAction].map((part) =>
+    typeof part === 'string' ? part.trim() : '',
+  );
+  if (parts.some((part) => part === '')) return undefined;
+  const [rootCause, correctiveAction, preventiveAction] = parts as [string, string, string];
+  return { rootCause, correctiveAction, preventiveAction };
+}
+
+const isComplaint = (ticket: Pick<TicketRecord, 'kind' | 'intent'>) =>
+  ticket.kind === 'complaint' || ticket.intent === 'dissatisfaction';
+
 function transitionError(action: string, ticket: TicketRecord): DomainError {
   const allowed = ALLOWED[action] ?? [];
   return new DomainError(
@@ -479,14 +492,30 @@ export function createTicketService(deps: {
       });
     },
 
-    resolve(id: string, staff: Staff, note = ''): Promise<TicketEvent> {
+    /**
+     * Work done. A summary given here (the Slack Resolve form asks for it on complaints) is
+     * kept for closing; `requireSummary` refuses a complaint without one.
+     */
+    resolve(
+      id: string,
+      staff: Staff,
+      note = '',
+      options: { summary?: Partial<TicketSummary>; requireSummary?: boolean } = {},
+    ): Promise<TicketEvent> {
       return act(id, staff.id, (ticket) => {
         assertFrom('resolve', ticket);
         requireOwner(ticket, staff, 'resolve');
+        const summary = completeSummary(options.summary);
+        if (options.requireSummary && isComplaint(ticket) && !summary) {
+          throw new DomainError(
+            'summary_required',
+            `Complaint ${ticket.reference} needs its root cause, corrective action and preventive action to be resolved`,
+          );
+        }
         return {
           action: 'resolved',
           to: 'resolved',
-          set: { resolvedAt: deps.clock.now(), pendingHandover: null },
+          set: { resolvedAt: deps.clock.now(), pendingHandover: null, ...(summary ? { summary } : {}) },
           note,
         };
       });
@@ -528,12 +557,8 @@ export function createTicketService(deps: {
     close(id: string, actor: string, summary?: Partial<TicketSummary>): Promise<TicketEvent> {
       return act(id, actor, (ticket) => {
         assertFrom('close', ticket);
-        const complete =
-          summary &&
-          [summary.rootCause, summary.correctiveAction, summary.preventiveAction].every(
-            (part) => typeof part === 'string' && part.trim() !== '',
-          );
-        if ((ticket.kind === 'complaint' || ticket.intent === 'dissatisfaction') && !complete) {
+        const complete = completeSummary(summary) ?? completeSummary(ticket.summary);
+        if (isComplaint(ticket) && !complete) {
           throw new DomainError(
             'summary_required',
             `Complaint ${ticket.reference} needs a summary before it closes: root cause, corrective action and preventive action`,
@@ -542,18 +567,7 @@ export function createTicketService(deps: {
         return {
           action: 'closed',
           to: 'closed',
-          set: {
-            closedAt: deps.clock.now(),
-            ...(complete
-              ? {
-                  summary: {
-                    rootCause: (summary.rootCause as string).trim(),
-                    correctiveAction: (summary.correctiveAction as string).trim(),
-                    preventiveAction: (summary.preventiveAction as string).trim(),
-                  },
-                }
-              : {}),
-          },
+          set: { closedAt: deps.clock.now(), ...(complete ? { summary: complete } : {}) },
         };
       });
     },

@@ -1,5 +1,6 @@
 import { verifySlackRequest, type webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
+import { CATEGORIES, INTENTS, isCategory, isIntent } from '../../../nlp';
 import { DomainError } from '../../../services/errors';
 import type { Logger } from '../../../services/logging/logger';
 import type { TicketService } from '../../../services/tickets/ticket-service';
@@ -54,14 +55,17 @@ export function registerSlackDesk(
       .catch((error: unknown) => log.warn({ err: error }, 'Could not post an ephemeral message'));
   }
 
+  const staffOf = (user: SlackUser) => ({ id: user.id, name: user.name ?? user.username ?? user.id });
+
   async function onBlockAction(payload: {
     user: SlackUser;
+    trigger_id?: string;
     channel?: { id: string };
     message?: { ts: string; text?: string };
     actions?: Array<{ value?: string }>;
   }): Promise<void> {
     const value = payload.actions?.[0]?.value ?? '';
-    const match = /^case:(claim):([a-f0-9]{24})$/.exec(value);
+    const match = /^case:(claim|resolve|reclassify):([a-f0-9]{24})$/.exec(value);
     const channel = payload.channel?.id ?? deps.escalationChannel;
     if (!match) return;
     if (!(await isStaff(payload.user.id))) {
@@ -72,11 +76,21 @@ export function registerSlackDesk(
       );
       return;
     }
-    const caseId = match[2] as string;
-    const staff = {
-      id: payload.user.id,
-      name: payload.user.name ?? payload.user.username ?? payload.user.id,
-    };
+    const [, action, caseId] = match as unknown as [string, 'claim' | 'resolve' | 'reclassify', string];
+    const staff = staffOf(payload.user);
+    if (action !== 'claim') {
+      const ticket = await deps.tickets.get(caseId);
+      if (payload.trigger_id) {
+        await deps.client.views.open({
+          trigger_id: payload.trigger_id,
+          view:
+            action === 'resolve'
+              ? resolveView(caseId, ticket.reference, ticket.kind === 'complaint')
+              : reclassifyView(caseId, ticket.reference),
+        });
+      }
+      return;
+    }
     try {
       const event = await deps.caseDesk.claim(caseId, staff);
       if (payload.message?.ts) {
@@ -91,6 +105,60 @@ export function registerSlackDesk(
       if (error instanceof DomainError) {
         await tellUser(channel, staff.id, error.message, payload.message?.ts);
         return;
+      }
+      throw error;
+    }
+  }
+
+  /** A modal submitted: resolve (with the complaint summary) or reclassify. Returns the reply body. */
+  async function onViewSubmission(payload: {
+    user: SlackUser;
+    view: {
+      callback_id: string;
+      state: {
+        values: Record<
+          string,
+          Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+        >;
+      };
+    };
+  }): Promise<Record<string, unknown> | undefined> {
+    const match = /^(resolve|reclassify):([a-f0-9]{24})$/.exec(payload.view.callback_id);
+    if (!match) return undefined;
+    if (!(await isStaff(payload.user.id))) {
+      return { response_action: 'errors', errors: { resolution: 'Only property staff can act on cases.' } };
+    }
+    const [, kind, caseId] = match as unknown as [string, 'resolve' | 'reclassify', string];
+    const values = payload.view.state.values;
+    const field = (block: string) => {
+      const input = values[block]?.[block];
+      return (input?.selected_option?.value ?? input?.value ?? '').trim();
+    };
+    const staff = staffOf(payload.user);
+    try {
+      if (kind === 'resolve') {
+        await deps.caseDesk.resolve(caseId, staff, field('resolution'), {
+          requireSummary: true,
+          summary: {
+            rootCause: field('root_cause'),
+            correctiveAction: field('corrective_action'),
+            preventiveAction: field('preventive_action'),
+          },
+        });
+      } else {
+        const intent = field('intent');
+        const category = field('category');
+        if (!isIntent(intent) || !isCategory(category)) {
+          return { response_action: 'errors', errors: { intent: 'Pick an intent and a category.' } };
+        }
+        await deps.caseDesk.correct(caseId, staff, { intent, category });
+      }
+      return undefined;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        const block =
+          error.code === 'summary_required' ? 'root_cause' : kind === 'resolve' ? 'resolution' : 'intent';
+        return { response_action: 'errors', errors: { [block]: error.message } };
       }
       throw error;
     }
@@ -174,8 +242,63 @@ export function registerSlackDesk(
       }
       if (body.type === 'url_verification') return reply.send({ challenge: body.challenge });
       if (body.type === 'block_actions') await onBlockAction(body as never);
-      else if (body.type === 'event_callback' && body.event) await onMessage(body.event as never);
+      else if (body.type === 'view_submission') {
+        const answer = await onViewSubmission(body as never);
+        return answer ? reply.send(answer) : reply.status(200).send();
+      } else if (body.type === 'event_callback' && body.event) await onMessage(body.event as never);
       return reply.status(200).send();
     });
   });
+}
+
+const text = (value: string) => ({ type: 'plain_text' as const, text: value });
+
+function input(blockId: string, label: string, optional: boolean, multiline = true) {
+  return {
+    type: 'input' as const,
+    block_id: blockId,
+    optional,
+    label: text(label),
+    element: { type: 'plain_text_input' as const, action_id: blockId, multiline },
+  };
+}
+
+/** The Resolve form; complaints also need root cause, corrective and preventive action. */
+function resolveView(caseId: string, reference: string, complaint: boolean) {
+  return {
+    type: 'modal' as const,
+    callback_id: `resolve:${caseId}`,
+    title: text(`Resolve ${reference}`.slice(0, 24)),
+    submit: text('Resolve'),
+    blocks: [
+      input('resolution', 'What was done · 处理结果', false),
+      input('root_cause', 'Root cause · 原因', !complaint),
+      input('corrective_action', 'Corrective action · 纠正措施', !complaint),
+      input('preventive_action', 'Preventive action · 预防措施', !complaint),
+    ],
+  };
+}
+
+function select(blockId: string, label: string, options: readonly string[]) {
+  return {
+    type: 'input' as const,
+    block_id: blockId,
+    label: text(label),
+    element: {
+      type: 'static_select' as const,
+      action_id: blockId,
+      options: options.map((option) => ({ text: text(option), value: option })),
+    },
+  };
+}
+
+/** The Reclassify form: the intent and category the owner's message really had. */
+function reclassifyView(caseId: string, reference: string) {
+  return {
+    type: 'modal' as const,
+    callback_id: `reclassify:${caseId}`,
+    title: text(`Reclassify ${reference}`.slice(0, 24)),
+    submit: text('Save'),
+    blocks: [select('intent', 'Intent · 意图', INTENTS), select('category', 'Category · 类别', CATEGORIES)],
+  };
 }

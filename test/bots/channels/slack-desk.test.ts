@@ -145,6 +145,106 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     ).toBe(true);
   }, 60_000);
 
+  const viewSubmission = (user: string, callbackId: string, values: Record<string, string>) =>
+    `payload=${encodeURIComponent(
+      JSON.stringify({
+        type: 'view_submission',
+        user: { id: user, name: 'alice' },
+        view: {
+          callback_id: callbackId,
+          state: {
+            values: Object.fromEntries(
+              Object.entries(values).map(([block, value]) => [
+                block,
+                {
+                  [block]: ['intent', 'category'].includes(block)
+                    ? { selected_option: { value } }
+                    : { value },
+                },
+              ]),
+            ),
+          },
+        },
+      }),
+    )}`;
+
+  it('when a complaint is resolved from Slack, then the form insists on the summary and the owner is told', async () => {
+    const { reference, value, ts } = await complaint(703);
+    const caseId = value.split(':')[2] as string;
+    await slackRequest(blockAction(ALICE, value, ts), { form: true });
+    await telegram.waitFor(() => telegram.sent(703).length === 2);
+    await slackRequest(
+      `payload=${encodeURIComponent(
+        JSON.stringify({
+          type: 'block_actions',
+          trigger_id: 'trigger-1',
+          user: { id: ALICE, name: 'alice' },
+          channel: { id: CHANNEL },
+          message: { ts, text: 'escalation' },
+          actions: [{ value: `case:resolve:${caseId}` }],
+        }),
+      )}`,
+      { form: true },
+    );
+    await slack.waitFor(() =>
+      slack.calls.some((c) => c.method === 'views.open' && c.params.trigger_id === 'trigger-1'),
+    );
+
+    const missing = await slackRequest(
+      viewSubmission(ALICE, `resolve:${caseId}`, { resolution: 'Apologised in person' }),
+      { form: true },
+    );
+    expect(
+      ((await missing.json()) as { response_action: string; errors: Record<string, string> }).errors
+        .root_cause,
+    ).toContain('root cause');
+    const complete = await slackRequest(
+      viewSubmission(ALICE, `resolve:${caseId}`, {
+        resolution: 'Apologised in person',
+        root_cause: 'Receptionist overloaded at rush hour',
+        corrective_action: 'Supervisor apologised to the owner',
+        preventive_action: 'Second receptionist at peak hours',
+      }),
+      { form: true },
+    );
+    expect(complete.status).toBe(200);
+    await telegram.waitFor(() => telegram.sent(703).length === 3);
+    expect(String(telegram.sent(703)[2]?.params.text)).toContain(`Your case ${reference} has been resolved`);
+  }, 60_000);
+
+  it('when staff reclassify a case, then the classifier treats the same words accordingly next time', async () => {
+    const words = 'The hallway light on floor 6 is broken, please fix it';
+    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
+      body: JSON.stringify({ update_id: 704, ...telegram.textMessage(704, words) }),
+    });
+    await telegram.waitFor(() => telegram.sent(704).length === 1);
+    const [ticket] = await (async () => {
+      await slack.waitFor(() => slack.posts(CHANNEL).some((p) => String(p.params.text).includes(words)));
+      const post = slack.posts(CHANNEL).find((p) => String(p.params.text).includes(words));
+      const blocks = post?.params.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>;
+      return [blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value.split(':')[2] as string];
+    })();
+    const saved = await slackRequest(
+      viewSubmission(ALICE, `reclassify:${ticket}`, {
+        intent: 'dissatisfaction',
+        category: 'service_quality',
+      }),
+      {
+        form: true,
+      },
+    );
+    expect(saved.status).toBe(200);
+    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
+      body: JSON.stringify({ update_id: 705, ...telegram.textMessage(705, words) }),
+    });
+    await telegram.waitFor(() => telegram.sent(705).length === 1);
+    expect(String(telegram.sent(705)[0]?.params.text)).toMatch(/complaint is recorded \(case CP-/);
+  }, 60_000);
+
   it('when Slack checks the URL, then the challenge is echoed', async () => {
     const response = await slackRequest(JSON.stringify({ type: 'url_verification', challenge: 'abc123' }));
     expect(await response.json()).toEqual({ challenge: 'abc123' });
