@@ -82,6 +82,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           client: slack.client,
           caseDesk: core.caseDesk,
           tickets: core.tickets,
+          receive: store,
           logger,
         });
       }

@@ -2,6 +2,7 @@ import { verifySlackRequest, type webApi } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import { CATEGORIES, INTENTS, isCategory, isIntent } from '../../../nlp';
 import { DomainError } from '../../../services/errors';
+import type { InboundMessage } from '../../../services/channels/types';
 import type { Logger } from '../../../services/logging/logger';
 import type { TicketService } from '../../../services/tickets/ticket-service';
 import type { CaseDesk } from '../../core/case-desk';
@@ -31,6 +32,8 @@ export function registerSlackDesk(
     client: webApi.WebClient;
     caseDesk: CaseDesk;
     tickets: TicketService;
+    /** Stores an owner's message (a DM to the app) in the core, like any channel's. */
+    receive: (message: InboundMessage) => Promise<void>;
     logger: Logger;
   },
 ): void {
@@ -173,6 +176,7 @@ export function registerSlackDesk(
     ts: string;
     thread_ts?: string;
     channel: string;
+    channel_type?: string;
   }): Promise<void> {
     if (
       event.type !== 'message' ||
@@ -182,6 +186,21 @@ export function registerSlackDesk(
       event.user === deps.botUserId
     )
       return;
+    if (event.channel_type === 'im') {
+      // A direct message from someone who is not staff is an owner talking to the property.
+      if (await isStaff(event.user)) return;
+      await deps.receive({
+        channel: 'slack',
+        platformMessageId: `${event.channel}:${event.ts}`,
+        conversationId: event.channel,
+        ...(event.thread_ts ? { threadId: event.thread_ts } : {}),
+        sender: { id: event.user },
+        text: (event.text ?? '').trim(),
+        attachments: [],
+        receivedAt: new Date(Number(event.ts) * 1000),
+      });
+      return;
+    }
     if (!event.thread_ts || event.thread_ts === event.ts || event.channel !== deps.escalationChannel) return;
     const ticket = await deps.tickets.byStaffThread(event.channel, event.thread_ts);
     if (!ticket) return;

@@ -245,6 +245,27 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     expect(String(telegram.sent(705)[0]?.params.text)).toMatch(/complaint is recorded \(case CP-/);
   }, 60_000);
 
+  it('when someone who is not staff writes to the app directly, then they are answered in that DM and a case opens', async () => {
+    const event = JSON.stringify({
+      type: 'event_callback',
+      event_id: 'EvDM1',
+      event: {
+        type: 'message',
+        channel_type: 'im',
+        channel: 'D0OWNER',
+        user: 'U0TENANT',
+        text: 'The kitchen sink in 5-1203 is blocked, please send a plumber',
+        ts: '1700000200.000001',
+      },
+    });
+    expect((await slackRequest(event)).status).toBe(200);
+    expect((await slackRequest(event, { retry: 1 })).status).toBe(200);
+    await slack.waitFor(() => slack.posts('D0OWNER').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(slack.posts('D0OWNER')).toHaveLength(1);
+    expect(String(slack.posts('D0OWNER')[0]?.params.text)).toMatch(/repair request \(case WO-\d{4}-\d{4}\)/);
+  }, 30_000);
+
   it('when Slack checks the URL, then the challenge is echoed', async () => {
     const response = await slackRequest(JSON.stringify({ type: 'url_verification', challenge: 'abc123' }));
     expect(await response.json()).toEqual({ challenge: 'abc123' });
