@@ -105,7 +105,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       adapters.push(wechat.adapter);
       wechatQrCode = () => wechat.latestQrCode || undefined;
     }
-    registerDesk(server, { adminToken: config.adminToken, wechatQrCode: () => wechatQrCode() });
+    registerDesk(server, {
+      adminToken: config.adminToken,
+      openOnLoopback: !config.database.uri,
+      wechatQrCode: () => wechatQrCode(),
+      tickets: core.tickets,
+      caseDesk: core.caseDesk,
+    });
     for (const adapter of adapters) {
       core.registerAdapter(adapter);
       await adapter.start(store);

@@ -1,29 +1,68 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { DomainError } from '../../services/errors';
+import type { TicketRecord } from '../../services/tickets/ticket-model';
+import type { Staff, TicketService } from '../../services/tickets/ticket-service';
+import type { CaseDesk } from '../core/case-desk';
+
+export interface DeskDeps {
+  adminToken: string | undefined;
+  /** Embedded mode without ADMIN_TOKEN: the desk opens to loopback only, for trying ownerbot out. */
+  openOnLoopback: boolean;
+  wechatQrCode: () => string | undefined;
+  /** Absent in tests of the login page alone. */
+  tickets?: TicketService;
+  caseDesk?: CaseDesk;
+}
+
+const escapeHtml = (value: string): string =>
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+const STATUS: Record<string, string> = {
+  new: '新 new',
+  claimed: '已认领 claimed',
+  in_progress: '处理中 in progress',
+  resolved: '已处理 resolved',
+  return_visit: '回访 return visit',
+  reopened: '重开 reopened',
+};
+
+const STYLE = `body{font:15px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#1f2937}
+h1{color:#0f766e;margin-bottom:4px}.case{border:1px solid #e5e7eb;border-radius:10px;padding:12px 14px;margin:12px 0;background:#fff}
+.urgent{border-color:#dc2626;box-shadow:0 0 0 2px #fee2e2}.meta{color:#6b7280;font-size:13px}.ref{font-weight:600}
+form{display:inline-block;margin:6px 8px 0 0}input,textarea{font:inherit;border:1px solid #d1d5db;border-radius:6px;padding:4px 8px}
+textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;background:#0f766e;color:#fff;border:0;border-radius:6px;padding:4px 12px;cursor:pointer}
+.error{background:#fee2e2;color:#991b1b;padding:8px 12px;border-radius:8px}svg{width:220px;height:220px}details{margin-top:6px}`;
 
 /**
- * The staff web desk at /desk, behind ADMIN_TOKEN (HTTP Basic: any user name, the token as
- * password, so a browser asks for it). For now it shows what staff need to bring channels
- * online: the WeChat login QR code.
+ * The staff web desk at /desk, for companies without Slack and as a fallback: the case
+ * queue with claim, reply and resolve (complaints need their summary), and the WeChat login
+ * QR code. Behind ADMIN_TOKEN as an HTTP Basic password; the user name is the staff member's
+ * name, recorded on every action as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it
+ * opens to loopback only, so `npm start` can be tried on one machine.
  */
-export function registerDesk(
-  server: FastifyInstance,
-  deps: { adminToken: string | undefined; wechatQrCode: () => string | undefined },
-): void {
-  const authorized = (request: FastifyRequest): boolean => {
-    if (!deps.adminToken) return false;
-    const header = request.headers.authorization ?? '';
-    const match = /^Basic (.+)$/i.exec(header);
-    if (!match) return false;
-    const password = Buffer.from(match[1] as string, 'base64')
-      .toString('utf8')
-      .split(':')
-      .slice(1)
-      .join(':');
-    const given = Buffer.from(password);
-    const expected = Buffer.from(deps.adminToken);
-    return given.length === expected.length && timingSafeEqual(given, expected);
+export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
+  /** The staff member acting, or undefined when the request may not use the desk. */
+  const staffOf = (request: FastifyRequest): Staff | undefined => {
+    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    const [user = '', ...rest] = match
+      ? Buffer.from(match[1] as string, 'base64')
+          .toString('utf8')
+          .split(':')
+      : [];
+    const name = user.trim().slice(0, 40) || 'desk';
+    if (deps.adminToken) {
+      const given = Buffer.from(rest.join(':'));
+      const expected = Buffer.from(deps.adminToken);
+      if (!match || given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      return { id: `desk:${name}`, name };
+    }
+    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
+    return deps.openOnLoopback && loopback ? { id: `desk:${name}`, name } : undefined;
   };
 
   const page = (reply: FastifyReply, status: number, body: string) =>
@@ -32,28 +71,106 @@ export function registerDesk(
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(
-        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title>` +
-          `<style>body{font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:640px;margin:40px auto;padding:0 16px;color:#1f2937}h1{color:#0f766e}svg{width:260px;height:260px}</style></head><body>${body}</body></html>`,
+        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title><style>${STYLE}</style></head><body>${body}</body></html>`,
       );
 
-  server.get('/desk', async (request, reply) => {
-    if (!deps.adminToken) {
-      return page(
-        reply,
-        503,
-        '<h1>Desk · 工作台</h1><p>Set ADMIN_TOKEN to open the desk. 请先设置 ADMIN_TOKEN。</p>',
+  const refuse = (reply: FastifyReply) =>
+    deps.adminToken || deps.openOnLoopback
+      ? reply
+          .status(401)
+          .header('www-authenticate', 'Basic realm="ownerbot desk"')
+          .send({ error: 'unauthorized' })
+      : page(
+          reply,
+          503,
+          '<h1>Desk · 工作台</h1><p>Set ADMIN_TOKEN to open the desk. 请先设置 ADMIN_TOKEN。</p>',
+        );
+
+  function caseCard(ticket: TicketRecord): string {
+    const id = String(ticket._id);
+    const complaint = ticket.kind === 'complaint' || ticket.intent === 'dissatisfaction';
+    const words = ticket.messages
+      .map(
+        (m) =>
+          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(m.text)}</div>`,
+      )
+      .join('');
+    const actions: string[] = [];
+    if (ticket.status === 'new' || ticket.status === 'reopened') {
+      actions.push(`<form method="post" action="/desk/cases/${id}/claim"><button>认领 Claim</button></form>`);
+    }
+    if (['claimed', 'in_progress', 'reopened'].includes(ticket.status)) {
+      actions.push(
+        `<form method="post" action="/desk/cases/${id}/reply"><textarea name="text" aria-label="reply" placeholder="回复业主 Reply to the owner"></textarea> <button>发送 Send</button></form>`,
+        `<details><summary>办结 Resolve</summary><form method="post" action="/desk/cases/${id}/resolve">` +
+          `<textarea name="resolution" aria-label="resolution" placeholder="处理结果 What was done"></textarea>` +
+          (complaint
+            ? ` <textarea name="rootCause" aria-label="root cause" placeholder="原因 Root cause"></textarea> <textarea name="correctiveAction" aria-label="corrective action" placeholder="纠正措施 Corrective action"></textarea> <textarea name="preventiveAction" aria-label="preventive action" placeholder="预防措施 Preventive action"></textarea>`
+            : '') +
+          ` <button>办结 Resolve</button></form></details>`,
       );
     }
-    if (!authorized(request)) {
-      return reply
-        .status(401)
-        .header('www-authenticate', 'Basic realm="ownerbot desk"')
-        .send({ error: 'unauthorized' });
-    }
-    const qrCode = deps.wechatQrCode();
-    const wechat = qrCode
-      ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
-      : '<h2>WeChat · 微信</h2><p>No login QR code waiting (WeChat is off or already logged in). 当前无需扫码。</p>';
-    return page(reply, 200, `<h1>Desk · 工作台</h1>${wechat}`);
+    return `<div class="case${ticket.priority === 'urgent' ? ' urgent' : ''}"><div><span class="ref">${escapeHtml(ticket.reference)}</span> · ${escapeHtml(STATUS[ticket.status] ?? ticket.status)}${ticket.assigneeName ? ` · ${escapeHtml(ticket.assigneeName)}` : ''}</div>
+<div class="meta">${escapeHtml(ticket.kind)} · ${escapeHtml(ticket.category)} · ${escapeHtml(ticket.address.channel)} · ${ticket.verified ? '已验证 verified' : '未验证 unverified'} · ${ticket.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</div>${words}${actions.join('')}</div>`;
+  }
+
+  server.register(async (scope) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+
+    scope.get('/desk', async (request, reply) => {
+      const staff = staffOf(request);
+      if (!staff) return refuse(reply);
+      const error = (request.query as { error?: string }).error;
+      const qrCode = deps.wechatQrCode();
+      const wechat = qrCode
+        ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
+        : '';
+      const queue = deps.tickets ? await deps.tickets.queue() : [];
+      const cases = queue.length ? queue.map(caseCard).join('') : '<p>没有待处理的工单。No open cases.</p>';
+      return page(
+        reply,
+        200,
+        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}<h2>Cases · 工单</h2>${cases}`,
+      );
+    });
+
+    const action = (name: 'claim' | 'reply' | 'resolve') =>
+      scope.post(`/desk/cases/:id/${name}`, async (request, reply) => {
+        const staff = staffOf(request);
+        if (!staff) return refuse(reply);
+        if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
+        const { id } = request.params as { id: string };
+        const form = (request.body ?? {}) as Record<string, string>;
+        try {
+          if (name === 'claim') await deps.caseDesk.claim(id, staff);
+          if (name === 'reply') {
+            const text = (form.text ?? '').trim();
+            if (!text) throw new DomainError('empty_reply', 'Write a reply first. 请先填写回复。');
+            await deps.caseDesk.reply(id, staff, text, `desk:${id}:${Date.now()}`);
+          }
+          if (name === 'resolve') {
+            await deps.caseDesk.resolve(id, staff, (form.resolution ?? '').trim(), {
+              requireSummary: true,
+              summary: {
+                rootCause: form.rootCause ?? '',
+                correctiveAction: form.correctiveAction ?? '',
+                preventiveAction: form.preventiveAction ?? '',
+              },
+            });
+          }
+          return reply.redirect('/desk', 303);
+        } catch (error) {
+          if (error instanceof DomainError)
+            return reply.redirect(`/desk?error=${encodeURIComponent(error.message)}`, 303);
+          throw error;
+        }
+      });
+    action('claim');
+    action('reply');
+    action('resolve');
   });
 }

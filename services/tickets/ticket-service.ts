@@ -634,6 +634,16 @@ export function createTicketService(deps: {
       }));
     },
 
+    /** The staff queue: every case not closed, urgent first, then oldest first. */
+    async queue(limit = 100): Promise<TicketRecord[]> {
+      const open = await Tickets.find({ status: trusted({ $ne: 'closed' }) })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .lean<TicketRecord[]>();
+      const rank = { urgent: 0, high: 1, normal: 2 } as const;
+      return open.sort((a, b) => rank[a.priority] - rank[b.priority]);
+    },
+
     /** The case whose staff thread this is (the escalation message's ts), if any. */
     async byStaffThread(channel: string, threadId: string): Promise<TicketRecord | undefined> {
       return (

@@ -6,7 +6,7 @@ const basic = (password: string) => `Basic ${Buffer.from(`staff:${password}`).to
 
 function server(adminToken: string | undefined, qrCode?: string) {
   const app = Fastify();
-  registerDesk(app, { adminToken, wechatQrCode: () => qrCode });
+  registerDesk(app, { adminToken, openOnLoopback: false, wechatQrCode: () => qrCode });
   return app;
 }
 
