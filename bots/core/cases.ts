@@ -9,7 +9,10 @@ import type { CasePort, CaseView, StaffPort } from './dialog';
 const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
 
 /** The value of a staff desk button acting on a case: `case:claim:<ticketId>`. */
-export function caseAction(action: 'claim' | 'resolve' | 'reclassify', caseId: string): string {
+export function caseAction(
+  action: 'claim' | 'resolve' | 'reclassify' | 'handover' | 'accept' | 'decline',
+  caseId: string,
+): string {
   return `case:${action}:${caseId}`;
 }
 
@@ -24,6 +27,10 @@ function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
     lastOwnerMessageAt: ticket.lastOwnerMessageAt,
     title: ticket.title,
     acknowledgeWithinMinutes: tickets.acknowledgeMinutes(ticket.kind, ticket.intent),
+    intent: ticket.intent,
+    category: ticket.category,
+    emergencyKind: ticket.emergencyKind,
+    channel: ticket.address.channel,
   };
 }
 
@@ -70,8 +77,8 @@ export function ticketCases(tickets: TicketService): CasePort {
 
 const STAFF_TEXTS = {
   escalation: {
-    zh: '{urgent}【{reference}】{reason}\n业主：{who}（{verified}）\n内容：{title}',
-    en: '{urgent}[{reference}] {reason}\nOwner: {who} ({verified})\nMessage: {title}',
+    zh: '{urgent}{oncall}【{reference}】{reason}\n业主：{who}（{verified}，{channel}）\n意图：{intent} · 类别：{category} · 响应时限：{deadline}\n内容：{title}',
+    en: '{urgent}{oncall}[{reference}] {reason}\nOwner: {who} ({verified}, {channel})\nIntent: {intent} · category: {category} · acknowledge by {deadline}\nMessage: {title}',
   },
   relay: {
     zh: '【{reference}】业主补充：{text}',
@@ -99,6 +106,9 @@ export function outboxStaffPort(deps: {
   staffAddress?: Address;
   /** The staff thread of a case (Slack: the escalation message's ts), for follow-ups to land in it. */
   threadOf?: (caseId: string) => Promise<string | undefined>;
+  /** Mention put in front of emergencies, e.g. Slack's `<!subteam^S0ONCALL>`. */
+  onCallMention?: string;
+  timeZone?: string;
   language?: 'zh' | 'en';
   logger: Logger;
 }): StaffPort {
@@ -133,7 +143,18 @@ export function outboxStaffPort(deps: {
           ],
           text: localize(STAFF_TEXTS.escalation, language, {
             urgent: urgent ? '🚨 ' : '',
+            oncall: caseView.emergencyKind && deps.onCallMention ? `${deps.onCallMention} ` : '',
             reference: caseView.reference,
+            channel: caseView.channel,
+            intent: caseView.intent,
+            category: caseView.category,
+            deadline: new Date(
+              caseView.createdAt.getTime() + caseView.acknowledgeWithinMinutes * 60_000,
+            ).toLocaleTimeString('en-GB', {
+              timeZone: deps.timeZone ?? 'Asia/Shanghai',
+              hour: '2-digit',
+              minute: '2-digit',
+            }),
             reason: localize(reasonText, language),
             who: identity.displayName || identity.key.split(':')[0] || '',
             verified: identity.verified

@@ -60,6 +60,8 @@ export async function startCore(deps: {
       outbox,
       ...(staffAddress ? { staffAddress } : {}),
       threadOf: async (caseId) => (await tickets.get(caseId)).staffThread?.threadId,
+      ...(config.slack?.onCallGroup ? { onCallMention: `<!subteam^${config.slack.onCallGroup}>` } : {}),
+      timeZone: config.timezone,
       logger,
     }),
     outbox,

@@ -32,6 +32,11 @@ export interface CaseView {
   title: string;
   /** Minutes until the acknowledgement target, as promised to the owner. */
   acknowledgeWithinMinutes: number;
+  intent: string;
+  category: string;
+  /** '' unless an emergency. */
+  emergencyKind: string;
+  channel: string;
 }
 
 export interface OpenCaseInput {

@@ -33,6 +33,8 @@ export interface Config {
         escalationChannel: string | undefined;
         /** Who may act on cases from Slack; empty = members of the escalation channel. */
         staffUserIds: string[];
+        /** User group mentioned on emergencies (`S…`), if any. */
+        onCallGroup: string | undefined;
         botId: string | undefined;
         botUserId: string | undefined;
       }
@@ -137,6 +139,9 @@ const envSchema = z.object({
     (value) => value === undefined || value.split(',').every((id) => /^[UW][A-Z0-9]+$/.test(id.trim())),
     { error: 'must be Slack user ids separated by commas, such as U012AB3CD,U045EF6GH' },
   ),
+  SLACK_ONCALL_GROUP: optionalText.refine((value) => value === undefined || /^S[A-Z0-9]+$/.test(value), {
+    error: 'must be a user group id such as S0123ONCALL',
+  }),
   SLACK_BOT_ID: optionalText,
   SLACK_BOT_USER_ID: optionalText,
   WECHATY_PUPPET: optionalText,
@@ -218,6 +223,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
             .split(',')
             .map((id) => id.trim())
             .filter(Boolean),
+          onCallGroup: env.SLACK_ONCALL_GROUP,
           botId: env.SLACK_BOT_ID,
           botUserId: env.SLACK_BOT_USER_ID,
         }

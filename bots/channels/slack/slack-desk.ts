@@ -68,7 +68,7 @@ export function registerSlackDesk(
     actions?: Array<{ value?: string }>;
   }): Promise<void> {
     const value = payload.actions?.[0]?.value ?? '';
-    const match = /^case:(claim|resolve|reclassify):([a-f0-9]{24})$/.exec(value);
+    const match = /^case:(claim|resolve|reclassify|handover|accept|decline):([a-f0-9]{24})$/.exec(value);
     const channel = payload.channel?.id ?? deps.escalationChannel;
     if (!match) return;
     if (!(await isStaff(payload.user.id))) {
@@ -79,8 +79,35 @@ export function registerSlackDesk(
       );
       return;
     }
-    const [, action, caseId] = match as unknown as [string, 'claim' | 'resolve' | 'reclassify', string];
+    const [, action, caseId] = match as unknown as [
+      string,
+      'claim' | 'resolve' | 'reclassify' | 'handover' | 'accept' | 'decline',
+      string,
+    ];
     const staff = staffOf(payload.user);
+    if (action === 'accept' || action === 'decline') {
+      try {
+        const event =
+          action === 'accept'
+            ? await deps.caseDesk.acceptHandover(caseId, staff)
+            : await deps.caseDesk.declineHandover(caseId, staff);
+        if (payload.message?.ts) {
+          await deps.client.chat.update({
+            channel,
+            ts: payload.message.ts,
+            text:
+              action === 'accept'
+                ? `🤝 <@${staff.id}> took over ${event.ticket.reference} · 已接手`
+                : `<@${staff.id}> declined ${event.ticket.reference}; it stays with <@${event.ticket.assignee}> · 已拒绝`,
+            blocks: [],
+          });
+        }
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        await tellUser(channel, staff.id, error.message, payload.message?.ts);
+      }
+      return;
+    }
     if (action !== 'claim') {
       const ticket = await deps.tickets.get(caseId);
       if (payload.trigger_id) {
@@ -126,20 +153,63 @@ export function registerSlackDesk(
       };
     };
   }): Promise<Record<string, unknown> | undefined> {
-    const match = /^(resolve|reclassify):([a-f0-9]{24})$/.exec(payload.view.callback_id);
+    const match = /^(resolve|reclassify|handover):([a-f0-9]{24})$/.exec(payload.view.callback_id);
     if (!match) return undefined;
     if (!(await isStaff(payload.user.id))) {
       return { response_action: 'errors', errors: { resolution: 'Only property staff can act on cases.' } };
     }
-    const [, kind, caseId] = match as unknown as [string, 'resolve' | 'reclassify', string];
+    const [, kind, caseId] = match as unknown as [string, 'resolve' | 'reclassify' | 'handover', string];
     const values = payload.view.state.values;
     const field = (block: string) => {
-      const input = values[block]?.[block];
-      return (input?.selected_option?.value ?? input?.value ?? '').trim();
+      const input = values[block]?.[block] as
+        | { value?: string | null; selected_option?: { value: string } | null; selected_user?: string | null }
+        | undefined;
+      return (input?.selected_user ?? input?.selected_option?.value ?? input?.value ?? '').trim();
     };
     const staff = staffOf(payload.user);
     try {
-      if (kind === 'resolve') {
+      if (kind === 'handover') {
+        const to = field('colleague');
+        if (!to || !(await isStaff(to))) {
+          return {
+            response_action: 'errors',
+            errors: { colleague: 'Pick a staff colleague. 请选择一位同事。' },
+          };
+        }
+        const event = await deps.caseDesk.offerHandover(caseId, staff, { id: to, name: to });
+        const thread = event.ticket.staffThread;
+        await deps.client.chat.postMessage({
+          channel: thread?.channel ?? deps.escalationChannel,
+          ...(thread ? { thread_ts: thread.threadId } : {}),
+          text: `<@${to}>, <@${staff.id}> asks you to take over ${event.ticket.reference}. 请确认是否接手。`,
+          blocks: [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `<@${to}>, <@${staff.id}> asks you to take over *${event.ticket.reference}*. 请确认是否接手。`,
+              },
+            },
+            {
+              type: 'actions',
+              elements: [
+                {
+                  type: 'button',
+                  action_id: 'handover_accept',
+                  value: `case:accept:${caseId}`,
+                  text: text('Accept · 接手'),
+                },
+                {
+                  type: 'button',
+                  action_id: 'handover_decline',
+                  value: `case:decline:${caseId}`,
+                  text: text('Decline · 拒绝'),
+                },
+              ],
+            },
+          ],
+        });
+      } else if (kind === 'resolve') {
         await deps.caseDesk.resolve(caseId, staff, field('resolution'), {
           requireSummary: true,
           summary: {
@@ -319,5 +389,23 @@ function reclassifyView(caseId: string, reference: string) {
     title: text(`Reclassify ${reference}`.slice(0, 24)),
     submit: text('Save'),
     blocks: [select('intent', 'Intent · 意图', INTENTS), select('category', 'Category · 类别', CATEGORIES)],
+  };
+}
+
+/** The Hand over form: pick the colleague who should own the case (they must accept). */
+function handoverView(caseId: string, reference: string) {
+  return {
+    type: 'modal' as const,
+    callback_id: `handover:${caseId}`,
+    title: text(`Hand over ${reference}`.slice(0, 24)),
+    submit: text('Ask'),
+    blocks: [
+      {
+        type: 'input' as const,
+        block_id: 'colleague',
+        label: text('Colleague · 同事'),
+        element: { type: 'users_select' as const, action_id: 'colleague' },
+      },
+    ],
   };
 }

@@ -7,6 +7,7 @@ import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegra
 const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 const CHANNEL = 'C0ESCALATE';
 const ALICE = 'U0ALICE';
+const BOB = 'U0BOB';
 
 describe('Slack staff desk end to end (fake Telegram, fake Slack, signed requests)', () => {
   let telegram: FakeTelegram;
@@ -27,7 +28,8 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
       SLACK_ESCALATION_CHANNEL: CHANNEL,
-      SLACK_STAFF_USER_IDS: ALICE,
+      SLACK_STAFF_USER_IDS: `${ALICE},${BOB}`,
+      SLACK_ONCALL_GROUP: 'S0ONCALL',
       SLACK_BOT_USER_ID: 'UBOT',
     });
     await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
@@ -264,6 +266,59 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(slack.posts('D0OWNER')).toHaveLength(1);
     expect(String(slack.posts('D0OWNER')[0]?.params.text)).toMatch(/repair request \(case WO-\d{4}-\d{4}\)/);
+  }, 30_000);
+
+  it('when the owner of a case hands it over, then only after the colleague accepts can they reply', async () => {
+    const { reference, value, ts } = await complaint(707);
+    const caseId = value.split(':')[2] as string;
+    await slackRequest(blockAction(ALICE, value, ts), { form: true });
+    await telegram.waitFor(() => telegram.sent(707).length === 2);
+    const handover = await slackRequest(
+      `payload=${encodeURIComponent(
+        JSON.stringify({
+          type: 'view_submission',
+          user: { id: ALICE, name: 'alice' },
+          view: {
+            callback_id: `handover:${caseId}`,
+            state: { values: { colleague: { colleague: { selected_user: BOB } } } },
+          },
+        }),
+      )}`,
+      { form: true },
+    );
+    expect(handover.status).toBe(200);
+    const ask = slack.posts(CHANNEL).find((p) => String(p.params.text).includes(`take over ${reference}`));
+    expect(ask?.params.thread_ts).toBe(ts);
+    const acceptBlocks = ask?.params.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>;
+    const accept = acceptBlocks.find((b) => b.type === 'actions')?.elements?.[0]?.value as string;
+
+    // Bob cannot reply yet; after accepting he can, and Alice no longer can.
+    await slackRequest(threadReply(BOB, 'Bob here, too early', ts, '1700000300.000001'));
+    await slackRequest(blockAction(BOB, accept, ask?.ts as string), { form: true });
+    await slackRequest(threadReply(ALICE, 'Alice after hand-over', ts, '1700000300.000002'));
+    await slackRequest(threadReply(BOB, 'Bob will visit you tomorrow at 10.', ts, '1700000300.000003'));
+    await telegram.waitFor(() => telegram.sent(707).length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(
+      telegram
+        .sent(707)
+        .map((c) => String(c.params.text))
+        .slice(2),
+    ).toEqual([`[${reference}] ${BOB}: Bob will visit you tomorrow at 10.`]);
+  }, 60_000);
+
+  it('when an emergency is escalated, then the on-call group is mentioned', async () => {
+    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
+      body: JSON.stringify({
+        update_id: 708,
+        ...telegram.textMessage(708, 'There is smoke coming out of the flat next door!'),
+      }),
+    });
+    await slack.waitFor(() =>
+      slack.posts(CHANNEL).some((p) => String(p.params.text).includes('<!subteam^S0ONCALL>')),
+    );
   }, 30_000);
 
   it('when Slack checks the URL, then the challenge is echoed', async () => {
