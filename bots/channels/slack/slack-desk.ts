@@ -116,7 +116,9 @@ export function registerSlackDesk(
           view:
             action === 'resolve'
               ? resolveView(caseId, ticket.reference, ticket.kind === 'complaint')
-              : reclassifyView(caseId, ticket.reference),
+              : action === 'handover'
+                ? handoverView(caseId, ticket.reference)
+                : reclassifyView(caseId, ticket.reference),
         });
       }
       return;
