@@ -78,6 +78,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           signingSecret: config.slack.signingSecret,
           escalationChannel: config.slack.escalationChannel,
           staffUserIds: config.slack.staffUserIds,
+          supervisorUserIds: config.slack.supervisorUserIds,
           ...(config.slack.botUserId ? { botUserId: config.slack.botUserId } : {}),
           client: slack.client,
           caseDesk: core.caseDesk,

@@ -33,6 +33,8 @@ export interface Config {
         escalationChannel: string | undefined;
         /** Who may act on cases from Slack; empty = members of the escalation channel. */
         staffUserIds: string[];
+        /** Staff who may act on any case, whoever owns it. */
+        supervisorUserIds: string[];
         /** User group mentioned on emergencies (`S…`), if any. */
         onCallGroup: string | undefined;
         botId: string | undefined;
@@ -139,6 +141,10 @@ const envSchema = z.object({
     (value) => value === undefined || value.split(',').every((id) => /^[UW][A-Z0-9]+$/.test(id.trim())),
     { error: 'must be Slack user ids separated by commas, such as U012AB3CD,U045EF6GH' },
   ),
+  SLACK_SUPERVISOR_USER_IDS: optionalText.refine(
+    (value) => value === undefined || value.split(',').every((id) => /^[UW][A-Z0-9]+$/.test(id.trim())),
+    { error: 'must be Slack user ids separated by commas, such as U012AB3CD' },
+  ),
   SLACK_ONCALL_GROUP: optionalText.refine((value) => value === undefined || /^S[A-Z0-9]+$/.test(value), {
     error: 'must be a user group id such as S0123ONCALL',
   }),
@@ -224,6 +230,10 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
             .map((id) => id.trim())
             .filter(Boolean),
           onCallGroup: env.SLACK_ONCALL_GROUP,
+          supervisorUserIds: (env.SLACK_SUPERVISOR_USER_IDS ?? '')
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
           botId: env.SLACK_BOT_ID,
           botUserId: env.SLACK_BOT_USER_ID,
         }

@@ -27,6 +27,8 @@ import {
 export interface Staff {
   id: string;
   name: string;
+  /** Supervisors may act on any case, whoever owns it. */
+  supervisor?: boolean;
 }
 
 export interface OpenTicketInput {
@@ -136,7 +138,7 @@ function transitionError(action: string, ticket: TicketRecord): DomainError {
 }
 
 function requireOwner(ticket: TicketRecord, staff: Staff, action: string): void {
-  if (ticket.assignee && ticket.assignee !== staff.id) {
+  if (ticket.assignee && ticket.assignee !== staff.id && !staff.supervisor) {
     throw new DomainError(
       'not_owner',
       `Case ${ticket.reference} belongs to ${ticket.assigneeName || ticket.assignee} (first-inquiry responsibility); ask them to hand it over before you ${action} it`,

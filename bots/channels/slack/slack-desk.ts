@@ -28,6 +28,8 @@ export function registerSlackDesk(
     signingSecret: string;
     escalationChannel: string;
     staffUserIds: readonly string[];
+    /** May act on any case; also counted as staff. */
+    supervisorUserIds?: readonly string[];
     botUserId?: string;
     client: webApi.WebClient;
     caseDesk: CaseDesk;
@@ -40,7 +42,10 @@ export function registerSlackDesk(
   const log = deps.logger.child({ component: 'slack-desk' });
   let members: { ids: Set<string>; at: number } | undefined;
 
+  const isSupervisor = (userId: string) => (deps.supervisorUserIds ?? []).includes(userId);
+
   async function isStaff(userId: string): Promise<boolean> {
+    if (isSupervisor(userId)) return true;
     if (deps.staffUserIds.length > 0) return deps.staffUserIds.includes(userId);
     if (!members || Date.now() - members.at > MEMBERS_CACHE_MS) {
       const result = await deps.client.conversations.members({
@@ -58,7 +63,11 @@ export function registerSlackDesk(
       .catch((error: unknown) => log.warn({ err: error }, 'Could not post an ephemeral message'));
   }
 
-  const staffOf = (user: SlackUser) => ({ id: user.id, name: user.name ?? user.username ?? user.id });
+  const staffOf = (user: SlackUser) => ({
+    id: user.id,
+    name: user.name ?? user.username ?? user.id,
+    supervisor: isSupervisor(user.id),
+  });
 
   async function onBlockAction(payload: {
     user: SlackUser;
@@ -279,7 +288,7 @@ export function registerSlackDesk(
     const text = (event.text ?? '').trim();
     if (text === '' || /^note:/i.test(text)) return; // internal notes stay in Slack
     if (!(await isStaff(event.user))) return;
-    if (ticket.assignee !== event.user) {
+    if (ticket.assignee !== event.user && !isSupervisor(event.user)) {
       await tellUser(
         event.channel,
         event.user,

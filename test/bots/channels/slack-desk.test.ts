@@ -30,6 +30,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
       SLACK_ESCALATION_CHANNEL: CHANNEL,
       SLACK_STAFF_USER_IDS: `${ALICE},${BOB}`,
       SLACK_ONCALL_GROUP: 'S0ONCALL',
+      SLACK_SUPERVISOR_USER_IDS: 'U0SUPER',
       SLACK_BOT_USER_ID: 'UBOT',
     });
     await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
@@ -306,6 +307,19 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
         .slice(2),
     ).toEqual([`[${reference}] ${BOB}: Bob will visit you tomorrow at 10.`]);
   }, 60_000);
+
+  it('when a supervisor replies on a case someone else owns, then the reply reaches the owner', async () => {
+    const { reference, value, ts } = await complaint(709);
+    await slackRequest(blockAction(ALICE, value, ts), { form: true });
+    await telegram.waitFor(() => telegram.sent(709).length === 2);
+    await slackRequest(
+      threadReply('U0SUPER', 'The supervisor will call you personally.', ts, '1700000400.000001'),
+    );
+    await telegram.waitFor(() => telegram.sent(709).length === 3);
+    expect(String(telegram.sent(709)[2]?.params.text)).toBe(
+      `[${reference}] U0SUPER: The supervisor will call you personally.`,
+    );
+  }, 30_000);
 
   it('when an emergency is escalated, then the on-call group is mentioned', async () => {
     await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
