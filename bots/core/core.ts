@@ -101,6 +101,23 @@ export async function startCore(deps: {
     metrics: outboxMetrics,
     // Replies should feel live; one indexed query four times a second is cheap.
     pollIntervalMs: 250,
+    // A staff reply that could not reach the owner is said in the case's staff thread.
+    onDeadLetter: async ({ entry, reason }) => {
+      if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
+      const ticket = await tickets.get(entry.caseId);
+      await outbox.enqueue({
+        key: `undelivered:${entry.key}`,
+        address: {
+          ...staffAddress,
+          ...(ticket.staffThread ? { threadId: ticket.staffThread.threadId } : {}),
+        },
+        purpose: 'escalation',
+        caseId: entry.caseId,
+        message: {
+          text: `⚠️ ${ticket.reference}: a reply could not be delivered to the owner (${reason}). 回复未能送达业主。`,
+        },
+      });
+    },
     // The escalation message in the staff channel becomes the case's thread.
     onSent: async ({ entry, platformMessageId }) => {
       if (entry.purpose !== 'escalation' || !entry.caseId || !platformMessageId) return;

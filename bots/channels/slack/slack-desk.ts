@@ -120,14 +120,16 @@ export function registerSlackDesk(
     if (action !== 'claim') {
       const ticket = await deps.tickets.get(caseId);
       if (payload.trigger_id) {
+        const view =
+          action === 'resolve'
+            ? resolveView(caseId, ticket.reference, ticket.kind === 'complaint')
+            : action === 'handover'
+              ? handoverView(caseId, ticket.reference)
+              : reclassifyView(caseId, ticket.reference);
         await deps.client.views.open({
           trigger_id: payload.trigger_id,
-          view:
-            action === 'resolve'
-              ? resolveView(caseId, ticket.reference, ticket.kind === 'complaint')
-              : action === 'handover'
-                ? handoverView(caseId, ticket.reference)
-                : reclassifyView(caseId, ticket.reference),
+          // Where the escalation message is, for the hand-over question to go in its thread.
+          view: { ...view, private_metadata: JSON.stringify({ channel, ts: payload.message?.ts ?? '' }) },
         });
       }
       return;
@@ -156,6 +158,7 @@ export function registerSlackDesk(
     user: SlackUser;
     view: {
       callback_id: string;
+      private_metadata?: string;
       state: {
         values: Record<
           string,
@@ -188,7 +191,10 @@ export function registerSlackDesk(
           };
         }
         const event = await deps.caseDesk.offerHandover(caseId, staff, { id: to, name: to });
-        const thread = event.ticket.staffThread;
+        const origin = JSON.parse(payload.view.private_metadata || '{}') as { channel?: string; ts?: string };
+        const thread =
+          event.ticket.staffThread ??
+          (origin.channel && origin.ts ? { channel: origin.channel, threadId: origin.ts } : null);
         await deps.client.chat.postMessage({
           channel: thread?.channel ?? deps.escalationChannel,
           ...(thread ? { thread_ts: thread.threadId } : {}),
@@ -229,6 +235,18 @@ export function registerSlackDesk(
             preventiveAction: field('preventive_action'),
           },
         });
+        // The escalation message (the thread's root) shows the case's new state.
+        const resolved = await deps.tickets.get(caseId);
+        if (resolved.staffThread) {
+          await deps.client.chat
+            .update({
+              channel: resolved.staffThread.channel,
+              ts: resolved.staffThread.threadId,
+              text: `✅ ${resolved.reference} resolved by <@${staff.id}> · 已由 <@${staff.id}> 办结`,
+              blocks: [],
+            })
+            .catch((error: unknown) => log.warn({ err: error }, 'Could not update the escalation message'));
+        }
       } else {
         const intent = field('intent');
         const category = field('category');

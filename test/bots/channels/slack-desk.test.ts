@@ -100,6 +100,8 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     const blocks = post?.params.blocks as Array<{ type: string; elements?: Array<{ value: string }> }>;
     const value = blocks.find((b) => b.type === 'actions')?.elements?.[0]?.value as string;
     const ts = post?.ts as string;
+    // The dispatcher records the thread right after Slack's answer; a person clicks far later.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     return { reference, value, ts };
   }
 
@@ -213,6 +215,12 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     expect(complete.status).toBe(200);
     await telegram.waitFor(() => telegram.sent(703).length === 3);
     expect(String(telegram.sent(703)[2]?.params.text)).toContain(`Your case ${reference} has been resolved`);
+    await slack.waitFor(() =>
+      slack.calls.some(
+        (c) =>
+          c.method === 'chat.update' && c.params.ts === ts && String(c.params.text).includes('resolved by'),
+      ),
+    );
   }, 60_000);
 
   it('when staff reclassify a case, then the classifier treats the same words accordingly next time', async () => {
@@ -281,6 +289,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
           user: { id: ALICE, name: 'alice' },
           view: {
             callback_id: `handover:${caseId}`,
+            private_metadata: JSON.stringify({ channel: CHANNEL, ts }),
             state: { values: { colleague: { colleague: { selected_user: BOB } } } },
           },
         }),
@@ -318,6 +327,19 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     await telegram.waitFor(() => telegram.sent(709).length === 3);
     expect(String(telegram.sent(709)[2]?.params.text)).toBe(
       `[${reference}] U0SUPER: The supervisor will call you personally.`,
+    );
+  }, 30_000);
+
+  it('when a relayed reply cannot be delivered, then the thread says so', async () => {
+    const { value, ts } = await complaint(710);
+    await slackRequest(blockAction(ALICE, value, ts), { form: true });
+    await telegram.waitFor(() => telegram.sent(710).length === 2);
+    telegram.failNextSend({ error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    await slackRequest(threadReply(ALICE, 'Are you home tomorrow?', ts, '1700000500.000001'));
+    await slack.waitFor(() =>
+      slack
+        .posts(CHANNEL)
+        .some((p) => p.params.thread_ts === ts && String(p.params.text).includes('could not be delivered')),
     );
   }, 30_000);
 
