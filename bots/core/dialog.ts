@@ -583,7 +583,7 @@ export function createDialog(deps: DialogDeps) {
 
       // 7. Classification. Suggestions are recognised by their wording (the corpus has no such
       // intent); unsure: one clarifying question with choices, then a person.
-      if (isSuggestion(text) && understanding.intent !== 'dissatisfaction') {
+      if (isSuggestion(text) && !(understanding.intent === 'dissatisfaction' && !understanding.fallback)) {
         await deps.states.clearPending(identity.key, { resetClarifications: true });
         return withUnderstanding(await openAndTell(message, identity, language, understanding, 'suggestion'));
       }
