@@ -63,6 +63,12 @@ export interface SlaSubject {
   acknowledgedAt: Date | null;
   /** Resolved, in return visit or closed: nothing is due any more. */
   settled: boolean;
+  /**
+   * How many times the case was reopened. Each reopening restarts the clock (`openedAt` is
+   * then the reopening) with keys of its own ("r1:acknowledge:warning"), so staff are told
+   * again instead of the outbox dropping the repeat as a duplicate.
+   */
+  round?: number;
 }
 
 const MINUTE = 60_000;
@@ -79,9 +85,10 @@ export function deadlinesOf(subject: SlaSubject, policy: SlaPolicy = DEFAULT_SLA
 /**
  * Every SLA step due for a case at `at`, oldest first. A deadline's warning is due at
  * `warnAt` of its period; the ladder's rung n is due n periods after opening (rung 1 at the
- * deadline itself, rung 2 one period later, rung 3 another period later). The acknowledge
- * deadline stops mattering once the case is claimed; nothing is due for a settled case.
- * Callers record which keys they applied, so each step happens once.
+ * deadline itself, rung 2 one period later, rung 3 another period later). Each step is due
+ * from the very millisecond it names (`at >= dueAt`). The acknowledge deadline stops
+ * mattering once the case is claimed; nothing is due for a settled case. Callers record
+ * which keys they applied, so each step happens once.
  */
 export function dueSlaSteps(
   subject: SlaSubject,
@@ -91,6 +98,7 @@ export function dueSlaSteps(
   if (subject.settled) return [];
   const now = at.getTime();
   const opened = subject.openedAt.getTime();
+  const prefix = subject.round ? `r${subject.round}:` : '';
   const steps: SlaStep[] = [];
   const deadlines: Array<[Deadline, number]> = [];
   if (subject.acknowledgedAt === null)
@@ -106,7 +114,7 @@ export function dueSlaSteps(
         level: 0,
         target: 'desk',
         dueAt: new Date(warnAt),
-        key: `${deadline}:warning`,
+        key: `${prefix}${deadline}:warning`,
       });
     }
     ESCALATION_LADDER.forEach((target, index) => {
@@ -118,7 +126,7 @@ export function dueSlaSteps(
           level: index + 1,
           target,
           dueAt: new Date(dueAt),
-          key: `${deadline}:escalation:${index + 1}`,
+          key: `${prefix}${deadline}:escalation:${index + 1}`,
         });
       }
     });

@@ -1,187 +1,352 @@
-import { createFakeClock } from '../../../services/clock';
-import { DomainError } from '../../../services/errors';
-import { createTicketService, type OpenTicketInput } from '../../../services/tickets/ticket-service';
+import { AppError } from '../../../services/errors';
 import { ticketModels } from '../../../services/tickets/ticket-model';
+import type { OpenTicketInput } from '../../../services/tickets/ticket-service';
 import { useTestDatabase } from '../../support/database';
+import { alice, bob, HOUR, MINUTE, nextOrigin, rejection, ticketSetup } from './ticket-fixtures';
 
 const database = useTestDatabase();
-const alice = { id: 'U_ALICE', name: 'Alice' };
-const bob = { id: 'U_BOB', name: 'Bob' };
-let originCounter = 0;
+const setup = () => ticketSetup(database().connection);
 
-function setup() {
-  const clock = createFakeClock('2026-11-22T02:00:00Z');
-  const tickets = createTicketService({ connection: database().connection, clock });
-  const open = (overrides: Partial<OpenTicketInput> = {}) =>
-    tickets.open({
+describe('opening a case', () => {
+  it('when an owner reports a fault, then the case is new, stored with every field, and "received" is returned', async () => {
+    const { open, clock } = setup();
+    const origin = nextOrigin();
+
+    const { ticket, created, event } = await open({
+      origin,
+      ownerId: '6740a1b2c3d4e5f601234567',
+      building: '5',
+      unit: '2-1203',
+      text: '  The lift in building 3\n is   broken  ',
+      attachments: [{ kind: 'photo', reference: 'file-1' }],
+    });
+
+    expect(created).toBe(true);
+    expect(event).toMatchObject({ type: 'received', actor: 'bot', seq: 0, ticket: { _id: ticket._id } });
+    expect(ticket).toMatchObject({
+      reference: expect.stringMatching(/^WO-2611-\d{4}$/),
+      origin,
       kind: 'work_order',
       intent: 'help_seeking',
       category: 'equipment',
-      origin: `telegram:${++originCounter}`,
-      identityKey: 'telegram:42',
+      emergencyKind: '',
+      priority: 'normal',
+      ownerId: '6740a1b2c3d4e5f601234567',
       verified: true,
-      address: { channel: 'telegram', conversationId: '42' },
+      address: { channel: 'telegram', conversationId: '42', threadId: '' },
       language: 'en',
-      text: 'The lift in building 3 is broken',
-      ...overrides,
+      building: '5',
+      unit: '2-1203',
+      title: 'The lift in building 3 is broken',
+      status: 'new',
+      assignee: '',
+      pendingHandover: null,
+      summary: null,
+      staffThread: null,
+      acknowledgedAt: null,
+      closedAt: null,
+      returnVisit: { rating: null, comment: '', at: null },
+      quarter: '2026Q4',
+      month: '2026-11',
+      createdAt: clock.now(),
     });
-  return { clock, tickets, open };
-}
+    expect(ticket.messages).toEqual([
+      {
+        at: clock.now(),
+        from: 'owner',
+        text: '  The lift in building 3\n is   broken  ',
+        messageKey: origin,
+        attachments: [{ kind: 'photo', reference: 'file-1' }],
+      },
+    ]);
+    expect(ticket.history).toEqual([
+      { seq: 0, at: clock.now(), actor: 'bot', action: 'received', from: '', to: 'new', note: '' },
+    ]);
+  });
 
-async function rejection(promise: Promise<unknown>): Promise<DomainError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
+  it('when someone unknown reports, then the case is opened unverified with no owner', async () => {
+    const { open } = setup();
+    const { ticket } = await open({ verified: false, identityKey: 'wechat:stranger' });
+    expect(ticket).toMatchObject({ verified: false, ownerId: '', identityKey: 'wechat:stranger' });
+  });
+
+  it.each([
+    ['work_order', 'help_seeking', 'WO', 'normal'],
+    ['complaint', 'dissatisfaction', 'CP', 'high'],
+    ['consulting', 'consulting', 'CS', 'normal'],
+    ['suggestion', 'other', 'SG', 'normal'],
+    ['emergency', 'help_seeking', 'EM', 'urgent'],
+  ] as const)(
+    'when a %s opens, then its reference starts %s and its priority is %s',
+    async (kind, intent, prefix, priority) => {
+      const { open } = setup();
+      const { ticket } = await open({
+        kind,
+        intent,
+        ...(kind === 'emergency' ? { emergencyKind: 'fire' } : {}),
+      });
+      expect(ticket.reference).toMatch(new RegExp(`^${prefix}-2611-\\d{4}$`));
+      expect(ticket.priority).toBe(priority);
+    },
   );
-  expect(error).toBeInstanceOf(DomainError);
-  return error as DomainError;
-}
 
-describe('tickets: opening', () => {
-  it('when the same message opens a case three times at once, then there is one case', async () => {
+  it('when a repair request is worded as dissatisfaction, then it is high priority like a complaint', async () => {
     const { open } = setup();
-    const origin = `telegram:same-${Date.now()}`;
-    const results = await Promise.all([open({ origin }), open({ origin }), open({ origin })]);
-    expect(new Set(results.map((r) => String(r.ticket._id))).size).toBe(1);
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-  });
-
-  it('when 30 cases open at once, then every reference is unique and readable', async () => {
-    const { open } = setup();
-    const results = await Promise.all(Array.from({ length: 30 }, () => open()));
-    const references = results.map((r) => r.ticket.reference);
-    expect(new Set(references).size).toBe(30);
-    for (const reference of references) expect(reference).toMatch(/^WO-2611-\d{4}$/);
-  });
-
-  it('when an emergency opens, then it is urgent with a 5-minute acknowledgement target', async () => {
-    const { open, tickets } = setup();
-    const { ticket } = await open({ kind: 'emergency', emergencyKind: 'fire' });
-    expect(ticket).toMatchObject({
-      priority: 'urgent',
-      slaClass: 'emergency',
-      reference: expect.stringMatching(/^EM-/),
+    expect((await open({ intent: 'dissatisfaction' })).ticket).toMatchObject({
+      priority: 'high',
+      slaClass: 'dissatisfaction',
     });
-    expect(tickets.deadlines(ticket).acknowledgeBy.getTime() - ticket.createdAt.getTime()).toBe(5 * 60_000);
+  });
+
+  it('when it is already the 1st of the month in Shanghai but not in UTC, then the reference and report keys use Shanghai', async () => {
+    const { open, clock } = setup();
+    clock.set('2026-11-30T17:30:00Z'); // 01:30 on 1 December in Shanghai
+    const { ticket } = await open({ kind: 'consulting', intent: 'consulting' });
+    expect(ticket).toMatchObject({ month: '2026-12', quarter: '2026Q4' });
+    expect(ticket.reference).toBe('CS-2612-0001');
+    clock.set('2026-12-31T16:00:00Z'); // New Year in Shanghai
+    const next = await open({ kind: 'consulting', intent: 'consulting' });
+    expect(next.ticket).toMatchObject({ reference: 'CS-2701-0001', month: '2027-01', quarter: '2027Q1' });
+  });
+
+  it('when the same message opens a case again, then the first case is returned, not created', async () => {
+    const { open } = setup();
+    const origin = nextOrigin();
+    const first = await open({ origin });
+    const again = await open({ origin, text: 'something else' });
+    expect(again.created).toBe(false);
+    expect(String(again.ticket._id)).toBe(String(first.ticket._id));
+    expect(again.ticket.title).toBe('The lift in building 3 is broken');
+  });
+
+  it('when an opening died after claiming its reference, then its retry gets the same reference', async () => {
+    const { open, clock } = setup();
+    clock.set('2025-03-05T02:00:00Z');
+    const origin = nextOrigin();
+    const { References } = ticketModels(database().connection);
+    await References.create({ _id: 'WO-2503-0001', origin, at: clock.now() });
+
+    expect((await open({ origin })).ticket.reference).toBe('WO-2503-0001');
+    expect((await open()).ticket.reference).toBe('WO-2503-0002');
+  });
+
+  it('when a case from before reference claims holds the next number, then the opening takes the one after', async () => {
+    const { open, clock } = setup();
+    clock.set('2025-04-05T02:00:00Z');
+    const legacy = await open();
+    const { References, Counters } = ticketModels(database().connection);
+    await References.deleteOne({ _id: legacy.ticket.reference });
+    await Counters.deleteOne({ _id: 'WO-2504' });
+
+    const { ticket } = await open();
+
+    expect([legacy.ticket.reference, ticket.reference]).toEqual(['WO-2504-0001', 'WO-2504-0002']);
+  });
+
+  it('when only a photo is sent, then the title says so', async () => {
+    const { open } = setup();
+    const { ticket } = await open({ text: ' ', attachments: [{ kind: 'photo', reference: 'p' }] });
+    expect(ticket.title).toBe('(attachment)');
+  });
+
+  it('when the dialog passes bad values, then every problem is named at once and nothing is stored', async () => {
+    const { open } = setup();
+    const origin = nextOrigin();
+    const error = await open({
+      origin,
+      kind: 'repair' as OpenTicketInput['kind'],
+      intent: 'angry',
+      category: 'lifts',
+      emergencyKind: 'earthquake',
+      language: 'fr' as OpenTicketInput['language'],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'ticket_input_invalid' });
+    const message = (error as Error).message;
+    for (const part of [
+      'kind must be',
+      'intent must be',
+      'category must be',
+      'emergencyKind must be',
+      'language must be',
+    ])
+      expect(message).toContain(part);
+    expect(await ticketModels(database().connection).Tickets.countDocuments({ origin })).toBe(0);
   });
 });
 
-describe('tickets: first-inquiry responsibility', () => {
-  it('when two staff claim at once, then exactly one owns the case and the other is told who', async () => {
+describe('finding cases', () => {
+  it('when a case is looked up by its reference in any case and spacing, then it is found; an unknown one is undefined', async () => {
     const { open, tickets } = setup();
     const { ticket } = await open();
-    const results = await Promise.allSettled([
-      tickets.claim(String(ticket._id), alice),
-      tickets.claim(String(ticket._id), bob),
-    ]);
-    const won = results.filter((r) => r.status === 'fulfilled');
-    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    expect(won).toHaveLength(1);
-    expect(lost).toHaveLength(1);
-    expect((lost[0]?.reason as DomainError).code).toBe('already_claimed');
-    const stored = await tickets.get(String(ticket._id));
-    expect(stored.history.filter((h) => h.action === 'claimed')).toHaveLength(1);
-  });
-
-  it('when another staff member tries to work the case, then only an accepted hand-over lets them', async () => {
-    const { open, tickets } = setup();
-    const id = String((await open()).ticket._id);
-    await tickets.claim(id, alice);
-    expect((await rejection(tickets.resolve(id, bob))).code).toBe('not_owner');
-
-    await tickets.offerHandover(id, alice, bob);
-    expect((await rejection(tickets.resolve(id, bob))).code).toBe('not_owner'); // offered, not yet accepted
-    await tickets.declineHandover(id, bob);
-    expect((await tickets.get(id)).assignee).toBe(alice.id);
-
-    await tickets.offerHandover(id, alice, bob);
-    const accepted = await tickets.acceptHandover(id, bob);
-    expect(accepted.ticket).toMatchObject({ assignee: bob.id, pendingHandover: null });
-    expect((await tickets.resolve(id, bob)).ticket.status).toBe('resolved');
-    expect((await rejection(tickets.acceptHandover(id, alice))).code).toBe('no_handover');
-
-    const actions = (await tickets.get(id)).history.map((h) => `${h.action}:${h.actor}`);
-    expect(actions).toEqual([
-      'received:bot',
-      'claimed:U_ALICE',
-      'handover_offered:U_ALICE',
-      'handover_declined:U_BOB',
-      'handover_offered:U_ALICE',
-      'handover_accepted:U_BOB',
-      'resolved:U_BOB',
-    ]);
-  });
-});
-
-describe('tickets: the method from receipt to summary', () => {
-  it('when a case goes through every step, then each transition is recorded with actor and time', async () => {
-    const { open, tickets, clock } = setup();
-    const id = String((await open()).ticket._id);
-    await tickets.claim(id, alice);
-    clock.advance(60_000);
-    await tickets.start(id, alice);
-    await tickets.resolve(id, alice, 'replaced the door motor');
-    await tickets.startReturnVisit(id, 'schedule');
-    await tickets.recordReturnVisit(id, { rating: 5, comment: 'quick' });
-    const closed = await tickets.close(id, alice.id);
-    expect(closed.ticket).toMatchObject({ status: 'closed', returnVisit: { rating: 5, comment: 'quick' } });
-    expect(closed.ticket.history.map((h) => h.to).filter(Boolean)).toEqual([
-      'new',
-      'claimed',
-      'in_progress',
-      'resolved',
-      'return_visit',
-      'closed',
-    ]);
-  });
-
-  it('when a transition is not allowed, then the error names the state and the allowed ones', async () => {
-    const { open, tickets } = setup();
-    const id = String((await open()).ticket._id);
-    const error = await rejection(tickets.resolve(id, alice));
-    expect(error.code).toBe('invalid_transition');
-    expect(error.message).toMatch(/it is new \(allowed from: claimed, in_progress, reopened\)/);
-  });
-
-  it('when a complaint closes without its summary, then it is refused; with all three parts it closes', async () => {
-    const { open, tickets } = setup();
-    const id = String(
-      (await open({ kind: 'complaint', intent: 'dissatisfaction', category: 'service_attitude' })).ticket._id,
+    expect(String((await tickets.getByReference(` ${ticket.reference.toLowerCase()} `))?._id)).toBe(
+      String(ticket._id),
     );
-    await tickets.claim(id, alice);
-    await tickets.resolve(id, alice);
-    expect((await rejection(tickets.close(id, alice.id))).code).toBe('summary_required');
-    expect(
-      (
-        await rejection(
-          tickets.close(id, alice.id, { rootCause: 'rude guard', correctiveAction: 'apologised' }),
-        )
-      ).code,
-    ).toBe('summary_required');
-    const closed = await tickets.close(id, alice.id, {
-      rootCause: 'guard shouted at the owner',
-      correctiveAction: 'apology visit by the supervisor',
-      preventiveAction: 'de-escalation training for the night shift',
-    });
-    expect(closed.ticket.summary).toMatchObject({ rootCause: 'guard shouted at the owner' });
+    expect(await tickets.getByReference('WO-1901-9999')).toBeUndefined();
   });
 
-  it('when a closed case is reopened, then its owner keeps it and works it again', async () => {
-    const { open, tickets } = setup();
-    const id = String((await open()).ticket._id);
-    await tickets.claim(id, alice);
-    await tickets.resolve(id, alice);
-    await tickets.close(id, alice.id);
-    const reopened = await tickets.reopen(id, 'owner', 'the door jams again');
-    expect(reopened.ticket).toMatchObject({ status: 'reopened', assignee: alice.id, closedAt: null });
-    expect((await rejection(tickets.claim(id, bob))).code).toBe('not_owner');
-    expect((await tickets.claim(id, alice)).ticket.status).toBe('claimed');
+  it('when an id does not exist or is not an id, then get says ticket_not_found', async () => {
+    const { tickets } = setup();
+    expect((await rejection(tickets.get('6740a1b2c3d4e5f601234567'))).code).toBe('ticket_not_found');
+    expect((await rejection(tickets.get('not-an-id'))).code).toBe('ticket_not_found');
   });
 
-  it('when the process died between the event and the ticket update, then the next change rolls it forward', async () => {
+  it('when an owner writes from two channels, then their open cases are listed newest first and closed ones left out', async () => {
     const { open, tickets, clock } = setup();
-    const { ticket } = await open();
+    const ownerId = '6740a1b2c3d4e5f60123aaaa';
+    const older = await open({ identityKey: 'telegram:list-1', ownerId });
+    clock.advance(MINUTE);
+    const closed = await open({ identityKey: 'telegram:list-1', ownerId });
+    clock.advance(MINUTE);
+    const fromWeChat = await open({ identityKey: 'wechat:list-1', ownerId });
+    clock.advance(MINUTE);
+    const unverified = await open({ identityKey: 'telegram:list-1' });
+    const closedId = String(closed.ticket._id);
+    await tickets.claim(closedId, alice);
+    await tickets.resolve(closedId, alice);
+    await tickets.close(closedId, alice.id);
+
+    const ids = (list: Array<{ _id: unknown }>) => list.map((t) => String(t._id));
+    expect(ids(await tickets.listOpen('telegram:list-1', ownerId))).toEqual(
+      ids([unverified.ticket, fromWeChat.ticket, older.ticket]),
+    );
+    expect(ids(await tickets.listOpen('telegram:list-1'))).toEqual(ids([unverified.ticket, older.ticket]));
+  });
+
+  it('when the desk posts the escalation, then the case is found by its staff thread', async () => {
+    const { openId, tickets } = setup();
+    const id = await openId();
+    await tickets.setStaffThread(id, { channel: 'C_DESK', threadId: '1732240000.000100' });
+    await tickets.setStaffThread(id, { channel: 'C_DESK', threadId: '1732240000.000100' });
+
+    expect(String((await tickets.byStaffThread('C_DESK', '1732240000.000100'))?._id)).toBe(id);
+    expect(await tickets.byStaffThread('C_OTHER', '1732240000.000100')).toBeUndefined();
+    expect((await tickets.get(id)).history).toHaveLength(1); // not a step of the method
+  });
+
+  it('when the queue is read, then urgent cases come first, then high, then the oldest', async () => {
+    const { open, tickets, clock } = setup();
+    clock.set('2020-01-01T00:00:00Z'); // older than every other case in this file's database
+    const normal = await open();
+    clock.advance(MINUTE);
+    const complaint = await open({ kind: 'complaint', intent: 'dissatisfaction' });
+    clock.advance(MINUTE);
+    const emergency = await open({ kind: 'emergency', emergencyKind: 'gas' });
+    const queue = (await tickets.queue(500)).map((t) => String(t._id));
+    const positions = [emergency, complaint, normal].map(({ ticket }) => queue.indexOf(String(ticket._id)));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+});
+
+describe('follow-ups and replies', () => {
+  it('when the owner adds a message, then it is appended once, however often it is delivered', async () => {
+    const { openId, tickets, clock } = setup();
+    const id = await openId();
+    clock.advance(5 * MINUTE);
+    const message = { text: 'It is stuck on floor 7', messageKey: nextOrigin(), at: clock.now() };
+
+    expect(await tickets.addOwnerMessage(id, message)).toBe(true);
+    expect(await tickets.addOwnerMessage(id, message)).toBe(false);
+
+    const stored = await tickets.get(id);
+    expect(stored.messages.map((m) => [m.from, m.text])).toEqual([
+      ['owner', 'The lift in building 3 is broken'],
+      ['owner', 'It is stuck on floor 7'],
+    ]);
+    expect(stored.lastOwnerMessageAt).toEqual(clock.now());
+    expect(stored.history).toHaveLength(1);
+  });
+
+  it('when a late delivery of an older message arrives, then it is kept but does not move lastOwnerMessageAt back', async () => {
+    const { openId, tickets, clock } = setup();
+    const id = await openId();
+    clock.advance(10 * MINUTE);
+    await tickets.addOwnerMessage(id, { text: 'newer', messageKey: nextOrigin(), at: clock.now() });
+    await tickets.addOwnerMessage(id, {
+      text: 'older',
+      messageKey: nextOrigin(),
+      at: new Date(clock.now().getTime() - 5 * MINUTE),
+    });
+    const stored = await tickets.get(id);
+    expect(stored.messages).toHaveLength(3);
+    expect(stored.lastOwnerMessageAt).toEqual(clock.now());
+  });
+
+  it('when staff reply, then the reply is kept once per reply key', async () => {
+    const { openId, tickets } = setup();
+    const id = await openId();
+    await tickets.claim(id, alice);
+    expect(await tickets.addStaffMessage(id, alice, 'A technician is on the way', 'staff-reply:1')).toBe(
+      true,
+    );
+    expect(await tickets.addStaffMessage(id, alice, 'A technician is on the way', 'staff-reply:1')).toBe(
+      false,
+    );
+    expect((await tickets.get(id)).messages.filter((m) => m.from === 'staff')).toEqual([
+      expect.objectContaining({ text: 'A technician is on the way', messageKey: 'staff-reply:1' }),
+    ]);
+  });
+});
+
+describe('label corrections', () => {
+  it('when staff correct the labels, then the case takes them and the correction for the classifier is returned', async () => {
+    const { open, tickets, clock } = setup();
+    const { ticket } = await open({ text: 'Nobody ever answers the phone at the office!' });
     const id = String(ticket._id);
+    await tickets.addOwnerMessage(id, { text: 'Hello??', messageKey: nextOrigin(), at: clock.now() });
+    clock.advance(MINUTE);
+
+    const event = await tickets.correctLabels(id, bob, {
+      intent: 'dissatisfaction',
+      category: 'service_attitude',
+    });
+
+    expect(event).toMatchObject({
+      type: 'labels_corrected',
+      actor: bob.id,
+      ticket: { intent: 'dissatisfaction', category: 'service_attitude', priority: 'high' },
+    });
+    expect(event.correction).toEqual({
+      text: 'Nobody ever answers the phone at the office!',
+      intent: 'dissatisfaction',
+      category: 'service_attitude',
+      staffId: bob.id,
+      ticketId: id,
+      at: clock.now(),
+    });
+    expect(event.ticket.history.at(-1)).toMatchObject({
+      action: 'labels_corrected',
+      actor: bob.id,
+      note: 'help_seeking/equipment -> dissatisfaction/service_attitude',
+    });
+  });
+
+  it('when the same correction is made again, then nothing more is recorded and the same correction comes back', async () => {
+    const { openId, tickets, clock } = setup();
+    const id = await openId();
+    const first = await tickets.correctLabels(id, bob, { intent: 'consulting', category: 'fees' });
+    clock.advance(HOUR);
+    const again = await tickets.correctLabels(id, bob, { intent: 'consulting', category: 'fees' });
+    expect(again.correction).toEqual(first.correction);
+    expect(again.ticket.history.filter((h) => h.action === 'labels_corrected')).toHaveLength(1);
+  });
+
+  it('when the labels are not ones the classifier knows, then the correction is refused', async () => {
+    const { openId, tickets } = setup();
+    const id = await openId();
+    const error = await rejection(
+      tickets.correctLabels(id, bob, { intent: 'furious', category: 'equipment' }),
+    );
+    expect(error.code).toBe('invalid_labels');
+    expect((await tickets.get(id)).intent).toBe('help_seeking');
+  });
+});
+
+describe('the event log', () => {
+  it('when the process died between the event and the ticket update, then the next read rolls it forward', async () => {
+    const { openId, tickets, clock } = setup();
+    const id = await openId();
     const { Events } = ticketModels(database().connection);
     // The event of a claim was written, the ticket update never happened.
     await Events.create({
@@ -204,41 +369,11 @@ describe('tickets: the method from receipt to summary', () => {
         },
       },
     });
+
+    expect(await tickets.get(id)).toMatchObject({ status: 'claimed', assignee: alice.id, version: 1 });
     expect((await rejection(tickets.claim(id, bob))).code).toBe('already_claimed');
-    expect((await tickets.start(id, alice)).ticket).toMatchObject({ status: 'in_progress', version: 2 });
-  });
-});
-
-describe('tickets: SLA escalations', () => {
-  it('when deadlines pass, then warning and ladder steps apply once each, even with two runners at once', async () => {
-    const { open, tickets, clock } = setup();
-    const { ticket } = await open({
-      kind: 'complaint',
-      intent: 'dissatisfaction',
-      category: 'service_quality',
-    });
-    const id = String(ticket._id);
-    clock.advance(25 * 60_000); // 80% of the 30-minute acknowledgement target is 24 minutes
-    const first = await tickets.applyDueEscalations(clock.now());
-    expect(first.filter((e) => String(e.ticket._id) === id).map((e) => e.step?.key)).toEqual([
-      'acknowledge:warning',
-    ]);
-
-    clock.advance(40 * 60_000); // 65 minutes: past the deadline (desk) and a second period (supervisor)
-    const [a, b] = await Promise.all([
-      tickets.applyDueEscalations(clock.now()),
-      tickets.applyDueEscalations(clock.now()),
-    ]);
-    const keys = [...a, ...b].filter((e) => String(e.ticket._id) === id).map((e) => e.step?.key);
-    expect(keys.sort()).toEqual(['acknowledge:escalation:1', 'acknowledge:escalation:2']);
-    const stored = await tickets.get(id);
-    expect(stored.escalationLevel).toBe(2);
-    expect(await tickets.applyDueEscalations(clock.now())).toEqual([]);
-
-    await tickets.claim(id, alice); // acknowledged: only the resolution deadline is left
-    clock.advance(2 * 60 * 60_000);
-    expect(
-      (await tickets.applyDueEscalations(clock.now())).filter((e) => String(e.ticket._id) === id),
-    ).toEqual([]);
+    const started = await tickets.start(id, alice);
+    expect(started).toMatchObject({ seq: 2, ticket: { status: 'in_progress', version: 2 } });
+    expect(started.ticket.history.map((h) => h.action)).toEqual(['received', 'claimed', 'started']);
   });
 });

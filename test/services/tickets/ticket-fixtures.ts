@@ -1,0 +1,88 @@
+import type { Connection } from 'mongoose';
+import { createFakeClock, type FakeClock } from '../../../services/clock';
+import { DomainError } from '../../../services/errors';
+import type { SlaPolicy } from '../../../services/tickets/sla';
+import type { TicketStatus } from '../../../services/tickets/ticket-model';
+import {
+  createTicketService,
+  type OpenTicketInput,
+  type Staff,
+  type TicketService,
+} from '../../../services/tickets/ticket-service';
+
+export const alice: Staff = { id: 'U_ALICE', name: 'Alice' };
+export const bob: Staff = { id: 'U_BOB', name: 'Bob' };
+export const carol: Staff = { id: 'U_CAROL', name: 'Carol' };
+export const supervisor: Staff = { id: 'U_SAM', name: 'Sam', supervisor: true };
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+
+let messageCount = 0;
+/** A platform message id no other test of the run uses. */
+export const nextOrigin = () => `telegram:${process.pid}-${++messageCount}`;
+
+/**
+ * A ticket service on the test file's database with a fake clock (22 Nov 2026, 10:00 in
+ * Shanghai), an `open` that fills in a typical repair request, and `instance()` for a second
+ * app instance on the same database.
+ */
+export function ticketSetup(
+  connection: Connection,
+  options: { slaPolicy?: SlaPolicy; clock?: FakeClock } = {},
+) {
+  const clock = options.clock ?? createFakeClock('2026-11-22T02:00:00Z');
+  const instance = () =>
+    createTicketService({
+      connection,
+      clock,
+      ...(options.slaPolicy ? { slaPolicy: options.slaPolicy } : {}),
+    });
+  const tickets = instance();
+  const open = (overrides: Partial<OpenTicketInput> = {}) =>
+    tickets.open({
+      kind: 'work_order',
+      intent: 'help_seeking',
+      category: 'equipment',
+      origin: nextOrigin(),
+      identityKey: 'telegram:42',
+      verified: true,
+      address: { channel: 'telegram', conversationId: '42' },
+      language: 'en',
+      text: 'The lift in building 3 is broken',
+      ...overrides,
+    });
+  const openId = async (overrides: Partial<OpenTicketInput> = {}) =>
+    String((await open(overrides)).ticket._id);
+  return { clock, tickets, open, openId, instance };
+}
+
+/** The DomainError a promise rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+/** Moves a fresh case owned by Alice to `status` through the verbs themselves. */
+export async function driveTo(tickets: TicketService, id: string, status: TicketStatus): Promise<void> {
+  if (status === 'new') return;
+  await tickets.claim(id, alice);
+  if (status === 'claimed') return;
+  if (status === 'in_progress') {
+    await tickets.start(id, alice);
+    return;
+  }
+  await tickets.resolve(id, alice, 'fixed');
+  if (status === 'resolved') return;
+  if (status === 'return_visit') {
+    await tickets.startReturnVisit(id, 'schedule');
+    return;
+  }
+  await tickets.close(id, alice.id);
+  if (status === 'closed') return;
+  await tickets.reopen(id, 'owner', 'it broke again');
+}
