@@ -75,7 +75,7 @@ export interface DialogSettings {
   followUpWindowMs: number;
   /** At most one "added to your case" acknowledgement per this interval. */
   followUpAckIntervalMs: number;
-  /** FAQ answers need at least this intent confidence when the classifier is unsure. */
+  /** Clarifying questions asked before an unclear message goes to a person. */
   clarificationsBeforeHandover: number;
 }
 
@@ -612,10 +612,7 @@ function chosenIntent(choices: string[], text: string, action: string): Understa
     const intent = action.slice('clarify:'.length);
     if (choices.includes(intent)) return intent as Understanding['intent'];
   }
-  const normalized = text.normalize('NFKC').trim();
-  const number = /^(?:第\s*)?(\d)\s*(?:[.)、]|个|号)?$/.exec(normalized);
-  if (number) return choices[Number(number[1]) - 1] as Understanding['intent'] | undefined;
-  return undefined;
+  return choiceFromNumber(text, choices) as Understanding['intent'] | undefined;
 }
 
 const SUGGESTION =

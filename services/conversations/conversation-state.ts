@@ -1,3 +1,4 @@
+import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model, type InferSchemaType } from 'mongoose';
 import type { Clock } from '../clock';
 
@@ -39,13 +40,11 @@ export interface ConversationState {
 }
 
 function model(connection: Connection): Model<ConversationStateDocument> {
-  return (
-    (connection.models.ConversationState as Model<ConversationStateDocument> | undefined) ??
-    connection.model<ConversationStateDocument>(
-      'ConversationState',
-      conversationStateSchema,
-      'conversation_states',
-    )
+  return modelOn<ConversationStateDocument>(
+    connection,
+    'ConversationState',
+    conversationStateSchema,
+    'conversation_states',
   );
 }
 

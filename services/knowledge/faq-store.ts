@@ -1,6 +1,7 @@
+import { modelOn } from '../database/model';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { createFaqIndex, parseFaqFile, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
 import { PROJECT_ROOT } from '../../nlp/project-root';
 import type { Clock } from '../clock';
@@ -52,12 +53,8 @@ const activeSchema = new Schema<FaqActiveRecord>(
 
 function models(connection: Connection) {
   return {
-    Imports:
-      (connection.models.FaqImport as Model<FaqImportRecord> | undefined) ??
-      connection.model<FaqImportRecord>('FaqImport', importSchema, 'faq_imports'),
-    Active:
-      (connection.models.FaqActive as Model<FaqActiveRecord> | undefined) ??
-      connection.model<FaqActiveRecord>('FaqActive', activeSchema, 'faq_active'),
+    Imports: modelOn<FaqImportRecord>(connection, 'FaqImport', importSchema, 'faq_imports'),
+    Active: modelOn<FaqActiveRecord>(connection, 'FaqActive', activeSchema, 'faq_active'),
   };
 }
 

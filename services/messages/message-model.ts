@@ -1,3 +1,4 @@
+import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model, type InferSchemaType } from 'mongoose';
 
 const attachmentSchema = new Schema(
@@ -56,10 +57,7 @@ type MessageDocument = InferSchemaType<typeof messageSchema>;
 
 /** The `messages` model on this connection (registered once per connection). */
 export function messageModel(connection: Connection): Model<MessageDocument> {
-  return (
-    (connection.models.Message as Model<MessageDocument> | undefined) ??
-    connection.model<MessageDocument>('Message', messageSchema, 'messages')
-  );
+  return modelOn<MessageDocument>(connection, 'Message', messageSchema, 'messages');
 }
 
 /**
@@ -77,8 +75,5 @@ const messageClaimSchema = new Schema<MessageClaimRecord>(
 );
 
 export function messageClaimModel(connection: Connection): Model<MessageClaimRecord> {
-  return (
-    (connection.models.MessageClaim as Model<MessageClaimRecord> | undefined) ??
-    connection.model<MessageClaimRecord>('MessageClaim', messageClaimSchema, 'message_claims')
-  );
+  return modelOn<MessageClaimRecord>(connection, 'MessageClaim', messageClaimSchema, 'message_claims');
 }

@@ -1,3 +1,4 @@
+import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Address, ChannelName, OutboundMessage } from '../channels/types';
 
@@ -154,15 +155,9 @@ export interface OutboxModels {
 /** The outbox models on this connection (registered once per connection). */
 export function outboxModels(connection: Connection): OutboxModels {
   return {
-    entries:
-      (connection.models.OutboxEntry as Model<OutboxRecord> | undefined) ??
-      connection.model<OutboxRecord>('OutboxEntry', entrySchema, 'outbox'),
-    keys:
-      (connection.models.OutboxKey as Model<OutboxKeyRecord> | undefined) ??
-      connection.model<OutboxKeyRecord>('OutboxKey', keySchema, 'outbox_keys'),
-    claims:
-      (connection.models.OutboxClaim as Model<OutboxClaimRecord> | undefined) ??
-      connection.model<OutboxClaimRecord>('OutboxClaim', claimSchema, 'outbox_claims'),
+    entries: modelOn<OutboxRecord>(connection, 'OutboxEntry', entrySchema, 'outbox'),
+    keys: modelOn<OutboxKeyRecord>(connection, 'OutboxKey', keySchema, 'outbox_keys'),
+    claims: modelOn<OutboxClaimRecord>(connection, 'OutboxClaim', claimSchema, 'outbox_claims'),
   };
 }
 

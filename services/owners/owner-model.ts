@@ -1,3 +1,4 @@
+import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Address, ChannelName } from '../channels/types';
 import type { Language } from '../i18n/text';
@@ -118,12 +119,8 @@ export interface OwnerModels {
 /** The owner models on this connection (registered once per connection). */
 export function ownerModels(connection: Connection): OwnerModels {
   return {
-    owners:
-      (connection.models.Owner as Model<OwnerRecord> | undefined) ??
-      connection.model<OwnerRecord>('Owner', ownerSchema, 'owners'),
-    identities:
-      (connection.models.Identity as Model<IdentityRecord> | undefined) ??
-      connection.model<IdentityRecord>('Identity', identitySchema, 'identities'),
+    owners: modelOn<OwnerRecord>(connection, 'Owner', ownerSchema, 'owners'),
+    identities: modelOn<IdentityRecord>(connection, 'Identity', identitySchema, 'identities'),
   };
 }
 

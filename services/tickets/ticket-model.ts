@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { modelOn } from '../database/model';
+import { Schema, type Connection, type Types } from 'mongoose';
 import type { EmergencyKind } from '../../nlp/emergency';
 import { CATEGORIES, INTENTS } from '../../nlp/labels';
 import type { SlaClass } from './sla';
@@ -262,18 +263,15 @@ const referenceClaimSchema = new Schema<ReferenceClaimRecord>(
 
 export function ticketModels(connection: Connection) {
   return {
-    Tickets:
-      (connection.models.Ticket as Model<TicketRecord> | undefined) ??
-      connection.model<TicketRecord>('Ticket', ticketSchema, 'tickets'),
-    Events:
-      (connection.models.TicketEvent as Model<TicketEventRecord> | undefined) ??
-      connection.model<TicketEventRecord>('TicketEvent', eventSchema, 'ticket_events'),
-    Counters:
-      (connection.models.TicketCounter as Model<CounterRecord> | undefined) ??
-      connection.model<CounterRecord>('TicketCounter', counterSchema, 'ticket_counters'),
-    References:
-      (connection.models.TicketReference as Model<ReferenceClaimRecord> | undefined) ??
-      connection.model<ReferenceClaimRecord>('TicketReference', referenceClaimSchema, 'ticket_references'),
+    Tickets: modelOn<TicketRecord>(connection, 'Ticket', ticketSchema, 'tickets'),
+    Events: modelOn<TicketEventRecord>(connection, 'TicketEvent', eventSchema, 'ticket_events'),
+    Counters: modelOn<CounterRecord>(connection, 'TicketCounter', counterSchema, 'ticket_counters'),
+    References: modelOn<ReferenceClaimRecord>(
+      connection,
+      'TicketReference',
+      referenceClaimSchema,
+      'ticket_references',
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { Category, Intent } from '../../nlp';
 
@@ -30,8 +31,5 @@ correctionSchema.index({ at: 1 });
 
 /** The `corrections` collection: one document per corrected message, the latest verdict wins. */
 export function correctionModel(connection: Connection): Model<CorrectionRecord> {
-  return (
-    (connection.models.Correction as Model<CorrectionRecord> | undefined) ??
-    connection.model<CorrectionRecord>('Correction', correctionSchema, 'corrections')
-  );
+  return modelOn<CorrectionRecord>(connection, 'Correction', correctionSchema, 'corrections');
 }

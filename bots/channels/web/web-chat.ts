@@ -1,3 +1,4 @@
+import { modelOn } from '../../../services/database/model';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Schema, type Connection, type Model } from 'mongoose';
@@ -42,10 +43,7 @@ const transcriptSchema = new Schema<TranscriptRecord>(
 transcriptSchema.index({ sessionId: 1, seq: 1 });
 
 function transcriptModel(connection: Connection): Model<TranscriptRecord> {
-  return (
-    (connection.models.WebTranscript as Model<TranscriptRecord> | undefined) ??
-    connection.model<TranscriptRecord>('WebTranscript', transcriptSchema, 'web_transcripts')
-  );
+  return modelOn<TranscriptRecord>(connection, 'WebTranscript', transcriptSchema, 'web_transcripts');
 }
 
 const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
