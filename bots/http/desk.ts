@@ -1,10 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { DomainError } from '../../services/errors';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
 import type { Staff, TicketService } from '../../services/tickets/ticket-service';
 import type { CaseDesk } from '../core/case-desk';
+import { createAdminAccess, escapeHtml } from './admin-access';
 
 export interface DeskDeps {
   adminToken: string | undefined;
@@ -15,12 +15,6 @@ export interface DeskDeps {
   tickets?: TicketService;
   caseDesk?: CaseDesk;
 }
-
-const escapeHtml = (value: string): string =>
-  value.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
 
 const STATUS: Record<string, string> = {
   new: '新 new',
@@ -46,24 +40,12 @@ textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;backg
  * opens to loopback only, so `npm start` can be tried on one machine.
  */
 export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
-  /** The staff member acting, or undefined when the request may not use the desk. */
-  const staffOf = (request: FastifyRequest): Staff | undefined => {
-    const match = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
-    const [user = '', ...rest] = match
-      ? Buffer.from(match[1] as string, 'base64')
-          .toString('utf8')
-          .split(':')
-      : [];
-    const name = user.trim().slice(0, 40) || 'desk';
-    if (deps.adminToken) {
-      const given = Buffer.from(rest.join(':'));
-      const expected = Buffer.from(deps.adminToken);
-      if (!match || given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-      return { id: `desk:${name}`, name };
-    }
-    const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '');
-    return deps.openOnLoopback && loopback ? { id: `desk:${name}`, name } : undefined;
-  };
+  const access = createAdminAccess({
+    adminToken: deps.adminToken,
+    openOnLoopback: deps.openOnLoopback,
+    realm: 'ownerbot desk',
+  });
+  const staffOf = (request: FastifyRequest): Staff | undefined => access.userOf(request);
 
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply
@@ -74,17 +56,7 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
         `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title><style>${STYLE}</style></head><body>${body}</body></html>`,
       );
 
-  const refuse = (reply: FastifyReply) =>
-    deps.adminToken || deps.openOnLoopback
-      ? reply
-          .status(401)
-          .header('www-authenticate', 'Basic realm="ownerbot desk"')
-          .send({ error: 'unauthorized' })
-      : page(
-          reply,
-          503,
-          '<h1>Desk · 工作台</h1><p>Set ADMIN_TOKEN to open the desk. 请先设置 ADMIN_TOKEN。</p>',
-        );
+  const refuse = (reply: FastifyReply) => access.refuse(reply, 'Desk · 工作台');
 
   function caseCard(ticket: TicketRecord): string {
     const id = String(ticket._id);
