@@ -113,7 +113,7 @@ const IGNORED_TOKENS = new Set(['?', '!']);
 
 function termFrequencies(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const token of tokenize(text, { wordBigrams: false, cues: false })) {
+  for (const token of tokenize(text, { wordBigrams: false, cues: false, edges: false })) {
     if (!IGNORED_TOKENS.has(token)) counts.set(token, (counts.get(token) ?? 0) + 1);
   }
   return counts;

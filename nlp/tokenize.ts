@@ -9,6 +9,9 @@ import { normalizeText } from './normalize';
  *   English   stem "leak", word bigram "water+leak", negation "not_work"
  *   Chinese   character "漏", character bigram "漏水"
  *   signals   "?" "!" "#" (any number) ":angry:" ":thumbs_up:" ... (emoji and emoticons)
+ *   edges     "^请问" (first two Han characters), "吗$" "了吗$" (last one and two), "^why"
+ *             "pleas$" (first and last English stem): where a message starts and ends says
+ *             much of what it wants (请问...吗 asks, ...有人管吗 complains, ...吧 requests)
  */
 
 const APOSTROPHE_CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
@@ -98,20 +101,34 @@ export interface TokenizeOptions {
   hanBigrams?: boolean;
   /** Add domain topic and cue tokens ("@topic:parking", see cues.ts); on by default. */
   cues?: boolean;
+  /** Add edge tokens for how the message starts and ends ("^请问", "吗$"); on by default. */
+  edges?: boolean;
 }
 
 /**
  * Turns a message (raw or normalized) into the token array every nlp model uses: English
- * stems, word bigrams and negation features, Chinese characters and character bigrams, and
- * signal tokens for ! ? numbers and emoji. Deterministic; an empty message gives [].
+ * stems, word bigrams and negation features, Chinese characters and character bigrams,
+ * signal tokens for ! ? numbers and emoji, and edge tokens for how it starts and ends.
+ * Deterministic; an empty message gives [].
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   const wordBigrams = options.wordBigrams ?? true;
   const hanBigrams = options.hanBigrams ?? true;
+  const edges = options.edges ?? true;
   const tokens: string[] = [];
   let words: string[] = [];
+  // Edges: the first Han run and English word are seen once; the last ones are kept for the end.
+  let firstHan = true;
+  let firstWord = true;
+  let lastHan = '';
+  let lastWord = '';
 
   const flushWords = (): void => {
+    if (edges && words.length > 0) {
+      if (firstWord) tokens.push(`^${stemWord(words[0] as string)}`);
+      firstWord = false;
+      lastWord = stemWord(words[words.length - 1] as string);
+    }
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as string;
       const stem = stemWord(word);
@@ -142,6 +159,11 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
         tokens.push(han[i] as string);
         if (hanBigrams && i > 0) tokens.push(han.slice(i - 1, i + 1));
       }
+      if (edges) {
+        if (firstHan) tokens.push(`^${han.slice(0, 2)}`);
+        firstHan = false;
+        lastHan = han;
+      }
     } else if (number !== undefined) {
       tokens.push('#');
     } else if (mark !== undefined) {
@@ -153,6 +175,9 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     }
   }
   flushWords();
+  if (lastWord) tokens.push(`${lastWord}$`);
+  if (lastHan) tokens.push(`${lastHan.slice(-1)}$`);
+  if (lastHan.length > 1) tokens.push(`${lastHan.slice(-2)}$`);
   if (options.cues ?? true) tokens.push(...cueTokens(normalized));
   return tokens;
 }

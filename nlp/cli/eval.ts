@@ -122,7 +122,7 @@ function main(): number {
   const { model, source, milliseconds } = loadModel({ splits: trainingSplits });
   process.stdout.write(
     `model: trained on ${trainingSplits.join('+')} (${source === 'cache' ? 'loaded from cache' : 'trained'} in ${Math.round(milliseconds)} ms); ` +
-      `thresholds: confidence ${DEFAULT_CONFIDENCE_THRESHOLD}, margin ${DEFAULT_AMBIGUITY_MARGIN}; scored on ${split}\n\n`,
+      `thresholds: confidence ${DEFAULT_CONFIDENCE_THRESHOLD}, margin ${DEFAULT_AMBIGUITY_MARGIN}; scored on ${values.tune ? 'dev' : split}\n\n`,
   );
   if (values.tune) {
     tune(

@@ -63,7 +63,27 @@ describe('tokenize', () => {
   });
 
   it('when Chinese, then characters and character bigrams', () => {
-    expect(tokenize('电梯坏了', { cues: false })).toEqual(['电', '梯', '电梯', '坏', '梯坏', '了', '坏了']);
+    expect(tokenize('电梯坏了', { cues: false, edges: false })).toEqual([
+      '电',
+      '梯',
+      '电梯',
+      '坏',
+      '梯坏',
+      '了',
+      '坏了',
+    ]);
+  });
+
+  it('when a message starts and ends, then edge tokens say how', () => {
+    expect(tokenize('请问车位怎么办理吗', { cues: false })).toEqual(
+      expect.arrayContaining(['^请问', '吗$', '理吗$']),
+    );
+    expect(tokenize('Why is the lift broken again', { cues: false })).toEqual(
+      expect.arrayContaining(['^why', 'again$']),
+    );
+    expect(tokenize('电梯坏了 help', { cues: false })).toEqual(
+      expect.arrayContaining(['^电梯', '了$', '坏了$', '^help', 'help$']),
+    );
   });
 
   it('when a message names a topic or speaks as a complaint, then domain cue tokens', () => {
