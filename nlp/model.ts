@@ -15,7 +15,22 @@ import {
   type LinearOptions,
 } from './linear-model';
 import { correctionKey } from './normalize';
+import { detectEmergency, type Emergency } from './emergency';
 import { tokenize } from './tokenize';
+
+/**
+ * The tokens the intent and category learners see: the message's tokens plus what the
+ * emergency detector found (an emergency is reported to get help, whatever its wording).
+ * The detector never depends on the models; the models may lean on the detector.
+ */
+export function modelTokens(
+  text: string,
+  emergency: Emergency | undefined = detectEmergency(text),
+): string[] {
+  const tokens = tokenize(text);
+  if (emergency) tokens.push('@emergency');
+  return tokens;
+}
 
 /** A message with its labels, as in the corpus (`emergency` is the detector's label, unused here). */
 export interface LabeledExample {
@@ -151,7 +166,7 @@ export function trainModel(input: TrainInput): UnderstandingModel {
   const rows = [
     ...input.examples.map((e) => ({ ...e, weight: 1 })),
     ...(input.corrections ?? []).map((c) => ({ ...c, weight })),
-  ].map((row) => ({ ...row, tokens: tokenize(row.text) }));
+  ].map((row) => ({ ...row, tokens: modelTokens(row.text) }));
   const corrections = new Map<string, [Intent, Category]>();
   for (const c of input.corrections ?? []) corrections.set(correctionKey(c.text), [c.intent, c.category]);
   return restoreModel({

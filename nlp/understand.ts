@@ -1,8 +1,7 @@
 import { detectEmergency, type Emergency } from './emergency';
 import type { Category, Intent } from './labels';
 import { detectLanguage, type Language } from './language';
-import type { UnderstandingModel } from './model';
-import { tokenize } from './tokenize';
+import { modelTokens, type UnderstandingModel } from './model';
 
 /** Everything nlp/ says about one message. */
 export interface Understanding {
@@ -73,11 +72,29 @@ export function createUnderstanding(options: UnderstandingOptions): Understander
           emergency,
         };
       }
-      const tokens = tokenize(text.length > CLASSIFIED_PREFIX ? text.slice(0, CLASSIFIED_PREFIX) : text);
+      const tokens = modelTokens(
+        text.length > CLASSIFIED_PREFIX ? text.slice(0, CLASSIFIED_PREFIX) : text,
+        emergency,
+      );
       const intents = model.classifyIntent(tokens);
       const categories = model.classifyCategory(tokens);
-      const [top, second] = intents;
       const [topCategory] = categories;
+      if (emergency && topCategory) {
+        // Someone reporting an emergency wants help, however they word it ("车棚里电瓶车自燃了"
+        // reads like a complaint): the detector's verdict stands, as a staff correction does.
+        return {
+          text,
+          language,
+          intent: 'help_seeking',
+          confidence: 1,
+          alternatives: [],
+          fallback: false,
+          category: topCategory.label,
+          categoryConfidence: topCategory.probability,
+          emergency,
+        };
+      }
+      const [top, second] = intents;
       if (!top || !topCategory) {
         return {
           text,

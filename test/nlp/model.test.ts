@@ -1,4 +1,5 @@
 import { createUnderstanding, modelFromJSON, trainingHash, trainModel, type Correction } from '../../nlp';
+import { modelTokens } from '../../nlp/model';
 import { trainingExamples } from './fixtures';
 
 describe('trainModel and createUnderstanding', () => {
@@ -55,6 +56,32 @@ describe('trainModel and createUnderstanding', () => {
       kind: 'lift_entrapment',
     });
     expect(understand('The lift is broken, please fix it').emergency).toBeUndefined();
+  });
+
+  it('when an emergency is worded like a complaint, then the intent is help_seeking, not the model guess', () => {
+    // The model alone reads the first as a complaint, so the rule is what is tested.
+    const [guess] = model.classifyIntent(
+      modelTokens('Why is nobody doing anything, there is smoke pouring out of the bin room'),
+    );
+    expect(guess?.label).toBe('dissatisfaction');
+    for (const text of [
+      'Why is nobody doing anything, there is smoke pouring out of the bin room',
+      '车棚里电瓶车自燃了，你们保安呢？',
+    ]) {
+      const result = understand(text);
+      expect(result.emergency).toBeDefined();
+      expect(result).toMatchObject({ intent: 'help_seeking', confidence: 1, fallback: false });
+    }
+    // A staff correction still wins over the detector's reading.
+    const text = 'Why is nobody doing anything, there is smoke pouring out of the bin room';
+    const corrected = trainModel({
+      examples: trainingExamples,
+      corrections: [{ text, intent: 'dissatisfaction', category: 'security' }],
+    });
+    expect(createUnderstanding({ model: corrected }).understand(text)).toMatchObject({
+      intent: 'dissatisfaction',
+      category: 'security',
+    });
   });
 });
 
