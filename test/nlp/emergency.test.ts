@@ -36,6 +36,7 @@ const plainRequests: Array<[string, EmergencyKind]> = [
   ['Please send someone to room 802, my father fainted', 'medical'],
   ['Could somebody check the electrical panel in the garage, it is smoking', 'electrical'],
   ['麻烦派人来一下，我家燃气管漏气了', 'gas'],
+  ['能不能快点来人！水都漫到客厅门口了', 'flood'],
 ];
 
 const mentions = [
