@@ -15,12 +15,14 @@ import {
 } from './relationship-stage';
 import {
   reportSnapshotModel,
+  surveyCacheModel,
   type AtRiskOwner,
+  type SurveyCache,
   type LiveSnapshot,
   type QuarterSnapshot,
   type Tally,
 } from './report-snapshots';
-import { loadSatisfaction } from './satisfaction-index';
+import { loadSatisfaction, quarterSatisfaction } from './satisfaction-index';
 
 const DAY = 86_400_000;
 const inc = (tally: Tally, key: string, by = 1) => {
@@ -81,12 +83,69 @@ export function createReportService(deps: {
   timeZone?: string;
 }) {
   const Snapshots = reportSnapshotModel(deps.connection);
+  const SurveyCaches = surveyCacheModel(deps.connection);
   const { Tickets } = ticketModels(deps.connection);
   const { owners: Owners } = ownerModels(deps.connection);
   const surveys = surveyModels(deps.connection);
   const policy = deps.slaPolicy ?? DEFAULT_SLA_POLICY;
   const timeZone = deps.timeZone ?? 'Asia/Shanghai';
   let running: Promise<LiveSnapshot> | undefined;
+
+  /**
+   * Satisfaction per quarter and each owner's last two overall scores. Answers change only
+   * while a campaign runs, so the cached figures are reused unless a campaign is running or
+   * ended after they were computed (or the campaigns or demo exclusion changed).
+   */
+  async function surveyPart(
+    campaigns: Array<{ quarter: string; status: string; startedAt: Date; finishedAt: Date | null }>,
+    surveyQuarters: string[],
+    current: string,
+    excluded: Set<string>,
+    rebuild: boolean,
+  ): Promise<Pick<SurveyCache, 'byQuarter' | 'ownerScores'>> {
+    const key = `${surveyQuarters.join(',')}|${excluded.size}`;
+    const cached = rebuild
+      ? undefined
+      : ((await SurveyCaches.findById('surveys').lean()) as SurveyCache | null);
+    const fresh =
+      cached &&
+      cached.key === key &&
+      campaigns.every(
+        (c) =>
+          c.status !== 'running' && (c.finishedAt ?? c.startedAt).getTime() < cached.computedAt.getTime(),
+      );
+    if (fresh) return cached;
+    const computedAt = deps.clock.now();
+    const byQuarter = Object.fromEntries(await loadSatisfaction(surveys, surveyQuarters, [...excluded]));
+    // Each owner's overall score in the last four survey quarters, newest first.
+    const scoreQuarters = surveyQuarters.filter((q) => q <= current).slice(-4);
+    const scores = new Map<string, Array<{ quarter: string; score: number }>>();
+    if (scoreQuarters.length) {
+      const answers = surveys.Answers.find(
+        { quarter: trusted({ $in: scoreQuarters }), measure: 'overall' },
+        { ownerId: 1, quarter: 1, score: 1 },
+      )
+        .lean()
+        .cursor({ batchSize: 5000 });
+      for await (const a of answers as AsyncIterable<{
+        ownerId: string;
+        quarter: string;
+        score: number | null;
+      }>) {
+        if (typeof a.score !== 'number' || excluded.has(a.ownerId)) continue;
+        const list = scores.get(a.ownerId) ?? [];
+        list.push({ quarter: a.quarter, score: a.score });
+        scores.set(a.ownerId, list);
+      }
+    }
+    const ownerScores: SurveyCache['ownerScores'] = [...scores].map(([ownerId, list]) => {
+      list.sort((a, b) => b.quarter.localeCompare(a.quarter));
+      return { ownerId, latest: list[0]?.score ?? null, previous: list[1]?.score ?? null };
+    });
+    const cache: SurveyCache = { _id: 'surveys', computedAt, key, byQuarter, ownerScores };
+    await SurveyCaches.replaceOne({ _id: 'surveys' }, cache, { upsert: true });
+    return cache;
+  }
 
   async function compute(options: { rebuild: boolean }): Promise<LiveSnapshot> {
     const started = performance.now();
@@ -108,7 +167,11 @@ export function createReportService(deps: {
             (s) => (s as unknown as { quarter: string }).quarter,
           ),
     );
-    const surveyQuarters = (await surveys.Campaigns.distinct('quarter')).filter(isQuarter).sort();
+    const campaigns = await surveys.Campaigns.find(
+      {},
+      { quarter: 1, status: 1, startedAt: 1, finishedAt: 1 },
+    ).lean();
+    const surveyQuarters = [...new Set(campaigns.map((c) => c.quarter).filter(isQuarter))].sort();
     const quarters = new Map<string, ReturnType<typeof emptyQuarter>>();
     const timings = new Map<string, { response: number[]; resolution: number[] }>();
     const complaintsOf = new Map<string, Map<string, number>>();
@@ -261,7 +324,8 @@ export function createReportService(deps: {
     live.oldest = live.oldest.slice(0, 20);
 
     const computing = [...quarters.keys()].sort();
-    const satisfaction = await loadSatisfaction(surveys, computing, [...excluded]);
+    const surveyFigures = await surveyPart(campaigns, surveyQuarters, current, excluded, options.rebuild);
+    const noSurvey = quarterSatisfaction([], { sent: 0, answered: 0, completed: 0 });
     const computedAt = deps.clock.now();
     for (const quarter of computing) {
       const q = quarters.get(quarter) as ReturnType<typeof emptyQuarter>;
@@ -299,32 +363,12 @@ export function createReportService(deps: {
         frozen: quarter < current,
         computedAt,
         scope,
-        satisfaction: satisfaction.get(quarter) as QuarterSnapshot['satisfaction'],
+        satisfaction: surveyFigures.byQuarter[quarter] ?? noSurvey,
       };
       await Snapshots.replaceOne({ _id: snapshot._id }, snapshot, { upsert: true });
     }
 
-    // Each owner's overall score in the last four survey quarters, newest first.
-    const scoreQuarters = surveyQuarters.filter((q) => q <= current).slice(-4);
-    const scores = new Map<string, Array<{ quarter: string; score: number }>>();
-    if (scoreQuarters.length) {
-      const answers = surveys.Answers.find(
-        { quarter: trusted({ $in: scoreQuarters }), measure: 'overall' },
-        { ownerId: 1, quarter: 1, score: 1 },
-      )
-        .lean()
-        .cursor({ batchSize: 5000 });
-      for await (const a of answers as AsyncIterable<{
-        ownerId: string;
-        quarter: string;
-        score: number | null;
-      }>) {
-        if (typeof a.score !== 'number') continue;
-        const list = scores.get(a.ownerId) ?? [];
-        list.push({ quarter: a.quarter, score: a.score });
-        scores.set(a.ownerId, list);
-      }
-    }
+    const scores = new Map(surveyFigures.ownerScores.map((entry) => [entry.ownerId, entry]));
     const stages = Object.fromEntries(RELATIONSHIP_STAGES.map((s) => [s, 0])) as Record<
       RelationshipStage,
       number
@@ -334,12 +378,12 @@ export function createReportService(deps: {
     for (const [ownerId, owner] of owners) {
       if (excluded.has(ownerId)) continue;
       inScope++;
-      const answered = (scores.get(ownerId) ?? []).sort((a, b) => b.quarter.localeCompare(a.quarter));
+      const score = scores.get(ownerId);
       const counts = facts.get(ownerId) ?? { complaints90d: 0, complaints180d: 0, reopened180d: 0 };
       const ownerFacts: OwnerFacts = {
         since: owner.createdAt,
-        latestScore: answered[0]?.score ?? null,
-        previousScore: answered[1]?.score ?? null,
+        latestScore: score?.latest ?? null,
+        previousScore: score?.previous ?? null,
         ...counts,
       };
       const { stage, reasons, tenureDays } = relationshipStage(ownerFacts, now);

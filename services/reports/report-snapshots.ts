@@ -141,3 +141,27 @@ export function reportSnapshotModel(connection: Connection): Model<{ _id: string
     'report_snapshots',
   );
 }
+
+/**
+ * What the refresh learnt from survey answers, kept apart from the snapshots views read (it
+ * holds one entry per owner). Answers change only while a campaign runs, so a refresh
+ * reuses this instead of reading every answer again.
+ */
+export interface SurveyCache {
+  _id: 'surveys';
+  computedAt: Date;
+  /** The campaign quarters and the demo-exclusion it was computed for; a change recomputes. */
+  key: string;
+  byQuarter: Record<string, QuarterSatisfaction>;
+  /** Each owner's latest and previous overall score (objects: the embedded engine rejects nested arrays). */
+  ownerScores: Array<{ ownerId: string; latest: number | null; previous: number | null }>;
+}
+
+const surveyCacheSchema = new Schema(
+  { _id: { type: String, required: true } },
+  { strict: false, versionKey: false, minimize: false },
+);
+
+export function surveyCacheModel(connection: Connection): Model<{ _id: string }> {
+  return modelOn<{ _id: string }>(connection, 'ReportSurveyCache', surveyCacheSchema, 'report_survey_cache');
+}

@@ -109,25 +109,41 @@ export async function loadSatisfaction(
       ...owners,
     },
   };
-  const key = { quarter: '$quarter', dimension: '$dimension', measure: '$measure' };
-  type Row = {
-    _id: { quarter: string; dimension: SurveyDimension | ''; measure: AnswerGroup['measure'] };
-    value: number;
-  };
-  // Two pipelines on purpose: FerretDB 1.24 fills only the first accumulator of a `$group`
-  // (measured: `{ sum: { $sum: '$score' }, count: { $sum: 1 } }` returns count 0).
-  const sums = await models.Answers.aggregate<Row>([
+  // Counted per score value (one accumulator), the sum computed here: FerretDB 1.24 fills
+  // only the first accumulator of a `$group` (measured: `{ sum: { $sum: '$score' }, count:
+  // { $sum: 1 } }` returns count 0), and one pipeline is one scan of the answers, not two.
+  const perScore = await models.Answers.aggregate<{
+    _id: {
+      quarter: string;
+      dimension: SurveyDimension | '';
+      measure: AnswerGroup['measure'];
+      score: number | null;
+    };
+    count: number;
+  }>([
     match,
-    { $group: { _id: key, value: { $sum: '$score' } } },
+    {
+      $group: {
+        _id: { quarter: '$quarter', dimension: '$dimension', measure: '$measure', score: '$score' },
+        count: { $sum: 1 },
+      },
+    },
   ]);
-  const counts = await models.Answers.aggregate<Row>([match, { $group: { _id: key, value: { $sum: 1 } } }]);
-  const sameKey = (a: Row['_id'], b: Row['_id']) =>
-    a.quarter === b.quarter && a.dimension === b.dimension && a.measure === b.measure;
-  const rows = sums.map((row) => ({
-    _id: row._id,
-    sum: row.value,
-    count: counts.find((c) => sameKey(c._id, row._id))?.value ?? 0,
-  }));
+  const rows: Array<{ _id: Omit<(typeof perScore)[number]['_id'], 'score'>; sum: number; count: number }> =
+    [];
+  for (const { _id, count } of perScore) {
+    if (typeof _id.score !== 'number') continue;
+    const { quarter, dimension, measure } = _id;
+    let row = rows.find(
+      (r) => r._id.quarter === quarter && r._id.dimension === dimension && r._id.measure === measure,
+    );
+    if (!row) {
+      row = { _id: { quarter, dimension, measure }, sum: 0, count: 0 };
+      rows.push(row);
+    }
+    row.sum += _id.score * count;
+    row.count += count;
+  }
   const statusRows = await models.Responses.aggregate<{
     _id: { quarter: string; status: string };
     count: number;
