@@ -214,7 +214,7 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(
-        `<!doctype html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(tr(view, language))} · ${escapeHtml(tr('title', language))}</title><style>${STYLE}</style></head><body>` +
+        `<!doctype html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(tr(view, language))} · ${escapeHtml(tr('title', language))}</title><style>${STYLE}</style></head><body>` +
           `<header><h1>${escapeHtml(tr('title', language))}</h1><div class="bar">${asOf}<form method="post" action="/dashboard/refresh?lang=${language}&amp;back=${encodeURIComponent(path)}"><button>${escapeHtml(tr('refresh', language))}</button></form><a href="/dashboard${path}?lang=${other}${keep}">${other === 'en' ? 'English' : '中文'}</a></div><nav>${nav}</nav></header>` +
           `<main>${demo}${notice}${body}</main></body></html>`,
       );
