@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
-import { trusted } from '../database/connect';
 import type { Logger } from '../logging/logger';
 import { ownerModels } from '../owners/owner-model';
 import { surveyModels } from '../surveys/survey-model';
@@ -116,28 +115,17 @@ export function createReportService(deps: {
       );
     if (fresh) return cached;
     const computedAt = deps.clock.now();
-    const byQuarter = Object.fromEntries(await loadSatisfaction(surveys, surveyQuarters, [...excluded]));
-    // Each owner's overall score in the last four survey quarters, newest first.
-    const scoreQuarters = surveyQuarters.filter((q) => q <= current).slice(-4);
+    // Each owner's overall score in the last four survey quarters, gathered in the same pass.
+    const scoreQuarters = new Set(surveyQuarters.filter((q) => q <= current).slice(-4));
     const scores = new Map<string, Array<{ quarter: string; score: number }>>();
-    if (scoreQuarters.length) {
-      const answers = surveys.Answers.find(
-        { quarter: trusted({ $in: scoreQuarters }), measure: 'overall' },
-        { ownerId: 1, quarter: 1, score: 1 },
-      )
-        .lean()
-        .cursor({ batchSize: 5000 });
-      for await (const a of answers as AsyncIterable<{
-        ownerId: string;
-        quarter: string;
-        score: number | null;
-      }>) {
-        if (typeof a.score !== 'number' || excluded.has(a.ownerId)) continue;
-        const list = scores.get(a.ownerId) ?? [];
-        list.push({ quarter: a.quarter, score: a.score });
-        scores.set(a.ownerId, list);
-      }
-    }
+    const byQuarter = Object.fromEntries(
+      await loadSatisfaction(surveys, surveyQuarters, excluded, (answer) => {
+        if (!scoreQuarters.has(answer.quarter)) return;
+        const list = scores.get(answer.ownerId) ?? [];
+        list.push(answer);
+        scores.set(answer.ownerId, list);
+      }),
+    );
     const ownerScores: SurveyCache['ownerScores'] = [...scores].map(([ownerId, list]) => {
       list.sort((a, b) => b.quarter.localeCompare(a.quarter));
       return { ownerId, latest: list[0]?.score ?? null, previous: list[1]?.score ?? null };
@@ -153,9 +141,10 @@ export function createReportService(deps: {
     const current = periodKeys(now, timeZone).quarter;
 
     const owners = new Map<string, OwnerInfo>();
-    for (const o of await Owners.find({}, { name: 1, building: 1, unit: 1, createdAt: 1, demo: 1 }).lean()) {
-      owners.set(String(o._id), o);
-    }
+    const ownerCursor = Owners.find({}, { name: 1, building: 1, unit: 1, createdAt: 1, demo: 1 })
+      .lean()
+      .cursor({ batchSize: 5000 });
+    for await (const o of ownerCursor) owners.set(String(o._id), o);
     const demoIds = [...owners].filter(([, o]) => o.demo).map(([id]) => id);
     const scope: 'real' | 'demo' = owners.size > 0 && demoIds.length === owners.size ? 'demo' : 'real';
     const excluded = scope === 'real' ? new Set(demoIds) : new Set<string>();

@@ -1,4 +1,5 @@
-import type { Model, PipelineStage } from 'mongoose';
+import type { Model } from 'mongoose';
+import { trusted } from '../database/connect';
 import {
   SURVEY_DIMENSIONS,
   type SurveyAnswerRecord,
@@ -8,11 +9,11 @@ import {
 
 /**
  * The dashboard's own survey aggregation (the survey engineer's score functions will
- * replace it at merge): sums and counts come from the database (`$group` with `$sum` only,
- * which the embedded engine understands), the division happens here.
+ * replace it at merge): sums and counts per quarter, dimension and measure, then the
+ * divisions, which the embedded engine's `$group` cannot do.
  */
 
-/** One `$group` row: the sum and count of scores of one quarter, dimension and measure. */
+/** The sum and count of scores of one quarter, dimension and measure. */
 export interface AnswerGroup {
   quarter: string;
   dimension: SurveyDimension | '';
@@ -91,82 +92,79 @@ export function quarterSatisfaction(
 }
 
 /**
- * Reads the sums and counts of the given quarters from the database. `excludeOwners` keeps
- * demo owners out when the database also holds real ones.
+ * Reads the sums and counts of the given quarters: one streamed pass over the answers and
+ * one over the responses, summing in code. Not `$group`: on the embedded engine a `$group`
+ * over every answer of a 20,000-owner estate runs longer than the driver's 30 s socket
+ * timeout (it answers only when done, while a cursor answers batch by batch), and FerretDB
+ * 1.24 fills only the first accumulator of a `$group` anyway (measured: `{ sum: { $sum:
+ * '$score' }, count: { $sum: 1 } }` returns count 0). `onOverall` sees every owner's
+ * overall score on the way, so callers need no second pass. `excludeOwners` keeps demo
+ * owners out when the database also holds real ones.
  */
 export async function loadSatisfaction(
   models: { Answers: Model<SurveyAnswerRecord>; Responses: Model<SurveyResponseRecord> },
   quarters: string[],
-  excludeOwners: string[] = [],
+  excludeOwners: Set<string> = new Set(),
+  onOverall?: (answer: { ownerId: string; quarter: string; score: number }) => void,
 ): Promise<Map<string, QuarterSatisfaction>> {
   const result = new Map<string, QuarterSatisfaction>();
   if (quarters.length === 0) return result;
-  const owners = excludeOwners.length ? { ownerId: { $nin: excludeOwners } } : {};
-  const match: PipelineStage = {
-    $match: {
-      quarter: { $in: quarters },
-      measure: { $in: ['perceived', 'expectation', 'overall'] },
-      ...owners,
-    },
-  };
-  // Counted per score value (one accumulator), the sum computed here: FerretDB 1.24 fills
-  // only the first accumulator of a `$group` (measured: `{ sum: { $sum: '$score' }, count:
-  // { $sum: 1 } }` returns count 0), and one pipeline is one scan of the answers, not two.
-  const perScore = await models.Answers.aggregate<{
-    _id: {
-      quarter: string;
-      dimension: SurveyDimension | '';
-      measure: AnswerGroup['measure'];
-      score: number | null;
-    };
-    count: number;
-  }>([
-    match,
+  const groups = new Map<string, AnswerGroup>();
+  const answers = models.Answers.find(
     {
-      $group: {
-        _id: { quarter: '$quarter', dimension: '$dimension', measure: '$measure', score: '$score' },
-        count: { $sum: 1 },
-      },
+      quarter: trusted({ $in: quarters }),
+      measure: trusted({ $in: ['perceived', 'expectation', 'overall'] }),
     },
-  ]);
-  const rows: Array<{ _id: Omit<(typeof perScore)[number]['_id'], 'score'>; sum: number; count: number }> =
-    [];
-  for (const { _id, count } of perScore) {
-    if (typeof _id.score !== 'number') continue;
-    const { quarter, dimension, measure } = _id;
-    let row = rows.find(
-      (r) => r._id.quarter === quarter && r._id.dimension === dimension && r._id.measure === measure,
-    );
-    if (!row) {
-      row = { _id: { quarter, dimension, measure }, sum: 0, count: 0 };
-      rows.push(row);
-    }
-    row.sum += _id.score * count;
-    row.count += count;
-  }
-  const statusRows = await models.Responses.aggregate<{
-    _id: { quarter: string; status: string };
-    count: number;
-  }>([
-    { $match: { quarter: { $in: quarters }, ...owners } },
-    { $group: { _id: { quarter: '$quarter', status: '$status' }, count: { $sum: 1 } } },
-  ]);
-  // "Answered" counts expired responses that got some answers before expiring, too.
-  const answeredRows = await models.Responses.aggregate<{ _id: string; count: number }>([
-    { $match: { quarter: { $in: quarters }, lastAnsweredAt: { $ne: null }, ...owners } },
-    { $group: { _id: '$quarter', count: { $sum: 1 } } },
-  ]);
-  for (const quarter of quarters) {
-    const groups = rows
-      .filter((row) => row._id.quarter === quarter)
-      .map((row) => ({ ...row._id, sum: row.sum, count: row.count }));
-    const statuses = statusRows.filter((row) => row._id.quarter === quarter);
-    const responses = {
-      sent: statuses.reduce((n, row) => n + row.count, 0),
-      completed: statuses.find((row) => row._id.status === 'complete')?.count ?? 0,
-      answered: answeredRows.find((row) => row._id === quarter)?.count ?? 0,
+    { ownerId: 1, quarter: 1, dimension: 1, measure: 1, score: 1 },
+  )
+    .lean()
+    .cursor({ batchSize: 5000 });
+  for await (const answer of answers as AsyncIterable<
+    Pick<SurveyAnswerRecord, 'ownerId' | 'quarter' | 'dimension' | 'measure' | 'score'>
+  >) {
+    if (typeof answer.score !== 'number' || excludeOwners.has(answer.ownerId)) continue;
+    const measure = answer.measure as AnswerGroup['measure'];
+    const key = `${answer.quarter}|${answer.dimension}|${measure}`;
+    const group = groups.get(key) ?? {
+      quarter: answer.quarter,
+      dimension: answer.dimension,
+      measure,
+      sum: 0,
+      count: 0,
     };
-    result.set(quarter, quarterSatisfaction(groups, responses));
+    group.sum += answer.score;
+    group.count++;
+    groups.set(key, group);
+    if (measure === 'overall')
+      onOverall?.({ ownerId: answer.ownerId, quarter: answer.quarter, score: answer.score });
+  }
+  const responses = new Map<string, { sent: number; answered: number; completed: number }>();
+  const cursor = models.Responses.find(
+    { quarter: trusted({ $in: quarters }) },
+    { ownerId: 1, quarter: 1, status: 1, lastAnsweredAt: 1 },
+  )
+    .lean()
+    .cursor({ batchSize: 5000 });
+  for await (const response of cursor as AsyncIterable<
+    Pick<SurveyResponseRecord, 'ownerId' | 'quarter' | 'status' | 'lastAnsweredAt'>
+  >) {
+    if (excludeOwners.has(response.ownerId)) continue;
+    const counts = responses.get(response.quarter) ?? { sent: 0, answered: 0, completed: 0 };
+    counts.sent++;
+    // "Answered" counts expired responses that got some answers before expiring, too.
+    if (response.lastAnsweredAt) counts.answered++;
+    if (response.status === 'complete') counts.completed++;
+    responses.set(response.quarter, counts);
+  }
+  const all = [...groups.values()];
+  for (const quarter of quarters) {
+    result.set(
+      quarter,
+      quarterSatisfaction(
+        all.filter((g) => g.quarter === quarter),
+        responses.get(quarter) ?? { sent: 0, answered: 0, completed: 0 },
+      ),
+    );
   }
   return result;
 }

@@ -21,9 +21,23 @@ export async function benchDashboard(
   const database = await databases.open('dashboard');
   const { connection } = database;
   let started = performance.now();
-  const counts = await writeDemoEstate({ connection, now: systemClock.now(), size, batchSize: 5000 });
+  let reported = 0;
+  const counts = await writeDemoEstate({
+    connection,
+    now: systemClock.now(),
+    size,
+    batchSize: 2000,
+    // Progress on stderr: seeding takes minutes at full size on the embedded engine.
+    onBatch: (c) => {
+      const done = c.messages + c.answers;
+      if (done - reported < 100_000) return;
+      reported = done;
+      process.stderr.write(`  seeding: ${c.messages} messages, ${c.tickets} cases, ${c.answers} answers\n`);
+    },
+  });
   const seedSeconds = (performance.now() - started) / 1000;
 
+  process.stderr.write(`  seeded in ${format(seedSeconds, 0)} s; refreshing\n`);
   const reports = createReportService({ connection, clock: systemClock });
   started = performance.now();
   await reports.refresh({ rebuild: true });

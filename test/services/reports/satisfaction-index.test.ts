@@ -37,7 +37,7 @@ describe('satisfaction index', () => {
     expect(q.responses).toEqual({ sent: 8, answered: 2, completed: 1, rate: 0.25 });
   });
 
-  it('when answers are stored, then the database sums and counts them per quarter, dimension and measure, leaving excluded owners out', async () => {
+  it('when answers are stored, then their scores are summed and counted per quarter, dimension and measure, leaving excluded owners out', async () => {
     const { Answers, Responses } = surveyModels(database().connection);
     const answer = (
       owner: string,
@@ -103,7 +103,7 @@ describe('satisfaction index', () => {
       response('demo', '2026Q4', 'complete', true),
     ]);
 
-    const result = await loadSatisfaction(surveyModels(database().connection), ['2026Q4'], ['demo']);
+    const result = await loadSatisfaction(surveyModels(database().connection), ['2026Q4'], new Set(['demo']));
     const q4 = result.get('2026Q4');
     expect(q4?.dimensions.security.perceived).toEqual({ sum: 12, count: 3 });
     expect(q4?.dimensions.security.expectation).toEqual({ sum: 14, count: 3 });
