@@ -69,7 +69,8 @@ function emptyQuarter(
 
 /**
  * Keeps the report snapshots current and reads them. `refresh` is the only code that reads
- * the big collections (tickets once, survey answers twice, owners once); every dashboard
+ * the big collections (owners and tickets once each; survey answers and responses once
+ * each, and only while a campaign runs or just ended); every dashboard
  * view reads `report_snapshots` alone, so a view costs the same at 50 owners or 20,000.
  * Demo owners are left out whenever the database holds real owners; a database of demo
  * owners only is reported as such (`scope: 'demo'`).
