@@ -87,7 +87,7 @@ async function ownerDirectory(connection: Connection, withPhones: boolean) {
   const cursor = ownerModels(connection)
     .owners.find({}, { name: 1, phone: 1, demo: 1 })
     .lean()
-    .cursor({ batchSize: 5000 });
+    .cursor({ batchSize: 2000 });
   for await (const owner of cursor) {
     directory.set(String(owner._id), {
       name: owner.name,
@@ -116,7 +116,7 @@ export async function* casesCsv(options: ExportOptions): AsyncGenerator<string> 
   const cursor = ticketModels(options.connection)
     .Tickets.find(filter, projection)
     .lean<CaseRow[]>()
-    .cursor({ batchSize: 2000 });
+    .cursor({ batchSize: 500 });
   let chunk = '';
   for await (const ticket of cursor as AsyncIterable<CaseRow>) {
     const f = caseFacts(ticket, now, options.slaPolicy ?? DEFAULT_SLA_POLICY);
@@ -167,7 +167,7 @@ export async function* surveysCsv(options: ExportOptions): AsyncGenerator<string
   const owners = await ownerDirectory(options.connection, options.withPhones);
   yield header(SURVEY_COLUMNS, language);
   const filter = options.quarter ? { quarter: options.quarter } : {};
-  const cursor = surveyModels(options.connection).Answers.find(filter).lean().cursor({ batchSize: 5000 });
+  const cursor = surveyModels(options.connection).Answers.find(filter).lean().cursor({ batchSize: 2000 });
   let chunk = '';
   for await (const answer of cursor) {
     const owner = owners.get(answer.ownerId);

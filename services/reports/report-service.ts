@@ -144,7 +144,7 @@ export function createReportService(deps: {
     const owners = new Map<string, OwnerInfo>();
     const ownerCursor = Owners.find({}, { name: 1, building: 1, unit: 1, createdAt: 1, demo: 1 })
       .lean()
-      .cursor({ batchSize: 5000 });
+      .cursor({ batchSize: 2000 });
     for await (const o of ownerCursor) owners.set(String(o._id), o);
     const demoIds = [...owners].filter(([, o]) => o.demo).map(([id]) => id);
     const scope: 'real' | 'demo' = owners.size > 0 && demoIds.length === owners.size ? 'demo' : 'real';
@@ -195,7 +195,9 @@ export function createReportService(deps: {
     };
 
     const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
-    const cursor = Tickets.find({}, projection).lean<CaseRow[]>().cursor({ batchSize: 2000 });
+    // Small batches: each one must come back within the driver's 30 s socket timeout even
+    // from a busy embedded engine, which decodes every case in full (about 1 ms each).
+    const cursor = Tickets.find({}, projection).lean<CaseRow[]>().cursor({ batchSize: 500 });
     for await (const ticket of cursor as AsyncIterable<CaseRow>) {
       if (ticket.ownerId && excluded.has(ticket.ownerId)) continue;
       const f = caseFacts(ticket, now, policy);

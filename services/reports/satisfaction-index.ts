@@ -118,7 +118,7 @@ export async function loadSatisfaction(
     { ownerId: 1, quarter: 1, dimension: 1, measure: 1, score: 1 },
   )
     .lean()
-    .cursor({ batchSize: 5000 });
+    .cursor({ batchSize: 2000 });
   for await (const answer of answers as AsyncIterable<
     Pick<SurveyAnswerRecord, 'ownerId' | 'quarter' | 'dimension' | 'measure' | 'score'>
   >) {
@@ -144,7 +144,7 @@ export async function loadSatisfaction(
     { ownerId: 1, quarter: 1, status: 1, lastAnsweredAt: 1 },
   )
     .lean()
-    .cursor({ batchSize: 5000 });
+    .cursor({ batchSize: 2000 });
   for await (const response of cursor as AsyncIterable<
     Pick<SurveyResponseRecord, 'ownerId' | 'quarter' | 'status' | 'lastAnsweredAt'>
   >) {
