@@ -13,7 +13,10 @@ import { createWebChat } from './channels/web/web-chat';
 import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
+import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
+import { createReportService } from '../services/reports/report-service';
+import { startReportRefreshSchedule } from '../schedules/report-refresh';
 import { createHttpServer } from './http/server';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
@@ -45,6 +48,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   let server: FastifyInstance | undefined;
   let openCore: Core | undefined;
   let openAdapters: ChannelAdapter[] = [];
+  let stopReports: () => Promise<void> = async () => undefined;
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
@@ -113,6 +117,26 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       tickets: core.tickets,
       caseDesk: core.caseDesk,
     });
+    // The managers' dashboard reads report snapshots that this schedule keeps current.
+    const reports = createReportService({
+      connection: database.connection,
+      clock: systemClock,
+      logger,
+      slaPolicy: config.sla,
+      timeZone: config.timezone,
+    });
+    const reportRefresh = startReportRefreshSchedule({ reports, logger, timezone: config.timezone });
+    stopReports = () => reportRefresh.stop();
+    registerDashboard(server, {
+      adminToken: config.adminToken,
+      openOnLoopback: !config.database.uri,
+      reports,
+      connection: database.connection,
+      clock: systemClock,
+      timeZone: config.timezone,
+      slaPolicy: config.sla,
+      logger,
+    });
     for (const adapter of adapters) {
       core.registerAdapter(adapter);
       await adapter.start(store);
@@ -137,6 +161,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       stop: () => {
         stopping ??= (async () => {
           await openServer.close();
+          await stopReports();
           for (const adapter of openAdapters) await adapter.stop().catch(() => undefined);
           await core.stop();
           await openDatabase.close();
@@ -147,6 +172,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     };
   } catch (error) {
     await server?.close().catch(() => undefined);
+    await stopReports().catch(() => undefined);
     await openCore?.stop().catch(() => undefined);
     await database?.close().catch(() => undefined);
     await engine.stop();

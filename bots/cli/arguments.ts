@@ -1,5 +1,14 @@
 /** Flags that never take a value, so `--dry-run FILE` keeps FILE as a word. */
-const BOOLEAN_FLAGS = new Set(['demo', 'dry-run', 'help', 'include-phone', 'json']);
+const BOOLEAN_FLAGS = new Set([
+  'demo',
+  'dry-run',
+  'help',
+  'include-phone',
+  'json',
+  'with-phones',
+  'force',
+  'rebuild',
+]);
 
 /** Splits argv into positional words and `--flag value`, `--flag=value` or bare `--flag` options. */
 export function parseArguments(argv: string[]): { words: string[]; flags: Record<string, string | true> } {

@@ -4,6 +4,10 @@ import type { Database } from '../../services/database/connect';
 import { runFaqImport } from '../../services/knowledge/faq-import-command';
 import type { Logger } from '../../services/logging/logger';
 import { runOwnersImport } from '../../services/owners/import-command';
+import { runDemoSeed } from '../../services/demo/demo-seed';
+import { systemClock } from '../../services/clock';
+import { runExport, runQuarterlyReport, runReportRefresh } from '../../services/reports/report-commands';
+import { renderReportHtml } from '../http/dashboard-report';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -31,6 +35,17 @@ function requireFile(context: CommandContext, usage: string): string | undefined
   if (file && extra.length === 0) return file;
   context.out.write(`usage: ownerbot ${usage}\n`);
   return undefined;
+}
+
+function reportDeps(context: CommandContext) {
+  return {
+    connection: context.database.connection,
+    clock: systemClock,
+    timeZone: context.config.timezone,
+    slaPolicy: context.config.sla,
+    out: context.out,
+    logger: context.logger,
+  };
 }
 
 /** `npx ownerbot <command>`: keyed by the command's words. */
@@ -63,5 +78,48 @@ export const commands: Record<string, Command> = {
         dryRun: context.flags['dry-run'] === true,
       });
     },
+  },
+  // Dashboard, reports and exports (docs/dashboard.md).
+  'report quarterly': {
+    usage: '[--quarter 2026Q4] [--format md|html] [--lang zh|en]',
+    summary: 'the quarterly service report (default: the quarter that ended last) on stdout',
+    run: (context) =>
+      runQuarterlyReport({
+        ...reportDeps(context),
+        quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
+        format: typeof context.flags.format === 'string' ? context.flags.format : 'md',
+        language: context.flags.lang === 'en' ? 'en' : 'zh',
+        renderHtml: renderReportHtml,
+      }),
+  },
+  'report refresh': {
+    usage: '[--rebuild]',
+    summary: "recompute the dashboard's report snapshots now (--rebuild: frozen past quarters too)",
+    run: (context) => runReportRefresh({ ...reportDeps(context), rebuild: context.flags.rebuild === true }),
+  },
+  export: {
+    usage: 'cases|surveys [--quarter 2026Q4] [--with-phones] [--lang zh|en]',
+    summary: 'CSV of cases (one row per case) or survey answers (one per question) on stdout; phones masked',
+    run: (context) =>
+      runExport({
+        ...reportDeps(context),
+        kind: context.args.join(' '),
+        quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
+        withPhones: context.flags['with-phones'] === true,
+        language: context.flags.lang === 'zh' ? 'zh' : 'en',
+      }),
+  },
+  'demo seed': {
+    usage: '[--force]',
+    summary: 'fill an empty database with a fictional demo estate (owners flagged demo) for the dashboard',
+    run: (context) =>
+      runDemoSeed({
+        connection: context.database.connection,
+        out: context.out,
+        clock: systemClock,
+        timeZone: context.config.timezone,
+        force: context.flags.force === true,
+        logger: context.logger,
+      }),
   },
 };

@@ -1,4 +1,5 @@
 import { benchCore } from './core-bench';
+import { benchDashboard } from './dashboard-bench';
 import { startBenchDatabase } from './bench-database';
 import { benchClassification } from './nlp-bench';
 import { benchOutbox } from './outbox-bench';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   try {
     await benchCore(databases);
     await benchOutbox(databases);
+    await benchDashboard(databases);
   } finally {
     await databases.stop();
   }

@@ -1,0 +1,170 @@
+import type { Model } from 'mongoose';
+import { trusted } from '../database/connect';
+import {
+  SURVEY_DIMENSIONS,
+  type SurveyAnswerRecord,
+  type SurveyDimension,
+  type SurveyResponseRecord,
+} from '../surveys/survey-model';
+
+/**
+ * The dashboard's own survey aggregation (the survey engineer's score functions will
+ * replace it at merge): sums and counts per quarter, dimension and measure, then the
+ * divisions, which the embedded engine's `$group` cannot do.
+ */
+
+/** The sum and count of scores of one quarter, dimension and measure. */
+export interface AnswerGroup {
+  quarter: string;
+  dimension: SurveyDimension | '';
+  measure: 'perceived' | 'expectation' | 'overall';
+  sum: number;
+  count: number;
+}
+
+export interface SumCount {
+  sum: number;
+  count: number;
+}
+
+export interface DimensionScore {
+  perceived: SumCount;
+  expectation: SumCount;
+  /** Mean perceived / mean expectation; null until both have answers. */
+  index: number | null;
+}
+
+/** A quarter's satisfaction figures, as stored in the report snapshot. */
+export interface QuarterSatisfaction {
+  dimensions: Record<SurveyDimension, DimensionScore>;
+  /** Mean of every dimension's index that has one; null when none has. */
+  overallIndex: number | null;
+  /** The owners' overall score (1-5): mean of the `overall` answers. */
+  overallScore: SumCount & { mean: number | null };
+  responses: { sent: number; answered: number; completed: number; rate: number | null };
+}
+
+const mean = (part: SumCount): number | null => (part.count > 0 ? part.sum / part.count : null);
+
+/**
+ * Satisfaction = perceived performance / expectation (the trade's definition), per
+ * dimension: mean perceived score divided by mean expectation score. An index above 1
+ * means the dimension did better than owners expected.
+ */
+export function satisfactionIndex(perceived: SumCount, expectation: SumCount): number | null {
+  const p = mean(perceived);
+  const e = mean(expectation);
+  return p === null || e === null || e === 0 ? null : p / e;
+}
+
+/** Folds `$group` rows and response counts into one quarter's figures. */
+export function quarterSatisfaction(
+  groups: AnswerGroup[],
+  responses: { sent: number; answered: number; completed: number },
+): QuarterSatisfaction {
+  const zero = (): SumCount => ({ sum: 0, count: 0 });
+  const dimensions = Object.fromEntries(
+    SURVEY_DIMENSIONS.map((d) => [d, { perceived: zero(), expectation: zero(), index: null }]),
+  ) as Record<SurveyDimension, DimensionScore>;
+  const overall = zero();
+  for (const group of groups) {
+    if (group.measure === 'overall') {
+      overall.sum += group.sum;
+      overall.count += group.count;
+      continue;
+    }
+    const dimension = group.dimension ? dimensions[group.dimension] : undefined;
+    if (!dimension) continue;
+    dimension[group.measure].sum += group.sum;
+    dimension[group.measure].count += group.count;
+  }
+  const indexes: number[] = [];
+  for (const dimension of Object.values(dimensions)) {
+    dimension.index = satisfactionIndex(dimension.perceived, dimension.expectation);
+    if (dimension.index !== null) indexes.push(dimension.index);
+  }
+  return {
+    dimensions,
+    overallIndex: indexes.length ? indexes.reduce((a, b) => a + b, 0) / indexes.length : null,
+    overallScore: { ...overall, mean: mean(overall) },
+    responses: { ...responses, rate: responses.sent > 0 ? responses.answered / responses.sent : null },
+  };
+}
+
+/**
+ * Reads the sums and counts of the given quarters: one streamed pass over the answers and
+ * one over the responses, summing in code. Not `$group`: on the embedded engine a `$group`
+ * over every answer of a 20,000-owner estate runs longer than the driver's 30 s socket
+ * timeout (it answers only when done, while a cursor answers batch by batch), and FerretDB
+ * 1.24 fills only the first accumulator of a `$group` anyway (measured: `{ sum: { $sum:
+ * '$score' }, count: { $sum: 1 } }` returns count 0). `onOverall` sees every owner's
+ * overall score on the way, so callers need no second pass. `excludeOwners` keeps demo
+ * owners out when the database also holds real ones.
+ */
+export async function loadSatisfaction(
+  models: { Answers: Model<SurveyAnswerRecord>; Responses: Model<SurveyResponseRecord> },
+  quarters: string[],
+  excludeOwners: Set<string> = new Set(),
+  onOverall?: (answer: { ownerId: string; quarter: string; score: number }) => void,
+): Promise<Map<string, QuarterSatisfaction>> {
+  const result = new Map<string, QuarterSatisfaction>();
+  if (quarters.length === 0) return result;
+  const groups = new Map<string, AnswerGroup>();
+  const answers = models.Answers.find(
+    {
+      quarter: trusted({ $in: quarters }),
+      measure: trusted({ $in: ['perceived', 'expectation', 'overall'] }),
+    },
+    { ownerId: 1, quarter: 1, dimension: 1, measure: 1, score: 1 },
+  )
+    .lean()
+    .cursor({ batchSize: 2000 });
+  for await (const answer of answers as AsyncIterable<
+    Pick<SurveyAnswerRecord, 'ownerId' | 'quarter' | 'dimension' | 'measure' | 'score'>
+  >) {
+    if (typeof answer.score !== 'number' || excludeOwners.has(answer.ownerId)) continue;
+    const measure = answer.measure as AnswerGroup['measure'];
+    const key = `${answer.quarter}|${answer.dimension}|${measure}`;
+    const group = groups.get(key) ?? {
+      quarter: answer.quarter,
+      dimension: answer.dimension,
+      measure,
+      sum: 0,
+      count: 0,
+    };
+    group.sum += answer.score;
+    group.count++;
+    groups.set(key, group);
+    if (measure === 'overall')
+      onOverall?.({ ownerId: answer.ownerId, quarter: answer.quarter, score: answer.score });
+  }
+  const responses = new Map<string, { sent: number; answered: number; completed: number }>();
+  const cursor = models.Responses.find(
+    { quarter: trusted({ $in: quarters }) },
+    { ownerId: 1, quarter: 1, status: 1, lastAnsweredAt: 1 },
+  )
+    .lean()
+    .cursor({ batchSize: 2000 });
+  for await (const response of cursor as AsyncIterable<
+    Pick<SurveyResponseRecord, 'ownerId' | 'quarter' | 'status' | 'lastAnsweredAt'>
+  >) {
+    if (excludeOwners.has(response.ownerId)) continue;
+    const counts = responses.get(response.quarter) ?? { sent: 0, answered: 0, completed: 0 };
+    counts.sent++;
+    // "Answered" counts expired responses that got some answers before expiring, too.
+    if (response.lastAnsweredAt) counts.answered++;
+    if (response.status === 'complete') counts.completed++;
+    responses.set(response.quarter, counts);
+  }
+  const all = [...groups.values()];
+  for (const quarter of quarters) {
+    result.set(
+      quarter,
+      quarterSatisfaction(
+        all.filter((g) => g.quarter === quarter),
+        responses.get(quarter) ?? { sent: 0, answered: 0, completed: 0 },
+      ),
+    );
+  }
+  return result;
+}
