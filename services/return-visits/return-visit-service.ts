@@ -476,11 +476,12 @@ export function createReturnVisitService(deps: {
     answerer,
     /** Visits answered or flagged in [from, to), for the daily digest. */
     async between(from: Date, to: Date): Promise<ReturnVisitRecord[]> {
-      return Visits.find(
-        trusted({
-          $or: [{ answeredAt: { $gte: from, $lt: to } }, { phoneFlaggedAt: { $gte: from, $lt: to } }],
-        }),
-      ).lean<ReturnVisitRecord[]>();
+      const [answered, flagged] = await Promise.all([
+        Visits.find({ answeredAt: trusted({ $gte: from, $lt: to }) }).lean<ReturnVisitRecord[]>(),
+        Visits.find({ phoneFlaggedAt: trusted({ $gte: from, $lt: to }) }).lean<ReturnVisitRecord[]>(),
+      ]);
+      const byId = new Map([...answered, ...flagged].map((visit) => [visit._id, visit]));
+      return [...byId.values()];
     },
   };
 }

@@ -503,6 +503,10 @@ export function createSurveyService(deps: {
     sendCampaign,
     upkeep,
     getCampaign,
+    /** Campaigns still sending, reminding or waiting for answers. */
+    async runningCampaigns(): Promise<SurveyCampaignRecord[]> {
+      return Campaigns.find({ status: 'running' }).lean<SurveyCampaignRecord[]>();
+    },
     /** Responses of a campaign by status, for `survey status`. */
     async responseCounts(campaignId: string): Promise<Record<SurveyResponseRecord['status'], number>> {
       const groups = await Responses.aggregate<{ _id: string; count: number }>([
