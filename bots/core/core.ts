@@ -14,6 +14,8 @@ import { createOwnerService } from '../../services/owners/owner-service';
 import { createTicketService } from '../../services/tickets/ticket-service';
 import { createUnderstandingService } from '../../services/understanding/understanding-service';
 import { allJobs } from '../../schedules/all-jobs';
+import { announcementsJob } from '../../schedules/announcements';
+import { createAnnouncementService } from '../../services/announcements/announcement-service';
 import { startJobs } from '../../schedules/jobs';
 import { createDigestService } from '../../services/digest/digest-service';
 import { createReturnVisitService } from '../../services/return-visits/return-visit-service';
@@ -91,6 +93,7 @@ export async function startCore(deps: {
     timeZone: config.timezone,
     ...(staffAddress ? { staffAddress } : {}),
   });
+  const announcements = createAnnouncementService({ connection, owners, outbox, clock, logger });
 
   const dialog = createDialog({
     outreach: [returnVisits.answerer, surveys.answerer],
@@ -187,6 +190,7 @@ export async function startCore(deps: {
       digest,
       logger,
       ...(staffAddress ? { staffAddress } : {}),
+      extra: [announcementsJob(announcements, config.outreach.upkeepCron)],
     }),
     connection,
     clock,
@@ -213,6 +217,7 @@ export async function startCore(deps: {
     surveys,
     returnVisits,
     digest,
+    announcements,
     jobs,
     /** Channel adapters register here so the dispatcher can send through them. */
     registerAdapter(adapter: ChannelAdapter) {

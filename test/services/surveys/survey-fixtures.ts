@@ -22,6 +22,7 @@ export async function seedOwners(
     unit?: string;
     language?: 'zh' | 'en';
     channel?: 'telegram' | 'web' | 'wechat';
+    chatId?: string;
   }>,
 ): Promise<SeededOwner[]> {
   const { owners: Owners, identities: Identities } = ownerModels(connection);
@@ -52,7 +53,7 @@ export async function seedOwners(
       channel,
       platformUserId: spec.from,
       displayName: `Owner ${spec.from}`,
-      address: { channel, conversationId: `chat-${spec.from}`, threadId: '' },
+      address: { channel, conversationId: spec.chatId ?? `chat-${spec.from}`, threadId: '' },
       ownerId: String(owner._id),
       verified: true,
       language: spec.language ?? 'en',
