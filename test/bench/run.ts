@@ -1,3 +1,4 @@
+import { benchCampaign } from './campaign-bench';
 import { benchCore } from './core-bench';
 import { startBenchDatabase } from './bench-database';
 import { benchClassification } from './nlp-bench';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   try {
     await benchCore(databases);
     await benchOutbox(databases);
+    await benchCampaign(databases);
   } finally {
     await databases.stop();
   }
