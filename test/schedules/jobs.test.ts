@@ -69,6 +69,7 @@ describe('job framework', () => {
     const a = make('a');
     const b = make('b');
     const first = a.runNow('slow', '2026-11-22T02:00:00.000Z');
+    while (calls === 0) await new Promise((resolve) => setTimeout(resolve, 10)); // a has claimed the slot and runs
     const overlap = await a.runNow('slow', '2026-11-22T02:01:00.000Z'); // previous run still going here
     const other = await b.runNow('slow', '2026-11-22T02:00:00.000Z'); // the slot belongs to instance a
     expect(overlap).toBeUndefined();
