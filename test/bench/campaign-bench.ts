@@ -109,7 +109,7 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<b
   return true;
 }
 
-async function oneInstance(databases: Databases): Promise<void> {
+export async function oneInstance(databases: Databases): Promise<void> {
   const fake = await startFakeTelegram(undefined, { sendsPerSecond: ALLOWED_PER_SECOND });
   const database = await databases.open('campaign_one');
   const connection = database.connection;
@@ -183,12 +183,12 @@ function startWorker(
       instanceId,
       QUARTER,
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } },
+    { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } },
   );
   return child;
 }
 
-async function twoInstancesOneKilled(databases: Databases): Promise<void> {
+export async function twoInstancesOneKilled(databases: Databases): Promise<void> {
   const fake = await startFakeTelegram(undefined, { sendsPerSecond: ALLOWED_PER_SECOND });
   const database = await databases.open('campaign_two');
   const connection = database.connection;

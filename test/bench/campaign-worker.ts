@@ -47,6 +47,9 @@ async function main(): Promise<void> {
     pollIntervalMs: 50,
   });
   dispatcher.start();
+  // Dies with the bench: its stdin is a pipe from the bench process.
+  process.stdin.on('close', () => process.exit(0));
+  process.stdin.resume();
   for (;;) {
     const { campaign } = await surveys.startCampaign(quarter as string);
     const report = await surveys.sendCampaign(campaign._id);
