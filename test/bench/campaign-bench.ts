@@ -171,9 +171,13 @@ function startWorker(
   instanceId: string,
 ): ChildProcess {
   const uri = `mongodb://${connection.host}:${connection.port}/`;
+  // node itself with tsx's loader (not the tsx wrapper, which runs a child of its own), so
+  // that SIGKILL really kills the instance.
   const child = spawn(
-    path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+    process.execPath,
     [
+      '--import',
+      'tsx',
       path.join(PROJECT_ROOT, 'test/bench/campaign-worker.ts'),
       uri,
       connection.name,
@@ -183,7 +187,11 @@ function startWorker(
       instanceId,
       QUARTER,
     ],
-    { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } },
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['pipe', 'ignore', 'inherit'],
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+    },
   );
   return child;
 }
