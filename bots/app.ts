@@ -88,6 +88,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
           caseDesk: core.caseDesk,
           tickets: core.tickets,
           receive: store,
+          announce: (input) => core.announcements.fromSlack(input),
           logger,
         });
       }

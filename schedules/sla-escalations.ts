@@ -1,10 +1,9 @@
-import cron from 'node-cron';
 import type { Address } from '../services/channels/types';
-import type { Clock } from '../services/clock';
 import { localize, type LocalizedText } from '../services/i18n/text';
 import type { Logger } from '../services/logging/logger';
 import type { Outbox } from '../services/outbox/outbox';
-import type { TicketEvent, TicketService } from '../services/tickets/ticket-service';
+import type { TicketService } from '../services/tickets/ticket-service';
+import type { Job } from './jobs';
 
 const WARNING: LocalizedText = {
   zh: '⏰【{reference}】{deadline}时限将到（{due}），请尽快处理。',
@@ -24,27 +23,27 @@ const TARGETS: Record<string, LocalizedText> = {
   manager: { zh: '经理', en: 'manager' },
 };
 
-/**
- * Runs the SLA ladder every minute: applies the warnings and escalations due (each once,
- * whichever instance gets there first) and tells staff through the outbox. The work is
- * keyed, so every instance may run this schedule (DESIGN decision 4).
- */
-export function startSlaSchedule(deps: {
+export interface SlaJobDeps {
   tickets: TicketService;
   outbox: Outbox;
-  clock: Clock;
   logger: Logger;
-  timezone: string;
   /** The staff conversation (Slack escalation channel); without it steps are logged for the desk. */
   staffAddress?: Address;
   language?: 'zh' | 'en';
-}) {
+}
+
+/**
+ * The SLA watch, one run: applies the warnings and escalations due at `now` (each once,
+ * whichever instance gets there first) and tells staff through the outbox under
+ * `sla:<caseId>:<step>`, so every instance may run it every minute (DESIGN decision 4).
+ */
+export async function runSlaEscalations(deps: SlaJobDeps, now: Date): Promise<{ applied: number }> {
   const log = deps.logger.child({ schedule: 'sla' });
   const language = deps.language ?? 'zh';
-
-  async function notify(event: TicketEvent): Promise<void> {
+  const events = await deps.tickets.applyDueEscalations(now);
+  for (const event of events) {
     const step = event.step;
-    if (!step) return;
+    if (!step) continue;
     const values = {
       reference: event.ticket.reference,
       deadline: localize(DEADLINES[step.deadline] as LocalizedText, language),
@@ -53,7 +52,7 @@ export function startSlaSchedule(deps: {
       due: step.dueAt.toISOString().slice(11, 16),
     };
     log.warn({ reference: event.ticket.reference, step: step.key, target: step.target }, 'SLA step applied');
-    if (!deps.staffAddress) return;
+    if (!deps.staffAddress) continue;
     await deps.outbox.enqueue({
       key: `sla:${String(event.ticket._id)}:${step.key}`,
       address: deps.staffAddress,
@@ -62,31 +61,10 @@ export function startSlaSchedule(deps: {
       message: { language, text: localize(step.type === 'warning' ? WARNING : ESCALATION, language, values) },
     });
   }
+  return { applied: events.length };
+}
 
-  /** One run: what is due now. Exposed for tests and `npx ownerbot` operations. */
-  async function runOnce(): Promise<number> {
-    const events = await deps.tickets.applyDueEscalations(deps.clock.now());
-    for (const event of events) await notify(event);
-    return events.length;
-  }
-
-  const task = cron.schedule(
-    '* * * * *',
-    async () => {
-      try {
-        await runOnce();
-      } catch (error) {
-        log.error({ err: error }, 'SLA run failed; the next minute tries again');
-      }
-    },
-    { timezone: deps.timezone, noOverlap: true, name: 'sla-escalations' },
-  );
-
-  return {
-    runOnce,
-    async stop(): Promise<void> {
-      await task.stop();
-      await task.destroy();
-    },
-  };
+/** The SLA watch as a job (default every minute). */
+export function slaEscalationsJob(deps: SlaJobDeps, cron = '* * * * *'): Job {
+  return { name: 'sla-escalations', cron, run: (now) => runSlaEscalations(deps, now) };
 }

@@ -8,6 +8,8 @@ import { runDemoSeed } from '../../services/demo/demo-seed';
 import { systemClock } from '../../services/clock';
 import { runExport, runQuarterlyReport, runReportRefresh } from '../../services/reports/report-commands';
 import { renderReportHtml } from '../http/dashboard-report';
+import { runAnnounce } from '../../services/announcements/announce-command';
+import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../services/surveys/survey-commands';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -121,5 +123,50 @@ export const commands: Record<string, Command> = {
         force: context.flags.force === true,
         logger: context.logger,
       }),
+  },
+  'survey import': {
+    usage: 'FILE.json',
+    summary: 'store a new version of a survey definition (format: docs/outreach.md)',
+    async run(context) {
+      const file = requireFile(context, 'survey import FILE.json');
+      if (!file) return EXIT_USAGE;
+      return runSurveyImport({ ...context, connection: context.database.connection, file });
+    },
+  },
+  'survey send': {
+    usage: '[--quarter 2026Q4] [--dry-run]',
+    summary: "create the quarter's campaign if needed and queue it for every owner not yet asked",
+    async run(context) {
+      return runSurveySend({
+        ...context,
+        connection: context.database.connection,
+        ...(context.flags.quarter !== undefined ? { quarter: context.flags.quarter } : {}),
+        dryRun: context.flags['dry-run'] === true,
+      });
+    },
+  },
+  'survey status': {
+    usage: '[--quarter 2026Q4]',
+    summary: 'asked, answered, response rate and satisfaction indices, against the previous quarter',
+    async run(context) {
+      return runSurveyStatus({
+        ...context,
+        connection: context.database.connection,
+        ...(context.flags.quarter !== undefined ? { quarter: context.flags.quarter } : {}),
+      });
+    },
+  },
+  announce: {
+    usage: '[--building B] (--zh TEXT --en TEXT | TEXT)',
+    summary: 'send a notice to every verified owner, or one building, through the outbox',
+    async run(context) {
+      return runAnnounce({
+        connection: context.database.connection,
+        out: context.out,
+        logger: context.logger,
+        words: context.args,
+        flags: context.flags,
+      });
+    },
   },
 };

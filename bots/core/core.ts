@@ -13,7 +13,13 @@ import { createOutboxMetrics } from '../../services/outbox/outbox-metrics';
 import { createOwnerService } from '../../services/owners/owner-service';
 import { createTicketService } from '../../services/tickets/ticket-service';
 import { createUnderstandingService } from '../../services/understanding/understanding-service';
-import { startSlaSchedule } from '../../schedules/sla-escalations';
+import { allJobs } from '../../schedules/all-jobs';
+import { announcementsJob } from '../../schedules/announcements';
+import { createAnnouncementService } from '../../services/announcements/announcement-service';
+import { startJobs } from '../../schedules/jobs';
+import { createDigestService } from '../../services/digest/digest-service';
+import { createReturnVisitService } from '../../services/return-visits/return-visit-service';
+import { createSurveyService } from '../../services/surveys/survey-service';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
@@ -51,7 +57,46 @@ export async function startCore(deps: {
     ? { channel: 'slack', conversationId: config.slack.escalationChannel }
     : undefined;
 
+  // Scheduled outreach (docs/outreach.md): its questions are pending questions of the dialog.
+  const quiet = { quietHours: config.outreach.quietHours, timeZone: config.timezone };
+  const surveys = createSurveyService({
+    connection,
+    owners,
+    outbox,
+    clock,
+    logger,
+    settings: {
+      ...quiet,
+      remindAfterMs: config.outreach.surveyRemindMs,
+      expireAfterMs: config.outreach.surveyExpireMs,
+    },
+  });
+  const returnVisits = createReturnVisitService({
+    connection,
+    tickets,
+    owners,
+    outbox,
+    clock,
+    logger,
+    settings: {
+      ...quiet,
+      delayMs: config.outreach.returnVisitDelayMs,
+      phoneAfterMs: config.outreach.returnVisitPhoneAfterMs,
+    },
+    ...(staffAddress ? { staffAddress } : {}),
+  });
+  const digest = createDigestService({
+    connection,
+    returnVisits,
+    outbox,
+    logger,
+    timeZone: config.timezone,
+    ...(staffAddress ? { staffAddress } : {}),
+  });
+  const announcements = createAnnouncementService({ connection, owners, outbox, clock, logger });
+
   const dialog = createDialog({
+    outreach: [returnVisits.answerer, surveys.answerer],
     owners,
     understand: (text) => understanding.understand(text),
     faq,
@@ -135,14 +180,25 @@ export async function startCore(deps: {
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
 
-  const sla = startSlaSchedule({
-    tickets,
-    outbox,
+  const jobs = startJobs({
+    jobs: allJobs({
+      config,
+      tickets,
+      outbox,
+      surveys,
+      returnVisits,
+      digest,
+      logger,
+      ...(staffAddress ? { staffAddress } : {}),
+      extra: [announcementsJob(announcements, config.outreach.upkeepCron)],
+    }),
+    connection,
     clock,
     logger,
     timezone: config.timezone,
-    ...(staffAddress ? { staffAddress } : {}),
   });
+  // Catch-up (a survey or digest missed while the service was down) runs in the background.
+  void jobs.catchUp();
 
   const caseDesk = createCaseDesk({
     tickets,
@@ -158,13 +214,18 @@ export async function startCore(deps: {
     inbound,
     dispatcher,
     caseDesk,
+    surveys,
+    returnVisits,
+    digest,
+    announcements,
+    jobs,
     /** Channel adapters register here so the dispatcher can send through them. */
     registerAdapter(adapter: ChannelAdapter) {
       adapters.set(adapter.name, adapter);
     },
     /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
     async stop(): Promise<void> {
-      await sla.stop();
+      await jobs.stop();
       await inbound.idle();
       await dispatcher.stop();
       await understanding.stop();

@@ -12,6 +12,7 @@ import { bindingReply } from '../../services/owners/texts';
 import type { BindingResult, OwnerService } from '../../services/owners/owner-service';
 import type { Identity } from '../../services/owners/owner-model';
 import { choiceFromNumber } from '../../services/channels/render';
+import type { OutreachAnswerer, OutreachReply } from '../../services/surveys/outreach-answer';
 import { ACTIONS, parseCommand, type OwnerCommand } from './commands';
 import type { HandlingResult } from './inbound';
 import { safetyAdvice, texts } from './texts';
@@ -108,6 +109,8 @@ export interface DialogDeps {
   clock: Clock;
   logger: Logger;
   settings?: Partial<DialogSettings>;
+  /** Questions the bot asked on its own (quarterly survey, return visit): answered as pending questions. */
+  outreach?: OutreachAnswerer[];
 }
 
 /** Text the owner might write that only greets, thanks or acknowledges. */
@@ -434,6 +437,66 @@ export function createDialog(deps: DialogDeps) {
     }
   }
 
+  /**
+   * An answer to a survey or return-visit question: a button of theirs always, typed text
+   * only when it reads as an answer to the question asked most recently.
+   */
+  async function outreachAnswer(
+    message: MessageRecord,
+    identity: Identity,
+    text: string,
+  ): Promise<OutreachReply | undefined> {
+    const answerers = deps.outreach ?? [];
+    if (answerers.length === 0) return undefined;
+    const input = { identity, text, action: message.action, messageKey: message.key, at: message.receivedAt };
+    if (message.action) {
+      const owner = answerers.find((answerer) => answerer.accepts(message.action));
+      return owner ? owner.answer(input) : undefined;
+    }
+    if (text === '') return undefined;
+    const pending = await Promise.all(
+      answerers.map(async (answerer) => ({ answerer, since: await answerer.pendingSince(identity) })),
+    );
+    const newest = pending
+      .filter((entry): entry is { answerer: OutreachAnswerer; since: Date } => entry.since !== undefined)
+      .sort((a, b) => b.since.getTime() - a.since.getTime());
+    for (const { answerer } of newest) {
+      const answered = await answerer.answer(input);
+      if (answered) return answered;
+    }
+    return undefined;
+  }
+
+  /** Sends the outreach reply; a survey comment that reads as dissatisfaction opens a complaint. */
+  async function afterOutreach(
+    message: MessageRecord,
+    identity: Identity,
+    language: Language,
+    answered: OutreachReply,
+  ): Promise<HandlingResult> {
+    if (answered.reply) await reply(message, identity, 'outreach', answered.reply, 'reply', answered.caseId);
+    if (answered.comment) {
+      const understood = { ...deps.understand(answered.comment), text: answered.comment };
+      // A comment that is a complaint (or a clear repair request) must not sit unread in a report.
+      const kind =
+        understood.intent === 'dissatisfaction'
+          ? 'complaint'
+          : understood.intent === 'help_seeking' && !understood.fallback
+            ? 'work_order'
+            : undefined;
+      if (kind) {
+        const opened = await openAndTell(message, identity, language, understood, kind);
+        return { ...opened, outcome: `${answered.outcome}+${kind}` };
+      }
+    }
+    return {
+      outcome: answered.outcome,
+      identityId: identity.id,
+      language,
+      ...(answered.caseId ? { caseId: answered.caseId } : {}),
+    };
+  }
+
   return {
     /** Handles one stored message; safe to call again for the same message (replies are keyed). */
     async handle(message: MessageRecord): Promise<HandlingResult> {
@@ -489,6 +552,12 @@ export function createDialog(deps: DialogDeps) {
           await deps.owners.submitPhoneDigits(identity.id, text),
         );
 
+      // A survey or return-visit button: the owner answered the question we asked.
+      if (message.action && !command) {
+        const answered = await outreachAnswer(message, identity, text);
+        if (answered) return withUnderstanding(await afterOutreach(message, identity, language, answered));
+      }
+
       if (state.pending) {
         const chosen = chosenIntent(state.pending.choices, text, message.action);
         if (state.pending.kind === 'clarify') {
@@ -517,6 +586,12 @@ export function createDialog(deps: DialogDeps) {
             await act(message, identity, language, { ...understanding, intent, fallback: false }),
           );
         }
+      }
+
+      // A typed answer to a survey or return-visit question (a number, yes/no, the comment).
+      if (!command && !message.action) {
+        const answered = await outreachAnswer(message, identity, text);
+        if (answered) return withUnderstanding(await afterOutreach(message, identity, language, answered));
       }
 
       // 3. Commands.

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
+import { parseQuietHours, type QuietHours } from '../surveys/local-time';
 import { ConfigError } from '../errors';
 import { DEFAULT_SLA_POLICY, parseSlaMinutes, type SlaPolicy } from '../tickets/sla';
 
@@ -52,8 +54,22 @@ export interface Config {
     followUpWindowMs: number;
   };
   sla: SlaPolicy;
+  /** Scheduled outreach (docs/outreach.md): surveys, return visits, SLA watch, digest. */
+  outreach: {
+    surveyCron: string;
+    /** Survey resume/reminders/expiry, return visits, announcements: every few minutes. */
+    upkeepCron: string;
+    slaCron: string;
+    digestCron: string;
+    quietHours: QuietHours | null;
+    surveyRemindMs: number;
+    surveyExpireMs: number;
+    returnVisitDelayMs: number;
+    returnVisitPhoneAfterMs: number;
+  };
 }
 
+const DAY_MS = 86_400_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const optionalText = z
@@ -86,6 +102,16 @@ const slaMinutes = optionalText.superRefine((value, context) => {
     context.addIssue({ code: 'custom', message: problem });
   }
 });
+
+const cronExpression = optionalText.refine((value) => value === undefined || cron.validate(value), {
+  error: 'must be a cron expression (minute hour day month weekday), e.g. 0 8 * * *',
+});
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= min && Number(value) <= max),
+    { error: `must be a whole number of ${unit} ${min}-${max}` },
+  );
 
 const envSchema = z.object({
   PORT: z
@@ -164,6 +190,18 @@ const envSchema = z.object({
   ),
   SLA_ACK_MINUTES: slaMinutes,
   SLA_RESOLVE_MINUTES: slaMinutes,
+  SURVEY_CRON: cronExpression,
+  OUTREACH_CRON: cronExpression,
+  SLA_CRON: cronExpression,
+  DIGEST_CRON: cronExpression,
+  QUIET_HOURS: optionalText.superRefine((value, context) => {
+    const parsed = parseQuietHours(value);
+    if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
+  }),
+  SURVEY_REMIND_DAYS: wholeNumber(1, 60, 'days'),
+  SURVEY_EXPIRE_DAYS: wholeNumber(1, 90, 'days'),
+  RETURN_VISIT_DELAY_HOURS: wholeNumber(0, 720, 'hours'),
+  RETURN_VISIT_PHONE_AFTER_DAYS: wholeNumber(1, 60, 'days'),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -201,6 +239,11 @@ function crossFieldProblems(env: ParsedEnv): string[] {
   }
   if (env.TELEGRAM_WEBHOOK_SECRET && !env.TELEGRAM_BOT_TOKEN) {
     problems.push('TELEGRAM_BOT_TOKEN is required when TELEGRAM_WEBHOOK_SECRET is set');
+  }
+  if (Number(env.SURVEY_REMIND_DAYS ?? '3') >= Number(env.SURVEY_EXPIRE_DAYS ?? '14')) {
+    problems.push(
+      'SURVEY_REMIND_DAYS must be less than SURVEY_EXPIRE_DAYS (a reminder after expiry reaches nobody)',
+    );
   }
   if (env.WECHATY_PUPPET_SERVICE_TOKEN && !env.WECHATY_PUPPET) {
     problems.push('WECHATY_PUPPET is required when WECHATY_PUPPET_SERVICE_TOKEN is set');
@@ -289,6 +332,17 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
       ...DEFAULT_SLA_POLICY,
       acknowledgeMinutes: parseSlaMinutes(env.SLA_ACK_MINUTES, DEFAULT_SLA_POLICY.acknowledgeMinutes).value,
       resolveMinutes: parseSlaMinutes(env.SLA_RESOLVE_MINUTES, DEFAULT_SLA_POLICY.resolveMinutes).value,
+    },
+    outreach: {
+      surveyCron: env.SURVEY_CRON ?? '0 10 1 1,4,7,10 *',
+      upkeepCron: env.OUTREACH_CRON ?? '*/5 * * * *',
+      slaCron: env.SLA_CRON ?? '* * * * *',
+      digestCron: env.DIGEST_CRON ?? '0 8 * * *',
+      quietHours: parseQuietHours(env.QUIET_HOURS ?? '21:00-08:00') as QuietHours | null,
+      surveyRemindMs: Number(env.SURVEY_REMIND_DAYS ?? '3') * DAY_MS,
+      surveyExpireMs: Number(env.SURVEY_EXPIRE_DAYS ?? '14') * DAY_MS,
+      returnVisitDelayMs: Number(env.RETURN_VISIT_DELAY_HOURS ?? '24') * 3_600_000,
+      returnVisitPhoneAfterMs: Number(env.RETURN_VISIT_PHONE_AFTER_DAYS ?? '3') * DAY_MS,
     },
   };
 }

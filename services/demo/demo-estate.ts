@@ -491,6 +491,10 @@ export async function writeDemoEstate(options: {
           lastAnsweredAt: answering ? answeredAt : null,
           completedAt: answering && !partial ? answeredAt : null,
           reminderSentAt: null,
+          // Demo owners are not linked to any channel identity, so no reminder can reach them.
+          identityKey: '',
+          queuedAt: campaign.startedAt,
+          askedAt: campaign.startedAt,
         });
         counts.responses++;
         if (responseDocs.length >= batchSize) await flush(surveys.Responses.collection, responseDocs);

@@ -91,6 +91,12 @@ export interface SurveyResponseRecord {
   lastAnsweredAt: Date | null;
   completedAt: Date | null;
   reminderSentAt: Date | null;
+  /** Added: the channel identity (`<channel>:<platform user id>`) the survey went to, for reminders. */
+  identityKey: string;
+  /** Added: when the first message went into the outbox; null = still to queue (resume after a crash). */
+  queuedAt: Date | null;
+  /** Added: when the question the owner is on now was asked (the newest pending question wins a reply). */
+  askedAt: Date | null;
 }
 
 /**
@@ -173,6 +179,9 @@ const responseSchema = new Schema<SurveyResponseRecord>(
     lastAnsweredAt: { type: Date, default: null },
     completedAt: { type: Date, default: null },
     reminderSentAt: { type: Date, default: null },
+    identityKey: { type: String, default: '' },
+    queuedAt: { type: Date, default: null },
+    askedAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

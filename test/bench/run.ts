@@ -1,3 +1,4 @@
+import { benchCampaign } from './campaign-bench';
 import { benchCore } from './core-bench';
 import { benchDashboard } from './dashboard-bench';
 import { startBenchDatabase } from './bench-database';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   try {
     await benchCore(databases);
     await benchOutbox(databases);
+    await benchCampaign(databases);
     await benchDashboard(databases);
   } finally {
     await databases.stop();

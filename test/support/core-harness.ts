@@ -6,7 +6,12 @@ import { ticketCases, outboxStaffPort } from '../../bots/core/cases';
 import { createDialog, type DialogSettings } from '../../bots/core/dialog';
 import { createInboundPipeline } from '../../bots/core/inbound';
 import type { Address, InboundMessage } from '../../services/channels/types';
-import { createFakeClock } from '../../services/clock';
+import { createFakeClock, type FakeClock } from '../../services/clock';
+import type { Logger } from '../../services/logging/logger';
+import type { Outbox } from '../../services/outbox/outbox';
+import type { OwnerService } from '../../services/owners/owner-service';
+import type { OutreachAnswerer } from '../../services/surveys/outreach-answer';
+import type { TicketService } from '../../services/tickets/ticket-service';
 import { createConversationStates } from '../../services/conversations/conversation-state';
 import { createFaqStore } from '../../services/knowledge/faq-store';
 import { createOutbox } from '../../services/outbox/outbox';
@@ -28,7 +33,18 @@ export const STAFF_ADDRESS: Address = { channel: 'slack', conversationId: 'C_ESC
  * The conversation core as the app wires it, on a real database, with the real classifier and
  * a fake clock: messages go in through the inbound pipeline, replies come out as outbox entries.
  */
-export function createCoreHarness(connection: Connection, settings: Partial<DialogSettings> = {}) {
+export function createCoreHarness(
+  connection: Connection,
+  settings: Partial<DialogSettings> = {},
+  /** Survey and return-visit answerers, built on the harness's own clock and services. */
+  outreach?: (parts: {
+    clock: FakeClock;
+    owners: OwnerService;
+    outbox: Outbox;
+    tickets: TicketService;
+    logger: Logger;
+  }) => OutreachAnswerer[],
+) {
   const logger = pino({ level: process.env.HARNESS_LOG ?? 'silent' });
   const clock = createFakeClock('2026-11-22T02:00:00Z');
   const owners = createOwnerService({ connection, clock });
@@ -37,7 +53,9 @@ export function createCoreHarness(connection: Connection, settings: Partial<Dial
   const states = createConversationStates({ connection, clock });
   const faq = createFaqStore({ connection, clock });
   const understanding = realUnderstander();
+  const answerers = outreach?.({ clock, owners, outbox, tickets, logger }) ?? [];
   const dialog = createDialog({
+    outreach: answerers,
     owners,
     understand: (text) => understanding.understand(text),
     faq,
@@ -116,6 +134,7 @@ export function createCoreHarness(connection: Connection, settings: Partial<Dial
 
   return {
     clock,
+    logger,
     owners,
     tickets,
     outbox,

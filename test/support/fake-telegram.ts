@@ -7,6 +7,8 @@ export interface TelegramCall {
   params: Record<string, unknown>;
   /** When the request arrived (ms since the epoch). */
   at: number;
+  /** The HTTP status the fake answered (429 when its rate limit said no). */
+  status?: number;
 }
 
 type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -18,7 +20,14 @@ type Failure = { error_code: number; description: string; parameters?: { retry_a
  * (getMe, deleteWebhook, getUpdates with long polling, sendMessage, answerCallbackQuery)
  * and can be told to fail the next sends (429 with retry_after, 403 blocked).
  */
-export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-server-only') {
+export async function startFakeTelegram(
+  token = '123456:TEST-token-for-the-fake-server-only',
+  options: {
+    /** Like Telegram's broadcast limit: more accepted sendMessage calls than this in any second answer 429, retry_after 1. */
+    sendsPerSecond?: number;
+  } = {},
+) {
+  const accepted: number[] = [];
   const calls: TelegramCall[] = [];
   const updates: unknown[] = [];
   const failures: Failure[] = [];
@@ -40,7 +49,8 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
           return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
         const method = match[2] as string;
         const params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-        calls.push({ method, params, at: Date.now() });
+        const call: TelegramCall = { method, params, at: Date.now() };
+        calls.push(call);
         switch (method) {
           case 'getMe':
             return answer(200, {
@@ -64,6 +74,21 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
           case 'sendMessage': {
             const failure = failures.shift();
             if (failure) return answer(failure.error_code, { ok: false, ...failure });
+            if (options.sendsPerSecond !== undefined) {
+              const now = Date.now();
+              while (accepted.length > 0 && (accepted[0] as number) <= now - 1000) accepted.shift();
+              if (accepted.length >= options.sendsPerSecond) {
+                call.status = 429;
+                return answer(429, {
+                  ok: false,
+                  error_code: 429,
+                  description: 'Too Many Requests: retry after 1',
+                  parameters: { retry_after: 1 },
+                });
+              }
+              accepted.push(now);
+            }
+            call.status = 200;
             return answer(200, {
               ok: true,
               result: {

@@ -36,6 +36,8 @@ export function registerSlackDesk(
     tickets: TicketService;
     /** Stores an owner's message (a DM to the app) in the core, like any channel's. */
     receive: (message: InboundMessage) => Promise<void>;
+    /** `/announce` from staff: stores the notice and starts its delivery; returns the ephemeral answer. */
+    announce?: (input: { text: string; staffId: string; requestId: string }) => Promise<string>;
     logger: Logger;
   },
 ): void {
@@ -328,6 +330,27 @@ export function registerSlackDesk(
       .catch(() => undefined);
   }
 
+  /** A slash command: `/announce [building=7] 中文 || English`. Answered ephemerally within 3 s. */
+  async function onSlashCommand(params: URLSearchParams): Promise<Record<string, unknown>> {
+    const user = params.get('user_id') ?? '';
+    const answer = (text: string) => ({ response_type: 'ephemeral', text });
+    if (params.get('command') !== '/announce' || !deps.announce)
+      return answer(`Unknown command ${params.get('command') ?? ''}. 未知命令。`);
+    if (!(await isStaff(user)))
+      return answer('Only property staff can send announcements. 只有物业工作人员可以发布通知。');
+    const text = (params.get('text') ?? '').trim();
+    if (!text)
+      return answer(
+        'Usage: /announce [building=7] 中文通知 || English notice\n用法：/announce [building=7] 中文 || English',
+      );
+    try {
+      return answer(await deps.announce({ text, staffId: user, requestId: params.get('trigger_id') ?? '' }));
+    } catch (error) {
+      if (error instanceof DomainError) return answer(error.message);
+      throw error;
+    }
+  }
+
   server.register(async (scope) => {
     // Signatures are computed over the exact bytes Slack sent, so keep them as a string.
     scope.addContentTypeParser(
@@ -350,6 +373,8 @@ export function registerSlackDesk(
         return reply.status(401).send({ error: 'invalid_signature' });
       }
       const form = String(request.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
+      const slash = form ? new URLSearchParams(raw) : undefined;
+      if (slash?.get('command')) return reply.send(await onSlashCommand(slash));
       let body: Record<string, unknown>;
       try {
         body = form

@@ -92,4 +92,35 @@ describe('loadConfig', () => {
       'SLA_RESOLVE_MINUTES "fire=10": the kind must be one of emergency, dissatisfaction, help_seeking, consulting, other, got "fire=10"',
     ]);
   });
+
+  it('when outreach schedules are given, then they are typed, and bad crons and quiet hours are named', () => {
+    const defaults = loadConfig({}).outreach;
+    expect(defaults).toMatchObject({
+      surveyCron: '0 10 1 1,4,7,10 *',
+      digestCron: '0 8 * * *',
+      slaCron: '* * * * *',
+      quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+      surveyRemindMs: 3 * 86_400_000,
+      surveyExpireMs: 14 * 86_400_000,
+      returnVisitDelayMs: 24 * 3_600_000,
+      returnVisitPhoneAfterMs: 3 * 86_400_000,
+    });
+    const config = loadConfig({
+      SURVEY_CRON: '0 9 2 1,4,7,10 *',
+      QUIET_HOURS: 'off',
+      RETURN_VISIT_DELAY_HOURS: '4',
+    });
+    expect(config.outreach).toMatchObject({
+      surveyCron: '0 9 2 1,4,7,10 *',
+      quietHours: null,
+      returnVisitDelayMs: 4 * 3_600_000,
+    });
+    expect(problemsOf({ DIGEST_CRON: '0 25 * * *', QUIET_HOURS: '22-7' })).toEqual([
+      'DIGEST_CRON must be a cron expression (minute hour day month weekday), e.g. 0 8 * * *, got "0 25 * * *"',
+      'QUIET_HOURS must be HH:MM-HH:MM (e.g. 21:00-08:00) or off, got "22-7"',
+    ]);
+    expect(problemsOf({ SURVEY_REMIND_DAYS: '20', SURVEY_EXPIRE_DAYS: '10' })).toEqual([
+      'SURVEY_REMIND_DAYS must be less than SURVEY_EXPIRE_DAYS (a reminder after expiry reaches nobody)',
+    ]);
+  });
 });

@@ -1,0 +1,235 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import pino from 'pino';
+import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
+import { PROJECT_ROOT } from '../../nlp/project-root';
+import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
+import { systemClock } from '../../services/clock';
+import { createDispatcher } from '../../services/outbox/dispatcher';
+import { createOutbox } from '../../services/outbox/outbox';
+import { outboxModels } from '../../services/outbox/outbox-model';
+import { ownerModels } from '../../services/owners/owner-model';
+import { createOwnerService } from '../../services/owners/owner-service';
+import { surveyModels } from '../../services/surveys/survey-model';
+import { createSurveyService } from '../../services/surveys/survey-service';
+import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
+import { format, type startBenchDatabase } from './bench-database';
+
+type Databases = Awaited<ReturnType<typeof startBenchDatabase>>;
+
+const OWNERS = 2000;
+/** Telegram's broadcast limit, enforced by the fake Bot API (429, retry_after 1, above it). */
+const ALLOWED_PER_SECOND = 30;
+const QUARTER = '2026Q4';
+const logger = pino({ level: 'silent' });
+
+/**
+ * Issue 7's campaign figures: a survey campaign for 2,000 owners on the fake Telegram with
+ * a 30/s platform limit, (1) one instance: the achieved rate against the allowed one and
+ * the 429s after warm-up; (2) two instances (processes) on one database, one SIGKILLed
+ * halfway: every owner messaged exactly once.
+ */
+export async function benchCampaign(databases: Databases): Promise<void> {
+  await oneInstance(databases);
+  await twoInstancesOneKilled(databases);
+}
+
+/** Verified owners with a Telegram identity each (chat ids 100000+), written in bulk. */
+async function seedOwners(connection: Connection): Promise<void> {
+  const { owners, identities } = ownerModels(connection);
+  const now = new Date();
+  for (let start = 0; start < OWNERS; start += 500) {
+    const batch = Array.from({ length: Math.min(500, OWNERS - start) }, (_, i) => start + i);
+    const inserted = await owners.insertMany(
+      batch.map((i) => ({
+        householdKey: `${1 + (i % 20)}/${i}/1380000${String(i).padStart(4, '0')}`,
+        name: `Owner ${i}`,
+        building: String(1 + (i % 20)),
+        unit: String(i),
+        entrance: '',
+        room: String(i),
+        phone: `1380000${String(i).padStart(4, '0')}`,
+        phoneLast4: String(i).padStart(4, '0'),
+        language: i % 3 === 0 ? 'en' : 'zh',
+        verified: true,
+        demo: false,
+        source: 'import',
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    await identities.insertMany(
+      inserted.map((owner, j) => {
+        const chat = String(100000 + (batch[j] as number));
+        return {
+          key: `telegram:${chat}`,
+          channel: 'telegram',
+          platformUserId: chat,
+          displayName: '',
+          address: { channel: 'telegram', conversationId: chat, threadId: '' },
+          ownerId: String(owner._id),
+          verified: true,
+          language: owner.language,
+          binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
+          unreachable: false,
+          unreachableReason: '',
+          unreachableAt: null,
+          lastInboundAt: now,
+          createdAt: now,
+          updatedAt: now,
+        };
+      }),
+    );
+  }
+}
+
+const acceptedSends = (fake: FakeTelegram) =>
+  fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 200);
+const throttled = (fake: FakeTelegram, after = 0) =>
+  fake.calls.filter((c) => c.method === 'sendMessage' && c.status === 429 && c.at >= after).length;
+const distinctChats = (fake: FakeTelegram) =>
+  new Set(acceptedSends(fake).map((c) => String(c.params.chat_id))).size;
+
+/** Sends per second between the first accepted send after `from` and the last before `to`. */
+function rateBetween(fake: FakeTelegram, from: number, to = Infinity): number {
+  const times = acceptedSends(fake)
+    .map((c) => c.at)
+    .filter((at) => at >= from && at <= to);
+  if (times.length < 2) return 0;
+  return ((times.length - 1) / ((times.at(-1) as number) - (times[0] as number))) * 1000;
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
+export async function oneInstance(databases: Databases): Promise<void> {
+  const fake = await startFakeTelegram(undefined, { sendsPerSecond: ALLOWED_PER_SECOND });
+  const database = await databases.open('campaign_one');
+  const connection = database.connection;
+  await seedOwners(connection);
+  const clock = systemClock;
+  const owners = createOwnerService({ connection, clock });
+  const outbox = createOutbox({ connection, clock });
+  const surveys = createSurveyService({
+    connection,
+    owners,
+    outbox,
+    clock,
+    logger,
+    settings: { quietHours: null },
+  });
+  const telegram = createTelegramChannel({
+    settings: { token: fake.token, apiRoot: fake.apiRoot, webhookSecret: 'bench' },
+    clock,
+    logger,
+    onUnreachable: async () => undefined,
+  });
+  const dispatcher = createDispatcher({
+    connection,
+    adapters: new Map<ChannelName, ChannelAdapter>([['telegram', telegram.adapter]]),
+    clock,
+    logger,
+    limits: { telegram: { perSecond: ALLOWED_PER_SECOND, perConversationPerSecond: 1 } },
+    pollIntervalMs: 50,
+  });
+  dispatcher.start();
+  const started = performance.now();
+  const { campaign } = await surveys.startCampaign(QUARTER);
+  const report = await surveys.sendCampaign(campaign._id);
+  const queuedSeconds = (performance.now() - started) / 1000;
+  const done = await waitUntil(() => distinctChats(fake) >= OWNERS, 600_000);
+  const seconds = (performance.now() - started) / 1000;
+  await dispatcher.stop();
+  const first = acceptedSends(fake)[0]?.at ?? 0;
+  const warm = first + 1000; // warm-up: the first second fills the limiter's and the platform's window
+  const rate = rateBetween(fake, warm);
+  const sends = acceptedSends(fake).length;
+  process.stdout.write(
+    [
+      `survey campaign, one instance (${format(OWNERS)} owners, fake Telegram limit ${ALLOWED_PER_SECOND}/s)`,
+      `  queued                           ${format(report.queued)} first questions in ${format(queuedSeconds, 1)} s`,
+      `  delivered                        ${format(distinctChats(fake))} owners${done ? '' : ' (TIMED OUT)'} in ${format(seconds, 1)} s`,
+      `  achieved rate after warm-up      ${format(rate, 1)}/s = ${format((rate / ALLOWED_PER_SECOND) * 100, 1)}% of the allowed rate (target >= 90%)`,
+      `  429 answers after warm-up        ${throttled(fake, warm)} (target 0; ${throttled(fake)} in all)`,
+      `  duplicates                       ${sends - distinctChats(fake)} (target 0)`,
+    ].join('\n') + '\n',
+  );
+  await fake.close();
+}
+
+function startWorker(
+  connection: Connection,
+  fake: FakeTelegram,
+  perSecond: number,
+  instanceId: string,
+): ChildProcess {
+  const uri = `mongodb://${connection.host}:${connection.port}/`;
+  // node itself with tsx's loader (not the tsx wrapper, which runs a child of its own), so
+  // that SIGKILL really kills the instance.
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'test/bench/campaign-worker.ts'),
+      uri,
+      connection.name,
+      fake.apiRoot,
+      fake.token,
+      String(perSecond),
+      instanceId,
+      QUARTER,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['pipe', 'ignore', 'inherit'],
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+    },
+  );
+  return child;
+}
+
+export async function twoInstancesOneKilled(databases: Databases): Promise<void> {
+  const fake = await startFakeTelegram(undefined, { sendsPerSecond: ALLOWED_PER_SECOND });
+  const database = await databases.open('campaign_two');
+  const connection = database.connection;
+  await seedOwners(connection);
+  // Limits are per dispatcher: two instances share the platform's limit half each.
+  const share = ALLOWED_PER_SECOND / 2;
+  const started = performance.now();
+  const a = startWorker(connection, fake, share, 'bench-a');
+  const b = startWorker(connection, fake, share, 'bench-b');
+  await waitUntil(() => acceptedSends(fake).length >= OWNERS / 2, 600_000);
+  a.kill('SIGKILL');
+  const killedAt = Date.now();
+  const done = await waitUntil(() => distinctChats(fake) >= OWNERS, 900_000);
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // room for a late duplicate to show
+  b.kill('SIGTERM');
+  const first = acceptedSends(fake)[0]?.at ?? 0;
+  const sends = acceptedSends(fake).length;
+  const responses = await surveyModels(connection).Responses.countDocuments({
+    campaignId: `quarterly:${QUARTER}`,
+  });
+  const entries = await outboxModels(connection).entries.countDocuments({ purpose: 'survey' });
+  const both = rateBetween(fake, first + 1000, killedAt);
+  const survivor = rateBetween(fake, killedAt + 11_000); // after the dead instance's leases (10 s) ran out
+  process.stdout.write(
+    [
+      `survey campaign, two instances on one database, one SIGKILLed after ${format(OWNERS / 2)} sends`,
+      `  delivered                        ${format(distinctChats(fake))} owners${done ? '' : ' (TIMED OUT)'} in ${format(seconds, 1)} s; ${format(responses)} responses, ${format(entries)} outbox entries`,
+      `  duplicates                       ${sends - distinctChats(fake)} (target 0: each owner messaged exactly once)`,
+      `  rate, both running               ${format(both, 1)}/s = ${format((both / ALLOWED_PER_SECOND) * 100, 1)}% of the allowed ${ALLOWED_PER_SECOND}/s (each dispatcher limited to ${share}/s)`,
+      `  rate, survivor alone             ${format(survivor, 1)}/s = ${format((survivor / share) * 100, 1)}% of its ${share}/s share`,
+      `  429 answers after warm-up        ${throttled(fake, first + 1000)}`,
+    ].join('\n') + '\n',
+  );
+  await fake.close();
+}

@@ -1,0 +1,66 @@
+import pino from 'pino';
+import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
+import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
+import { systemClock } from '../../services/clock';
+import { connectDatabase } from '../../services/database/connect';
+import { createDispatcher } from '../../services/outbox/dispatcher';
+import { createOutbox } from '../../services/outbox/outbox';
+import { createOwnerService } from '../../services/owners/owner-service';
+import { createSurveyService } from '../../services/surveys/survey-service';
+
+/**
+ * One "app instance" of the campaign bench, as its own process so the bench can SIGKILL
+ * it: the survey campaign runner (every 2 s, like the upkeep job) and an outbox
+ * dispatcher sending through the real Telegram adapter to the fake Bot API.
+ * argv: uri dbName apiRoot token perSecond instanceId quarter
+ */
+async function main(): Promise<void> {
+  const [uri, dbName, apiRoot, token, perSecond, instanceId, quarter] = process.argv.slice(2) as string[];
+  const logger = pino({ level: 'silent' });
+  const database = await connectDatabase({ uri: uri as string, dbName, engine: 'ferretdb', logger });
+  const connection = database.connection;
+  const clock = systemClock;
+  const owners = createOwnerService({ connection, clock });
+  const outbox = createOutbox({ connection, clock });
+  const surveys = createSurveyService({
+    connection,
+    owners,
+    outbox,
+    clock,
+    logger,
+    settings: { quietHours: null },
+  });
+  const telegram = createTelegramChannel({
+    settings: { token: token as string, apiRoot: apiRoot as string, webhookSecret: 'bench' },
+    clock,
+    logger,
+    onUnreachable: async () => undefined,
+  });
+  const dispatcher = createDispatcher({
+    connection,
+    adapters: new Map<ChannelName, ChannelAdapter>([['telegram', telegram.adapter]]),
+    clock,
+    logger,
+    instanceId,
+    limits: { telegram: { perSecond: Number(perSecond), perConversationPerSecond: 1 } },
+    leaseMs: 10_000,
+    pollIntervalMs: 50,
+  });
+  dispatcher.start();
+  // Dies with the bench: its stdin is a pipe from the bench process.
+  process.stdin.on('close', () => process.exit(0));
+  process.stdin.resume();
+  for (;;) {
+    const { campaign } = await surveys.startCampaign(quarter as string);
+    const report = await surveys.sendCampaign(campaign._id);
+    process.stdout.write(
+      `${JSON.stringify({ instanceId, queued: report.queued, alreadyAsked: report.alreadyAsked })}\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`campaign worker: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
