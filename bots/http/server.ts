@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Database } from '../../services/database/connect';
 import type { Logger } from '../../services/logging/logger';
@@ -5,6 +6,25 @@ import type { Metrics } from '../../services/metrics/metrics';
 
 /** Largest request body accepted anywhere; platform webhooks are far smaller. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Fastify's own client errors, in words a client can act on (the codes are Fastify's). */
+const CLIENT_ERRORS: Record<string, { error: string; message: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    error: 'body_too_large',
+    message: `The request body is larger than ${BODY_LIMIT_BYTES / 1024 / 1024} MiB.`,
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    error: 'unsupported_media_type',
+    message: 'This content type is not accepted here; send JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { error: 'invalid_json', message: 'The JSON body is empty.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    error: 'invalid_content_length',
+    message: 'Content-Length does not match the body.',
+  },
+  FST_ERR_CTP_INVALID_JSON_BODY: { error: 'invalid_json', message: 'The body is not valid JSON.' },
+  invalid_utf8: { error: 'invalid_utf8', message: 'The request body is not valid UTF-8.' },
+};
 
 /**
  * The one HTTP server: health, metrics and every webhook and page mount here.
@@ -31,6 +51,17 @@ export function createHttpServer(deps: {
     deps.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
   });
 
+  // JSON bodies must be valid UTF-8: the decoder behind every JSON parser (ours and the
+  // Slack desk's) silently swaps bad bytes for U+FFFD, which would store text the owner never
+  // wrote. Checked while streaming (lazily, once Fastify reads), so the body limit still holds.
+  server.addHook('preParsing', async (request, _reply, payload) => {
+    if (!/^application\/json/i.test(request.headers['content-type'] ?? '')) return payload;
+    const checked = Readable.from(strictUtf8(payload), { objectMode: false });
+    // Fastify stops listening once a body is too large; a later error must not go unheard.
+    checked.on('error', () => undefined);
+    return checked;
+  });
+
   server.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
@@ -39,6 +70,8 @@ export function createHttpServer(deps: {
         .status(status)
         .send({ error: 'internal_error', message: 'Something went wrong on our side.' });
     }
+    const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
+    if (known) return reply.status(status).send(known);
     return reply.status(status).send({ error: error.code ?? 'bad_request', message: error.message });
   });
 
@@ -61,4 +94,28 @@ export function createHttpServer(deps: {
   });
 
   return server;
+}
+
+/** Passes the bytes through, failing with a 400 `invalid_utf8` error at the first malformed sequence. */
+async function* strictUtf8(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const invalid = () =>
+    Object.assign(new Error('The request body is not valid UTF-8.'), {
+      statusCode: 400,
+      code: 'invalid_utf8',
+    });
+  for await (const chunk of source) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    try {
+      decoder.decode(bytes, { stream: true });
+    } catch {
+      throw invalid();
+    }
+    yield bytes;
+  }
+  try {
+    decoder.decode();
+  } catch {
+    throw invalid();
+  }
 }
