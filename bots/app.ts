@@ -112,6 +112,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       wechatQrCode: () => wechatQrCode(),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
+      audit: core.audit,
     });
     for (const adapter of adapters) {
       core.registerAdapter(adapter);

@@ -4,6 +4,7 @@ import type { Database } from '../../services/database/connect';
 import { runFaqImport } from '../../services/knowledge/faq-import-command';
 import type { Logger } from '../../services/logging/logger';
 import { runOwnersImport } from '../../services/owners/import-command';
+import { runOwnersForget } from '../../services/privacy/forget-command';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -48,6 +49,16 @@ export const commands: Record<string, Command> = {
         logger: context.logger,
         demo: context.flags.demo === true,
       });
+    },
+  },
+  'owners forget': {
+    usage: 'ID',
+    summary:
+      "erase an owner's personal data and messages (owner id, or a channel user key like telegram:123); statistics stay",
+    async run(context) {
+      const id = requireFile(context, 'owners forget ID');
+      if (!id) return EXIT_USAGE;
+      return runOwnersForget({ target: id, connection: context.database.connection, out: context.out });
     },
   },
   'faq import': {

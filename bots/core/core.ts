@@ -14,6 +14,9 @@ import { createOwnerService } from '../../services/owners/owner-service';
 import { createTicketService } from '../../services/tickets/ticket-service';
 import { createUnderstandingService } from '../../services/understanding/understanding-service';
 import { startSlaSchedule } from '../../schedules/sla-escalations';
+import { startRetentionSchedule } from '../../schedules/retention-purge';
+import { createAuditLog } from '../../services/privacy/audit-log';
+import { createRetentionPurge } from '../../services/privacy/retention';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
@@ -144,6 +147,16 @@ export async function startCore(deps: {
     ...(staffAddress ? { staffAddress } : {}),
   });
 
+  // Privacy (issue 9): the audit trail, and the retention purge when MESSAGE_RETENTION_DAYS is set.
+  const audit = createAuditLog({ connection, clock });
+  const retention = config.messageRetentionDays
+    ? startRetentionSchedule({
+        purge: createRetentionPurge({ connection, clock, retentionDays: config.messageRetentionDays, audit }),
+        logger,
+        timezone: config.timezone,
+      })
+    : undefined;
+
   const caseDesk = createCaseDesk({
     tickets,
     outbox,
@@ -158,6 +171,8 @@ export async function startCore(deps: {
     inbound,
     dispatcher,
     caseDesk,
+    audit,
+    retention,
     /** Channel adapters register here so the dispatcher can send through them. */
     registerAdapter(adapter: ChannelAdapter) {
       adapters.set(adapter.name, adapter);
@@ -165,6 +180,7 @@ export async function startCore(deps: {
     /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
     async stop(): Promise<void> {
       await sla.stop();
+      await retention?.stop();
       await inbound.idle();
       await dispatcher.stop();
       await understanding.stop();

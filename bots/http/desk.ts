@@ -4,6 +4,8 @@ import { DomainError } from '../../services/errors';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
 import type { Staff, TicketService } from '../../services/tickets/ticket-service';
 import type { CaseDesk } from '../core/case-desk';
+import type { AuditLog } from '../../services/privacy/audit-log';
+import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { createAdminAccess, escapeHtml } from './admin-access';
 
 export interface DeskDeps {
@@ -14,6 +16,8 @@ export interface DeskDeps {
   /** Absent in tests of the login page alone. */
   tickets?: TicketService;
   caseDesk?: CaseDesk;
+  /** Every desk action is recorded here (refused forgeries too); case changes also go to the case history. */
+  audit?: AuditLog;
 }
 
 const STATUS: Record<string, string> = {
@@ -65,7 +69,7 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
     const words = ticket.messages
       .map(
         (m) =>
-          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(m.text)}</div>`,
+          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(maskPhonesInText(m.text))}</div>`,
       )
       .join('');
     const actions: string[] = [];
@@ -122,7 +126,12 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
         if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
         const { id } = request.params as { id: string };
         const form = (request.body ?? {}) as Record<string, string>;
-        if (!access.allowsAction(request, staff, form.csrf)) return access.refuseForgery(reply);
+        const audit = (outcome: string) =>
+          deps.audit?.record({ actor: staff.id, action: `desk.${name}`, target: id, outcome });
+        if (!access.allowsAction(request, staff, form.csrf)) {
+          await audit('refused:forged_form');
+          return access.refuseForgery(reply);
+        }
         try {
           if (name === 'claim') await deps.caseDesk.claim(id, staff);
           if (name === 'reply') {
@@ -140,8 +149,10 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
               },
             });
           }
+          await audit('ok');
           return reply.redirect('/desk', 303);
         } catch (error) {
+          await audit(`failed:${(error as { code?: string }).code ?? 'error'}`);
           if (error instanceof DomainError)
             return reply.redirect(`/desk?error=${encodeURIComponent(error.message)}`, 303);
           throw error;

@@ -52,6 +52,10 @@ export interface Config {
     followUpWindowMs: number;
   };
   sla: SlaPolicy;
+  /** Message texts older than this many days are erased by the retention purge; undefined = kept. */
+  messageRetentionDays: number | undefined;
+  /** Messages one sender may send per minute before the flood guard holds the rest back. */
+  floodMessagesPerMinute: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -164,6 +168,14 @@ const envSchema = z.object({
   ),
   SLA_ACK_MINUTES: slaMinutes,
   SLA_RESOLVE_MINUTES: slaMinutes,
+  MESSAGE_RETENTION_DAYS: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 3650),
+    { error: 'must be a whole number of days 1-3650' },
+  ),
+  FLOOD_MESSAGES_PER_MINUTE: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10000),
+    { error: 'must be a whole number 1-10000' },
+  ),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -290,5 +302,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
       acknowledgeMinutes: parseSlaMinutes(env.SLA_ACK_MINUTES, DEFAULT_SLA_POLICY.acknowledgeMinutes).value,
       resolveMinutes: parseSlaMinutes(env.SLA_RESOLVE_MINUTES, DEFAULT_SLA_POLICY.resolveMinutes).value,
     },
+    messageRetentionDays: env.MESSAGE_RETENTION_DAYS ? Number(env.MESSAGE_RETENTION_DAYS) : undefined,
+    floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
   };
 }

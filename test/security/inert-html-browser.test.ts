@@ -90,8 +90,12 @@ describe('owner text with HTML and script, shown in Chromium', () => {
 
     expect(ownerSeen.dialogs).toEqual([]);
     expect(deskSeen.dialogs).toEqual([]);
-    expect(await owner.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
-    expect(await desk.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(
+      await owner.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned),
+    ).toBeUndefined();
+    expect(
+      await desk.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned),
+    ).toBeUndefined();
     await owner.close();
     await desk.close();
   }, 90_000);
