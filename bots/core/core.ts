@@ -17,6 +17,7 @@ import { startSlaSchedule } from '../../schedules/sla-escalations';
 import { startRetentionSchedule } from '../../schedules/retention-purge';
 import { createAuditLog } from '../../services/privacy/audit-log';
 import { createRetentionPurge } from '../../services/privacy/retention';
+import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
@@ -56,7 +57,14 @@ export async function startCore(deps: {
 
   const dialog = createDialog({
     owners,
-    understand: (text) => understanding.understand(text),
+    understand: (text) => {
+      const stop = deps.metrics.classification.startTimer();
+      try {
+        return understanding.understand(text);
+      } finally {
+        stop();
+      }
+    },
     faq,
     cases: ticketCases(tickets),
     staff: outboxStaffPort({
@@ -138,8 +146,31 @@ export async function startCore(deps: {
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
 
+  // Operations (issue 9): SLA runs and steps counted, open breaches read at scrape time.
+  deps.metrics.trackSlaBreaches(openSlaBreaches(connection));
+  deps.metrics.health.jobScheduled('sla', 60_000);
   const sla = startSlaSchedule({
-    tickets,
+    tickets: {
+      ...tickets,
+      applyDueEscalations: async (at: Date) => {
+        try {
+          const events = await tickets.applyDueEscalations(at);
+          for (const event of events) {
+            if (event.step)
+              deps.metrics.slaSteps.inc({
+                type: event.step.type,
+                deadline: event.step.deadline,
+                target: event.step.target,
+              });
+          }
+          deps.metrics.jobFinished('sla', 'ok');
+          return events;
+        } catch (error) {
+          deps.metrics.jobFinished('sla', 'failed');
+          throw error;
+        }
+      },
+    },
     outbox,
     clock,
     logger,
@@ -154,8 +185,10 @@ export async function startCore(deps: {
         purge: createRetentionPurge({ connection, clock, retentionDays: config.messageRetentionDays, audit }),
         logger,
         timezone: config.timezone,
+        onRun: (outcome) => deps.metrics.jobFinished('retention', outcome),
       })
     : undefined;
+  if (retention) deps.metrics.health.jobScheduled('retention', 24 * 60 * 60_000);
 
   const caseDesk = createCaseDesk({
     tickets,

@@ -79,11 +79,17 @@ export function createHttpServer(deps: {
     reply.status(404).send({ error: 'not_found', message: 'Not found.' }),
   );
 
+  // 503 only when the database does not answer (the one thing no instance can work without);
+  // a failing channel or a late job says "degraded" with 200, and names what is wrong.
   server.get('/healthz', async (_request, reply) => {
-    const ping = await deps.database.ping();
+    const [ping, outbox] = await Promise.all([deps.database.ping(), outboxSummary(deps.metrics)]);
+    const { channels, scheduler, degraded } = deps.metrics.health.snapshot();
     const body = {
-      status: ping.ok ? 'ok' : 'unavailable',
+      status: !ping.ok ? 'unavailable' : degraded ? 'degraded' : 'ok',
       database: { ok: ping.ok, engine: deps.database.engine, latencyMs: ping.latencyMs },
+      channels,
+      scheduler,
+      ...(outbox ? { outbox } : {}),
     };
     return reply.status(ping.ok ? 200 : 503).send(body);
   });
@@ -117,5 +123,36 @@ async function* strictUtf8(source: AsyncIterable<Buffer | string>): AsyncGenerat
     decoder.decode();
   } catch {
     throw invalid();
+  }
+}
+
+/** The outbox gauges as /healthz shows them; undefined when the outbox is not running or the database is down. */
+async function outboxSummary(
+  metrics: Metrics,
+): Promise<{ pending: number; sending: number; dead: number; oldestPendingAgeSeconds: number } | undefined> {
+  const depth = metrics.registry.getSingleMetric('ownerbot_outbox_depth');
+  const age = metrics.registry.getSingleMetric('ownerbot_outbox_oldest_pending_age_seconds');
+  if (!depth || !age) return undefined;
+  try {
+    // The gauges read the database; a health check must not wait on a database that hangs.
+    let timer: NodeJS.Timeout | undefined;
+    const read = Promise.all([depth.get(), age.get()]);
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), 1000);
+    });
+    const values = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+    if (!values) return undefined;
+    const [depthValues, ageValues] = values;
+    const of = (status: string) => depthValues.values.find((v) => v.labels.status === status)?.value;
+    const pending = of('pending');
+    if (pending === undefined) return undefined;
+    return {
+      pending,
+      sending: of('sending') ?? 0,
+      dead: of('dead') ?? 0,
+      oldestPendingAgeSeconds: Math.round(ageValues.values[0]?.value ?? 0),
+    };
+  } catch {
+    return undefined;
   }
 }
