@@ -21,6 +21,7 @@ import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
+import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
 
 /**
@@ -94,11 +95,23 @@ export async function startCore(deps: {
     labelNames: ['channel'] as const,
     registers: [deps.metrics.registry],
   });
+  // Floods (issue 9): a sender over the limit gets one slow-down reply, not one reply per message.
+  const flood = createFloodGuard({
+    outbox,
+    clock,
+    logger,
+    languageOf: async (key) => (await owners.identityByKey(key))?.language,
+    settings: {
+      perSenderPerMinute: config.floodMessagesPerMinute,
+      perChannelPerMinute: config.floodChannelMessagesPerMinute,
+    },
+    onHeld: (channel, scope) => deps.metrics.floodHeld.inc({ channel, scope }),
+  });
   const inbound = createInboundPipeline({
     connection,
     clock,
     logger,
-    handle: (message) => dialog.handle(message),
+    handle: (message) => flood.handle(message, () => dialog.handle(message)),
     onDuplicate: (channel) => duplicates.inc({ channel }),
   });
 

@@ -56,6 +56,8 @@ export interface Config {
   messageRetentionDays: number | undefined;
   /** Messages one sender may send per minute before the flood guard holds the rest back. */
   floodMessagesPerMinute: number;
+  /** Messages per minute on one channel above which each sender's allowance drops to 3 a minute. */
+  floodChannelMessagesPerMinute: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -175,6 +177,10 @@ const envSchema = z.object({
   FLOOD_MESSAGES_PER_MINUTE: optionalText.refine(
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10000),
     { error: 'must be a whole number 1-10000' },
+  ),
+  FLOOD_CHANNEL_MESSAGES_PER_MINUTE: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000000),
+    { error: 'must be a whole number 1-1000000' },
   ),
 });
 
@@ -304,5 +310,6 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     },
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS ? Number(env.MESSAGE_RETENTION_DAYS) : undefined,
     floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
+    floodChannelMessagesPerMinute: Number(env.FLOOD_CHANNEL_MESSAGES_PER_MINUTE ?? '2000'),
   };
 }
