@@ -113,6 +113,7 @@ export async function startCore(deps: {
     logger,
     handle: (message) => flood.handle(message, () => dialog.handle(message)),
     onDuplicate: (channel) => duplicates.inc({ channel }),
+    leaseMs: config.handlingLeaseMs,
   });
 
   const adapters = new Map<ChannelName, ChannelAdapter>();
@@ -125,6 +126,7 @@ export async function startCore(deps: {
     metrics: outboxMetrics,
     // Replies should feel live; one indexed query four times a second is cheap.
     pollIntervalMs: 250,
+    leaseMs: config.handlingLeaseMs,
     // A staff reply that could not reach the owner is said in the case's staff thread.
     onDeadLetter: async ({ entry, reason }) => {
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
@@ -158,6 +160,21 @@ export async function startCore(deps: {
   dispatcher.start();
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
+  // Faults (issue 9): a message taken by an instance that died is only free once its lease
+  // ends, often after this instance started; and a store that timed out on our side (the
+  // webhook got a 5xx) may still have landed, so the platform's retry is a duplicate and nobody
+  // handles it. Swept every 15 s (at most once per lease). Skipped while this instance has a
+  // backlog: recover() would queue that backlog a second time.
+  const recoverySweep = setInterval(() => {
+    if (inbound.backlog > 0) return;
+    inbound
+      .recover()
+      .then((count) => {
+        if (count > 0) logger.debug({ recovered: count }, 'Recovery sweep scheduled unhandled messages');
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'Recovery sweep failed; the next one retries'));
+  }, Math.min(config.handlingLeaseMs, 15_000));
+  recoverySweep.unref();
 
   // Operations (issue 9): SLA runs and steps counted, open breaches read at scrape time.
   deps.metrics.trackSlaBreaches(openSlaBreaches(connection));
@@ -225,6 +242,7 @@ export async function startCore(deps: {
     },
     /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
     async stop(): Promise<void> {
+      clearInterval(recoverySweep);
       await sla.stop();
       await retention?.stop();
       await inbound.idle();

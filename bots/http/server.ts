@@ -7,6 +7,12 @@ import type { Metrics } from '../../services/metrics/metrics';
 /** Largest request body accepted anywhere; platform webhooks are far smaller. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * A POST not answered within this long gets a 503 so the platform retries later (nothing was
+ * acknowledged: the store had not finished). A hung database makes the driver wait far longer.
+ */
+export const REQUEST_DEADLINE_MS = 10_000;
+
 /** Fastify's own client errors, in words a client can act on (the codes are Fastify's). */
 const CLIENT_ERRORS: Record<string, { error: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
@@ -34,6 +40,7 @@ export function createHttpServer(deps: {
   logger: Logger;
   metrics: Metrics;
   database: Database;
+  requestDeadlineMs?: number;
 }): FastifyInstance {
   const server = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -43,6 +50,24 @@ export function createHttpServer(deps: {
     trustProxy: true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+  });
+
+  const deadlineMs = deps.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+  server.addHook('onRequest', async (request, reply) => {
+    if (request.method !== 'POST') return;
+    const timer = setTimeout(() => {
+      if (reply.sent || reply.raw.headersSent) return;
+      request.log.warn(
+        { url: request.url.split('?')[0] },
+        'Request not answered in time; 503 so the sender retries',
+      );
+      void reply.status(503).send({
+        error: 'unavailable',
+        message: 'Not answered in time (is the database reachable?); nothing was accepted, retry later.',
+      });
+    }, deadlineMs);
+    timer.unref();
+    reply.raw.once('close', () => clearTimeout(timer));
   });
 
   server.addHook('onResponse', async (request, reply) => {

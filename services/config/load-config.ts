@@ -58,6 +58,8 @@ export interface Config {
   floodMessagesPerMinute: number;
   /** Messages per minute on one channel above which each sender's allowance drops to 3 a minute. */
   floodChannelMessagesPerMinute: number;
+  /** How long a message or outbox entry taken by an instance stays its own; after a crash another instance takes over after this. */
+  handlingLeaseMs: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -177,6 +179,10 @@ const envSchema = z.object({
   FLOOD_MESSAGES_PER_MINUTE: optionalText.refine(
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10000),
     { error: 'must be a whole number 1-10000' },
+  ),
+  HANDLING_LEASE_SECONDS: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 3600),
+    { error: 'must be a whole number of seconds 2-3600' },
   ),
   FLOOD_CHANNEL_MESSAGES_PER_MINUTE: optionalText.refine(
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000000),
@@ -311,5 +317,6 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     messageRetentionDays: env.MESSAGE_RETENTION_DAYS ? Number(env.MESSAGE_RETENTION_DAYS) : undefined,
     floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
     floodChannelMessagesPerMinute: Number(env.FLOOD_CHANNEL_MESSAGES_PER_MINUTE ?? '2000'),
+    handlingLeaseMs: Number(env.HANDLING_LEASE_SECONDS ?? '60') * 1000,
   };
 }

@@ -22,6 +22,9 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
   const calls: TelegramCall[] = [];
   const updates: unknown[] = [];
   const failures: Failure[] = [];
+  /** Successful sendMessage calls only (`calls` has the failed attempts too). */
+  const delivered: TelegramCall[] = [];
+  const blocked = new Set<number>();
   let updateId = 1000;
   let messageId = 1;
   let wakePoll: (() => void) | undefined;
@@ -62,8 +65,15 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
             return answer(200, { ok: true, result: pending() });
           }
           case 'sendMessage': {
+            if (blocked.has(Number(params.chat_id)))
+              return answer(403, {
+                ok: false,
+                error_code: 403,
+                description: 'Forbidden: bot was blocked by the user',
+              });
             const failure = failures.shift();
             if (failure) return answer(failure.error_code, { ok: false, ...failure });
+            delivered.push(calls[calls.length - 1] as TelegramCall);
             return answer(200, {
               ok: true,
               result: {
@@ -87,6 +97,11 @@ export async function startFakeTelegram(token = '123456:TEST-token-for-the-fake-
     token,
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    delivered,
+    /** Every send to this chat answers 403, as when the owner blocked the bot. */
+    blockChat(chatId: number) {
+      blocked.add(chatId);
+    },
     /** An update as Telegram would deliver it; returns it with its update_id. */
     update(fields: Record<string, unknown>) {
       const update = { update_id: updateId++, ...fields };
