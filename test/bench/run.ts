@@ -1,5 +1,6 @@
 import { benchCore } from './core-bench';
 import { startBenchDatabase } from './bench-database';
+import { benchCrashRun, benchFlood } from './flood-bench';
 import { benchClassification } from './nlp-bench';
 import { benchOutbox } from './outbox-bench';
 
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   try {
     await benchCore(databases);
     await benchOutbox(databases);
+    await benchFlood(databases);
+    await benchCrashRun(databases);
   } finally {
     await databases.stop();
   }
