@@ -165,15 +165,20 @@ export async function startCore(deps: {
   // webhook got a 5xx) may still have landed, so the platform's retry is a duplicate and nobody
   // handles it. Swept every 15 s (at most once per lease). Skipped while this instance has a
   // backlog: recover() would queue that backlog a second time.
-  const recoverySweep = setInterval(() => {
-    if (inbound.backlog > 0) return;
-    inbound
-      .recover()
-      .then((count) => {
-        if (count > 0) logger.debug({ recovered: count }, 'Recovery sweep scheduled unhandled messages');
-      })
-      .catch((error: unknown) => logger.warn({ err: error }, 'Recovery sweep failed; the next one retries'));
-  }, Math.min(config.handlingLeaseMs, 15_000));
+  const recoverySweep = setInterval(
+    () => {
+      if (inbound.backlog > 0) return;
+      inbound
+        .recover()
+        .then((count) => {
+          if (count > 0) logger.debug({ recovered: count }, 'Recovery sweep scheduled unhandled messages');
+        })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'Recovery sweep failed; the next one retries'),
+        );
+    },
+    Math.min(config.handlingLeaseMs, 15_000),
+  );
   recoverySweep.unref();
 
   // Operations (issue 9): SLA runs and steps counted, open breaches read at scrape time.
