@@ -305,6 +305,12 @@ describe('hostile input through the real HTTP server', () => {
     const claimed = await collection('tickets').findOne({ _id: ticket?._id });
     expect(claimed?.status).toBe('claimed');
     expect(claimed?.assignee).toBe('desk:Alice');
+    // Audited: each refused forgery and the real claim, with who and on which case.
+    const audit = await collection('audit_log').find({ target: id }).toArray();
+    expect(audit.filter((a) => a.outcome === 'refused:forged_form')).toHaveLength(6);
+    expect(audit.filter((a) => a.outcome === 'ok')).toEqual([
+      expect.objectContaining({ actor: 'desk:Alice', action: 'desk.claim' }),
+    ]);
   });
 
   it('when paths try to climb out (../, encoded, in ids), then 404 or 400 and no file is ever served', async () => {
