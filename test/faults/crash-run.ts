@@ -145,11 +145,18 @@ export async function crashRun(options: {
     const outbox = connection.collection('outbox');
     try {
       const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+      // Done when all is handled and sent, or when nothing has moved for 20 s (several leases
+      // and recovery sweeps): what is left then is stuck, and counted as such.
+      let last = '';
+      let lastChange = Date.now();
       for (;;) {
         const open = await messages.countDocuments({ status: { $in: ['received', 'processing'] } });
         const sending = await outbox.countDocuments({ status: { $in: ['pending', 'sending'] } });
         if (open === 0 && sending === 0) break;
-        if (Date.now() > deadline) break;
+        const processed = await messages.countDocuments({ status: 'processed' });
+        const now = `${open}/${sending}/${processed}`;
+        if (now !== last) [last, lastChange] = [now, Date.now()];
+        if (Date.now() > deadline || Date.now() - lastChange > 20_000) break;
         await sleep(500);
       }
       await sleep(1000);
