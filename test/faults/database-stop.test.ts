@@ -120,4 +120,42 @@ describe('the database stops while webhooks arrive', () => {
       await connection.close();
     }
   }, 150_000);
+
+  let perChat: number[] = [];
+  it('when the engine is killed while replies are being sent, then it is restarted and every owner gets their reply', async () => {
+    const chats = Array.from({ length: 10 }, (_, i) => 2100 + i);
+    let updateId = 100;
+    for (const chat of chats)
+      expect(
+        await deliver({
+          update_id: updateId++,
+          ...telegram.textMessage(chat, 'How do I pay the property fee?'),
+        }),
+      ).toBe(200);
+    // Mid-dispatch: as soon as the first of these replies goes out.
+    await telegram.waitFor(
+      () => telegram.delivered.some((c) => chats.includes(Number(c.params.chat_id))),
+      30_000,
+    );
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    await app.waitForLog((line) => line.msg === 'Embedded database engine is back', 60_000);
+    await telegram.waitFor(
+      () => chats.every((chat) => telegram.delivered.some((c) => Number(c.params.chat_id) === chat)),
+      90_000,
+    );
+    await sleep(3000);
+    perChat = chats.map((chat) => telegram.delivered.filter((c) => Number(c.params.chat_id) === chat).length);
+    expect(perChat.every((n) => n >= 1)).toBe(true); // none lost
+  }, 150_000);
+
+  // KNOWN BUG (reported to the lead; services/outbox/dispatcher.ts is not this work's to edit):
+  // a send the platform accepted while the database was down cannot be marked sent, so the
+  // entry's lease runs out and it is sent again. Checked only with OWNERBOT_KNOWN_BUGS=1.
+  (process.env.OWNERBOT_KNOWN_BUGS ? it : it.skip)(
+    'KNOWN BUG (reported): when the engine is killed mid-dispatch, then no reply is sent twice',
+    () => {
+      expect(perChat).toEqual(perChat.map(() => 1));
+    },
+  );
 });
