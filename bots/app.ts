@@ -4,6 +4,7 @@ import { connectDatabase, type Database } from '../services/database/connect';
 import { startDatabaseEngine, type EmbeddedEngine } from '../services/database/engine';
 import type { Logger } from '../services/logging/logger';
 import { createMetrics, type Metrics } from '../services/metrics/metrics';
+import { instrumentAdapter, instrumentReceive } from '../services/metrics/instrument';
 import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createSlackChannel } from './channels/slack/slack';
 import { registerSlackDesk } from './channels/slack/slack-desk';
@@ -56,9 +57,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     openCore = core;
     server = createHttpServer({ logger, metrics, database });
     const adapters: ChannelAdapter[] = [];
-    const store = async (message: Parameters<typeof core.inbound.receive>[0]) => {
-      await core.inbound.receive(message);
-    };
+    // Counted per channel and result for /metrics and /healthz (issue 9).
+    const store = instrumentReceive((message) => core.inbound.receive(message), metrics);
     // The web chat needs no credentials: it is always on, so a fresh install has a channel.
     const webChat = createWebChat({ connection: database.connection, clock: systemClock, logger });
     webChat.routes(server);
@@ -117,6 +117,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       wechatQrCode: () => wechatQrCode(),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
+      audit: core.audit,
     });
     // The managers' dashboard reads report snapshots that this schedule keeps current.
     const reports = createReportService({
@@ -139,7 +140,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       logger,
     });
     for (const adapter of adapters) {
-      core.registerAdapter(adapter);
+      core.registerAdapter(instrumentAdapter(adapter, metrics));
       await adapter.start(store);
     }
     openAdapters = adapters;

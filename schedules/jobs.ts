@@ -78,6 +78,8 @@ export function startJobs(deps: {
   instanceId?: string;
   /** False in tests: nothing is scheduled, `runNow` drives the jobs. */
   schedule?: boolean;
+  /** Told of every slot this instance ran (metrics, /healthz); `elsewhere` = another instance had it. */
+  onRun?: (job: string, outcome: 'ok' | 'failed' | 'elsewhere') => void;
 }) {
   const problems = cronProblems(Object.fromEntries(deps.jobs.map((job) => [job.name, job.cron])));
   if (problems.length > 0) throw new ConfigError(problems);
@@ -96,10 +98,12 @@ export function startJobs(deps: {
     } catch (error) {
       if (isDuplicateKey(error)) {
         log.debug({ job: job.name, slot }, 'Another instance runs this slot');
+        deps.onRun?.(job.name, 'elsewhere');
         return undefined;
       }
       // The database is unreachable: nothing can run now; the next slot tries again.
       log.error({ job: job.name, slot, outcome: 'not_started', err: error }, 'Job run could not start');
+      deps.onRun?.(job.name, 'failed');
       return { failed: true };
     }
     const began = performance.now();
@@ -111,6 +115,7 @@ export function startJobs(deps: {
         { $set: { status: 'ok', finishedAt: deps.clock.now(), durationMs, summary } },
       );
       log.info({ job: job.name, slot, outcome: 'ok', durationMs, ...summary }, 'Job run');
+      deps.onRun?.(job.name, 'ok');
       return summary;
     } catch (error) {
       const durationMs = Math.round(performance.now() - began);
@@ -129,6 +134,7 @@ export function startJobs(deps: {
         { job: job.name, slot, outcome: 'failed', durationMs, err: error },
         'Job run failed; its next run tries again',
       );
+      deps.onRun?.(job.name, 'failed');
       return { failed: true };
     }
   }

@@ -10,6 +10,7 @@ import { runExport, runQuarterlyReport, runReportRefresh } from '../../services/
 import { renderReportHtml } from '../http/dashboard-report';
 import { runAnnounce } from '../../services/announcements/announce-command';
 import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../services/surveys/survey-commands';
+import { runOwnersForget } from '../../services/privacy/forget-command';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -65,6 +66,16 @@ export const commands: Record<string, Command> = {
         logger: context.logger,
         demo: context.flags.demo === true,
       });
+    },
+  },
+  'owners forget': {
+    usage: 'ID',
+    summary:
+      "erase an owner's personal data and messages (owner id, or a channel user key like telegram:123); statistics stay",
+    async run(context) {
+      const id = requireFile(context, 'owners forget ID');
+      if (!id) return EXIT_USAGE;
+      return runOwnersForget({ target: id, connection: context.database.connection, out: context.out });
     },
   },
   'faq import': {

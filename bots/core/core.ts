@@ -20,9 +20,14 @@ import { startJobs } from '../../schedules/jobs';
 import { createDigestService } from '../../services/digest/digest-service';
 import { createReturnVisitService } from '../../services/return-visits/return-visit-service';
 import { createSurveyService } from '../../services/surveys/survey-service';
+import { retentionPurgeJob } from '../../schedules/retention-purge';
+import { createAuditLog } from '../../services/privacy/audit-log';
+import { createRetentionPurge } from '../../services/privacy/retention';
+import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
 import { createDialog } from './dialog';
+import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
 
 /**
@@ -98,7 +103,14 @@ export async function startCore(deps: {
   const dialog = createDialog({
     outreach: [returnVisits.answerer, surveys.answerer],
     owners,
-    understand: (text) => understanding.understand(text),
+    understand: (text) => {
+      const stop = deps.metrics.classification.startTimer();
+      try {
+        return understanding.understand(text);
+      } finally {
+        stop();
+      }
+    },
     faq,
     cases: ticketCases(tickets),
     staff: outboxStaffPort({
@@ -128,12 +140,25 @@ export async function startCore(deps: {
     labelNames: ['channel'] as const,
     registers: [deps.metrics.registry],
   });
+  // Floods (issue 9): a sender over the limit gets one slow-down reply, not one reply per message.
+  const flood = createFloodGuard({
+    outbox,
+    clock,
+    logger,
+    languageOf: async (key) => (await owners.identityByKey(key))?.language,
+    settings: {
+      perSenderPerMinute: config.floodMessagesPerMinute,
+      perChannelPerMinute: config.floodChannelMessagesPerMinute,
+    },
+    onHeld: (channel, scope) => deps.metrics.floodHeld.inc({ channel, scope }),
+  });
   const inbound = createInboundPipeline({
     connection,
     clock,
     logger,
-    handle: (message) => dialog.handle(message),
+    handle: (message) => flood.handle(message, () => dialog.handle(message)),
     onDuplicate: (channel) => duplicates.inc({ channel }),
+    leaseMs: config.handlingLeaseMs,
   });
 
   const adapters = new Map<ChannelName, ChannelAdapter>();
@@ -146,6 +171,7 @@ export async function startCore(deps: {
     metrics: outboxMetrics,
     // Replies should feel live; one indexed query four times a second is cheap.
     pollIntervalMs: 250,
+    leaseMs: config.handlingLeaseMs,
     // A staff reply that could not reach the owner is said in the case's staff thread.
     onDeadLetter: async ({ entry, reason }) => {
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
@@ -179,20 +205,73 @@ export async function startCore(deps: {
   dispatcher.start();
   const recovered = await inbound.recover();
   if (recovered > 0) logger.info({ recovered }, 'Handling messages left unhandled by the last run');
+  // Faults (issue 9): a message taken by an instance that died is only free once its lease
+  // ends, often after this instance started; and a store that timed out on our side (the
+  // webhook got a 5xx) may still have landed, so the platform's retry is a duplicate and nobody
+  // handles it. Swept every 15 s (at most once per lease). Skipped while this instance has a
+  // backlog: recover() would queue that backlog a second time.
+  const recoverySweep = setInterval(
+    () => {
+      if (inbound.backlog > 0) return;
+      inbound
+        .recover()
+        .then((count) => {
+          if (count > 0) logger.debug({ recovered: count }, 'Recovery sweep scheduled unhandled messages');
+        })
+        .catch((error: unknown) =>
+          logger.warn({ err: error }, 'Recovery sweep failed; the next one retries'),
+        );
+    },
+    Math.min(config.handlingLeaseMs, 15_000),
+  );
+  recoverySweep.unref();
 
+  // Privacy (issue 9): the audit trail, and the retention purge when MESSAGE_RETENTION_DAYS is set.
+  const audit = createAuditLog({ connection, clock });
+  const retention = config.messageRetentionDays
+    ? createRetentionPurge({ connection, clock, retentionDays: config.messageRetentionDays, audit })
+    : undefined;
+  if (retention) deps.metrics.health.jobScheduled('retention-purge', 24 * 60 * 60_000);
+
+  // Operations (issue 9): SLA steps counted, open breaches read at scrape time.
+  deps.metrics.trackSlaBreaches(openSlaBreaches(connection));
+  deps.metrics.health.jobScheduled('sla', 60_000);
+  const countedTickets: typeof tickets = {
+    ...tickets,
+    applyDueEscalations: async (at: Date) => {
+      const events = await tickets.applyDueEscalations(at);
+      for (const event of events) {
+        if (event.step)
+          deps.metrics.slaSteps.inc({
+            type: event.step.type,
+            deadline: event.step.deadline,
+            target: event.step.target,
+          });
+      }
+      return events;
+    },
+  };
   const jobs = startJobs({
     jobs: allJobs({
       config,
-      tickets,
+      tickets: countedTickets,
       outbox,
       surveys,
       returnVisits,
       digest,
       logger,
       ...(staffAddress ? { staffAddress } : {}),
-      extra: [announcementsJob(announcements, config.outreach.upkeepCron)],
+      extra: [
+        announcementsJob(announcements, config.outreach.upkeepCron),
+        ...(retention ? [retentionPurgeJob(retention, logger)] : []),
+      ],
     }),
     connection,
+    // A slot another instance ran still shows the scheduler alive in /healthz, but is not counted here.
+    onRun: (job, outcome) =>
+      outcome === 'elsewhere'
+        ? deps.metrics.health.jobRan(job, 'ok')
+        : deps.metrics.jobFinished(job, outcome),
     clock,
     logger,
     timezone: config.timezone,
@@ -219,12 +298,15 @@ export async function startCore(deps: {
     digest,
     announcements,
     jobs,
+    audit,
+    retention,
     /** Channel adapters register here so the dispatcher can send through them. */
     registerAdapter(adapter: ChannelAdapter) {
       adapters.set(adapter.name, adapter);
     },
     /** Finishes handling in flight (bounded by the caller), stops sending and retraining. */
     async stop(): Promise<void> {
+      clearInterval(recoverySweep);
       await jobs.stop();
       await inbound.idle();
       await dispatcher.stop();

@@ -4,6 +4,8 @@ import { DomainError } from '../../services/errors';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
 import type { Staff, TicketService } from '../../services/tickets/ticket-service';
 import type { CaseDesk } from '../core/case-desk';
+import type { AuditLog } from '../../services/privacy/audit-log';
+import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { createAdminAccess, escapeHtml } from './admin-access';
 
 export interface DeskDeps {
@@ -14,6 +16,8 @@ export interface DeskDeps {
   /** Absent in tests of the login page alone. */
   tickets?: TicketService;
   caseDesk?: CaseDesk;
+  /** Every desk action is recorded here (refused forgeries too); case changes also go to the case history. */
+  audit?: AuditLog;
 }
 
 const STATUS: Record<string, string> = {
@@ -58,23 +62,26 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
 
   const refuse = (reply: FastifyReply) => access.refuse(reply, 'Desk · 工作台');
 
-  function caseCard(ticket: TicketRecord): string {
+  function caseCard(ticket: TicketRecord, staff: Staff): string {
+    const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(access.csrfTokenFor(staff))}">`;
     const id = String(ticket._id);
     const complaint = ticket.kind === 'complaint' || ticket.intent === 'dissatisfaction';
     const words = ticket.messages
       .map(
         (m) =>
-          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(m.text)}</div>`,
+          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(maskPhonesInText(m.text))}</div>`,
       )
       .join('');
     const actions: string[] = [];
     if (ticket.status === 'new' || ticket.status === 'reopened') {
-      actions.push(`<form method="post" action="/desk/cases/${id}/claim"><button>认领 Claim</button></form>`);
+      actions.push(
+        `<form method="post" action="/desk/cases/${id}/claim">${csrf}<button>认领 Claim</button></form>`,
+      );
     }
     if (['claimed', 'in_progress', 'reopened'].includes(ticket.status)) {
       actions.push(
-        `<form method="post" action="/desk/cases/${id}/reply"><textarea name="text" aria-label="reply" placeholder="回复业主 Reply to the owner"></textarea> <button>发送 Send</button></form>`,
-        `<details><summary>办结 Resolve</summary><form method="post" action="/desk/cases/${id}/resolve">` +
+        `<form method="post" action="/desk/cases/${id}/reply">${csrf}<textarea name="text" aria-label="reply" placeholder="回复业主 Reply to the owner"></textarea> <button>发送 Send</button></form>`,
+        `<details><summary>办结 Resolve</summary><form method="post" action="/desk/cases/${id}/resolve">${csrf}` +
           `<textarea name="resolution" aria-label="resolution" placeholder="处理结果 What was done"></textarea>` +
           (complaint
             ? ` <textarea name="rootCause" aria-label="root cause" placeholder="原因 Root cause"></textarea> <textarea name="correctiveAction" aria-label="corrective action" placeholder="纠正措施 Corrective action"></textarea> <textarea name="preventiveAction" aria-label="preventive action" placeholder="预防措施 Preventive action"></textarea>`
@@ -102,7 +109,9 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
         ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
         : '';
       const queue = deps.tickets ? await deps.tickets.queue() : [];
-      const cases = queue.length ? queue.map(caseCard).join('') : '<p>没有待处理的工单。No open cases.</p>';
+      const cases = queue.length
+        ? queue.map((ticket) => caseCard(ticket, staff)).join('')
+        : '<p>没有待处理的工单。No open cases.</p>';
       return page(
         reply,
         200,
@@ -117,6 +126,12 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
         if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
         const { id } = request.params as { id: string };
         const form = (request.body ?? {}) as Record<string, string>;
+        const audit = (outcome: string) =>
+          deps.audit?.record({ actor: staff.id, action: `desk.${name}`, target: id, outcome });
+        if (!access.allowsAction(request, staff, form.csrf)) {
+          await audit('refused:forged_form');
+          return access.refuseForgery(reply);
+        }
         try {
           if (name === 'claim') await deps.caseDesk.claim(id, staff);
           if (name === 'reply') {
@@ -134,8 +149,10 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
               },
             });
           }
+          await audit('ok');
           return reply.redirect('/desk', 303);
         } catch (error) {
+          await audit(`failed:${(error as { code?: string }).code ?? 'error'}`);
           if (error instanceof DomainError)
             return reply.redirect(`/desk?error=${encodeURIComponent(error.message)}`, 303);
           throw error;

@@ -67,6 +67,14 @@ export interface Config {
     returnVisitDelayMs: number;
     returnVisitPhoneAfterMs: number;
   };
+  /** Message texts older than this many days are erased by the retention purge; undefined = kept. */
+  messageRetentionDays: number | undefined;
+  /** Messages one sender may send per minute before the flood guard holds the rest back. */
+  floodMessagesPerMinute: number;
+  /** Messages per minute on one channel above which each sender's allowance drops to 3 a minute. */
+  floodChannelMessagesPerMinute: number;
+  /** How long a message or outbox entry taken by an instance stays its own; after a crash another instance takes over after this. */
+  handlingLeaseMs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -202,6 +210,22 @@ const envSchema = z.object({
   SURVEY_EXPIRE_DAYS: wholeNumber(1, 90, 'days'),
   RETURN_VISIT_DELAY_HOURS: wholeNumber(0, 720, 'hours'),
   RETURN_VISIT_PHONE_AFTER_DAYS: wholeNumber(1, 60, 'days'),
+  MESSAGE_RETENTION_DAYS: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 3650),
+    { error: 'must be a whole number of days 1-3650' },
+  ),
+  FLOOD_MESSAGES_PER_MINUTE: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 10000),
+    { error: 'must be a whole number 1-10000' },
+  ),
+  HANDLING_LEASE_SECONDS: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 3600),
+    { error: 'must be a whole number of seconds 2-3600' },
+  ),
+  FLOOD_CHANNEL_MESSAGES_PER_MINUTE: optionalText.refine(
+    (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000000),
+    { error: 'must be a whole number 1-1000000' },
+  ),
 });
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -344,5 +368,9 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
       returnVisitDelayMs: Number(env.RETURN_VISIT_DELAY_HOURS ?? '24') * 3_600_000,
       returnVisitPhoneAfterMs: Number(env.RETURN_VISIT_PHONE_AFTER_DAYS ?? '3') * DAY_MS,
     },
+    messageRetentionDays: env.MESSAGE_RETENTION_DAYS ? Number(env.MESSAGE_RETENTION_DAYS) : undefined,
+    floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
+    floodChannelMessagesPerMinute: Number(env.FLOOD_CHANNEL_MESSAGES_PER_MINUTE ?? '2000'),
+    handlingLeaseMs: Number(env.HANDLING_LEASE_SECONDS ?? '60') * 1000,
   };
 }

@@ -2,6 +2,7 @@ import { benchCampaign } from './campaign-bench';
 import { benchCore } from './core-bench';
 import { benchDashboard } from './dashboard-bench';
 import { startBenchDatabase } from './bench-database';
+import { benchCrashRun, benchFlood } from './flood-bench';
 import { benchClassification } from './nlp-bench';
 import { benchOutbox } from './outbox-bench';
 
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     await benchOutbox(databases);
     await benchCampaign(databases);
     await benchDashboard(databases);
+    await benchFlood(databases);
+    await benchCrashRun(databases);
   } finally {
     await databases.stop();
   }

@@ -12,7 +12,7 @@ export interface SlackCall {
 /**
  * A local stand-in for the Slack Web API on loopback: `POST /api/<method>` with form-encoded
  * or JSON bodies, answering `{ ok: true, ... }` or `{ ok: false, error }`, handing out message
- * timestamps, and answering 429 with `Retry-After` when told to.
+ * timestamps, and answering 429 with `Retry-After` (or an HTTP 5xx) when told to.
  */
 export async function startFakeSlack() {
   const calls: SlackCall[] = [];
@@ -46,6 +46,8 @@ export async function startFakeSlack() {
           { ok: false, error: 'ratelimited' },
           { 'retry-after': String(failure.retryAfter ?? 1) },
         );
+      if (failure && failure.status >= 500)
+        return answer(failure.status, { ok: false, error: 'internal_error' });
       if (failure) return answer(200, { ok: false, error: failure.error ?? 'internal_error' });
       if (method === 'auth.test')
         return answer(200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1' });

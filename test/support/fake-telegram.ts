@@ -31,6 +31,9 @@ export async function startFakeTelegram(
   const calls: TelegramCall[] = [];
   const updates: unknown[] = [];
   const failures: Failure[] = [];
+  /** Successful sendMessage calls only (`calls` has the failed attempts too). */
+  const delivered: TelegramCall[] = [];
+  const blocked = new Set<number>();
   let updateId = 1000;
   let messageId = 1;
   let wakePoll: (() => void) | undefined;
@@ -72,6 +75,12 @@ export async function startFakeTelegram(
             return answer(200, { ok: true, result: pending() });
           }
           case 'sendMessage': {
+            if (blocked.has(Number(params.chat_id)))
+              return answer(403, {
+                ok: false,
+                error_code: 403,
+                description: 'Forbidden: bot was blocked by the user',
+              });
             const failure = failures.shift();
             if (failure) return answer(failure.error_code, { ok: false, ...failure });
             if (options.sendsPerSecond !== undefined) {
@@ -89,6 +98,7 @@ export async function startFakeTelegram(
               accepted.push(now);
             }
             call.status = 200;
+            delivered.push(call);
             return answer(200, {
               ok: true,
               result: {
@@ -112,6 +122,11 @@ export async function startFakeTelegram(
     token,
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
+    delivered,
+    /** Every send to this chat answers 403, as when the owner blocked the bot. */
+    blockChat(chatId: number) {
+      blocked.add(chatId);
+    },
     /** An update as Telegram would deliver it; returns it with its update_id. */
     update(fields: Record<string, unknown>) {
       const update = { update_id: updateId++, ...fields };

@@ -1,0 +1,46 @@
+import { testDatabaseUri, uniqueDatabaseName } from '../support/database';
+import { crashRun, type CrashTallies } from './crash-run';
+
+/**
+ * The app process is killed (SIGKILL) at random points of a scripted run of mixed messages
+ * and restarted; `npm run bench` runs the same script at 1,000 messages and prints the tallies.
+ *
+ * KNOWN BUGS (reported to the lead, in files this work may not edit), checked only with
+ * OWNERBOT_KNOWN_BUGS=1 so `npm test` stays green until they are fixed:
+ * - bots/core/inbound.ts `claim`: killed between inserting claim token `<id>:1` and marking
+ *   the message `processing`, the message stays `received` forever (every later claim
+ *   collides with the orphaned token and gives up).
+ * - services/outbox/dispatcher.ts: killed after the platform accepted a send but before the
+ *   entry is marked sent, the entry is sent again after its lease (at-least-once window).
+ */
+describe('killed at random points and restarted', () => {
+  let tallies: CrashTallies;
+
+  beforeAll(async () => {
+    const uri = new URL(testDatabaseUri());
+    uri.pathname = `/${uniqueDatabaseName('crash-run')}`;
+    tallies = await crashRun({ mongodbUri: uri.toString(), messages: 40, kills: 3, timeoutMs: 25_000 });
+    process.stderr.write(`crash run: ${JSON.stringify(tallies)}\n`);
+  }, 180_000);
+
+  it('when the process dies mid-run, then every message is stored once and kept, and every reply is sent or dead-lettered with a reason, none lost', () => {
+    expect(tallies).toMatchObject({
+      kills: 3,
+      stored: 40,
+      failed: 0,
+      stuck: 0,
+      deadWithoutReason: 0,
+      lost: 0,
+    });
+    expect(tallies.cases + tallies.answersOnly + tallies.unanswered).toBe(40);
+    expect(tallies.outboxDead).toBeGreaterThanOrEqual(2); // the two chats that blocked the bot
+  });
+
+  (process.env.OWNERBOT_KNOWN_BUGS ? it : it.skip)(
+    'KNOWN BUG (reported): when the process dies mid-run, then every message has exactly one case or answer and no reply is sent twice',
+    () => {
+      expect(tallies.problems).toEqual([]);
+      expect(tallies).toMatchObject({ handled: 40, unanswered: 0, duplicated: 0 });
+    },
+  );
+});

@@ -1,0 +1,132 @@
+import pino from 'pino';
+import { startCore, type Core } from '../../bots/core/core';
+import { createFloodGuard, floodTexts } from '../../bots/core/flood-guard';
+import type { HandlingResult } from '../../bots/core/inbound';
+import { createFakeClock } from '../../services/clock';
+import { loadConfig } from '../../services/config/load-config';
+import type { MessageRecord } from '../../services/messages/message-model';
+import { createMetrics, type Metrics } from '../../services/metrics/metrics';
+import { createOutbox } from '../../services/outbox/outbox';
+import { createFakeChannel, type FakeChannel } from '../support/fake-channel';
+import { useTestDatabase } from '../support/database';
+
+const database = useTestDatabase();
+
+async function until(predicate: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('flood limits through the real core', () => {
+  let core: Core;
+  let channel: FakeChannel;
+  let metrics: Metrics;
+
+  beforeAll(async () => {
+    metrics = createMetrics();
+    core = await startCore({
+      config: loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1/unused', LOG_LEVEL: 'silent' }),
+      connection: database().connection,
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    channel = createFakeChannel({ name: 'telegram' });
+    core.registerAdapter(channel);
+    await channel.start(async (message) => {
+      await core.inbound.receive(message);
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await channel.stop();
+    await core.stop();
+  });
+
+  it('when one owner sends 200 messages in a minute, then one case, bounded work and one polite slow-down reply; an emergency still goes through', async () => {
+    const from = { sender: { id: 'flooder' }, conversationId: 'chat-flooder' };
+    for (let i = 0; i < 200; i++) {
+      const text =
+        i === 150
+          ? 'Fire! There is smoke coming out of the electrical room on floor 2'
+          : `The kitchen tap in my flat is leaking, please send a plumber (${i})`;
+      await channel.deliver({ ...from, platformMessageId: `flood-${i}`, text });
+    }
+    await core.inbound.idle();
+    const messages = database().connection.collection('messages');
+    await until(
+      async () => (await messages.countDocuments({ senderId: 'flooder', status: 'processed' })) === 200,
+    );
+    await until(async () => (await core.outbox.stats()).pending === 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    // Nothing lost: every message is stored; those over the limit are marked, not handled one by one.
+    expect(await messages.countDocuments({ senderId: 'flooder' })).toBe(200);
+    const held = await messages.countDocuments({ senderId: 'flooder', outcome: 'flood_held' });
+    expect(held).toBe(200 - 20 - 1); // 20 handled, the emergency handled, the rest held
+    const tickets = database().connection.collection('tickets');
+    const kinds = (await tickets.find({ identityKey: 'telegram:flooder' }).toArray())
+      .map((t) => t.kind)
+      .sort();
+    expect(kinds).toEqual(['emergency', 'work_order']);
+
+    const replies = channel.sent
+      .filter((d) => d.address.conversationId === 'chat-flooder')
+      .map((d) => d.message.text);
+    expect(replies.filter((text) => text === floodTexts.slowDown.en)).toHaveLength(1);
+    expect(replies.length).toBeLessThanOrEqual(6); // case, follow-up note, slow-down, emergency: not 200
+    expect(replies.some((text) => /EM-\d{4}-\d{4}/.test(text))).toBe(true);
+    const scraped = await metrics.registry.metrics();
+    expect(scraped).toMatch(/ownerbot_flood_held_total\{channel="telegram",scope="sender"\} 179/);
+    // Bounded work: only the handled messages were classified.
+    expect(
+      Number(/ownerbot_classification_duration_seconds_count (\d+)/.exec(scraped)?.[1]),
+    ).toBeLessThanOrEqual(21);
+  }, 120_000);
+});
+
+describe('flood guard per channel', () => {
+  it('when a whole channel floods, then every sender still has their first messages handled and one notice each for the rest', async () => {
+    const clock = createFakeClock('2026-11-22T02:00:00Z');
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const guard = createFloodGuard({
+      outbox,
+      clock,
+      logger: pino({ level: 'silent' }),
+      languageOf: async () => 'zh',
+      settings: { perSenderPerMinute: 20, perChannelPerMinute: 100, perSenderUnderLoad: 3 },
+    });
+    const handled = new Map<string, number>();
+    const results: HandlingResult[] = [];
+    for (let round = 0; round < 6; round++) {
+      for (let owner = 0; owner < 50; owner++) {
+        const message = {
+          channel: 'wechat',
+          senderId: `o${owner}`,
+          conversationId: `c${owner}`,
+          threadId: '',
+          text: '停车场的灯坏了',
+          action: '',
+        } as unknown as MessageRecord;
+        results.push(
+          await guard.handle(message, async () => {
+            handled.set(`o${owner}`, (handled.get(`o${owner}`) ?? 0) + 1);
+            return { outcome: 'case_opened' };
+          }),
+        );
+        clock.advance(50);
+      }
+    }
+    // 300 messages in 15 s on one channel: over 100 a minute, so each sender gets 3 handled.
+    expect([...handled.values()].every((n) => n === 3)).toBe(true);
+    expect(handled.size).toBe(50);
+    expect(results.filter((r) => r.outcome === 'flood_held')).toHaveLength(150);
+    const notices = await database()
+      .connection.collection('outbox')
+      .find({ key: /^flood:wechat:/ })
+      .toArray();
+    expect(notices).toHaveLength(50);
+    expect(notices[0]?.message.text).toBe(floodTexts.slowDown.zh);
+  });
+});
