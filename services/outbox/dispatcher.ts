@@ -68,7 +68,7 @@ import {
   type OutboxEntry,
   type OutboxRecord,
 } from './outbox-model';
-import { createRateLimiter, LimiterCancelledError, type ChannelLimit } from './rate-limiter';
+import { createRateLimiter, LimiterCancelledError, type ChannelLimit, type SendSlot } from './rate-limiter';
 import { classifySendFailure, forLog, retryDelayMs, type FailureKind } from './send-failure';
 
 export interface DeadLetterEvent {
@@ -410,8 +410,9 @@ export function createDispatcher(options: DispatcherOptions) {
       let platformMessageId = claim.record.platformMessageId || undefined;
       for (let part = claim.partsSent; part < parts.length; part++) {
         if (stopping) return await release(claim);
+        let slot: SendSlot;
         try {
-          await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
+          slot = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
         } catch (error) {
           if (error instanceof LimiterCancelledError) return await release(claim);
           throw error;
@@ -420,7 +421,7 @@ export function createDispatcher(options: DispatcherOptions) {
         if (claim.reclaimed && part === claim.partsSent && (await deliveredMeanwhile(claim))) return;
         let result: SendResult;
         try {
-          result = await sendWithTimeout(adapter, address, parts[part]!);
+          result = await sendWithTimeout(adapter, address, parts[part]!, slot);
         } catch (error) {
           return await handleFailure(claim, error);
         }
@@ -442,8 +443,12 @@ export function createDispatcher(options: DispatcherOptions) {
     adapter: ChannelAdapter,
     address: Address,
     message: OutboundMessage,
+    slot: SendSlot,
   ): Promise<SendResult> => {
-    const sending = Promise.resolve().then(() => adapter.send(address, message));
+    const sending = Promise.resolve().then(() => {
+      slot.started();
+      return adapter.send(address, message);
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
