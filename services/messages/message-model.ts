@@ -27,10 +27,13 @@ const messageSchema = new Schema(
     action: { type: String, default: '' },
     attachments: { type: [attachmentSchema], default: [] },
     receivedAt: { type: Date, required: true },
-    /** received -> processing -> processed | failed. */
+    /**
+     * received -> processed | failed. While a message is handled it stays 'received': the
+     * claim token in `message_claims` is the lease (see bots/core/inbound.ts).
+     */
     status: { type: String, required: true, default: 'received', index: true },
+    /** Handling attempts that ended (the next claim takes attempt + 1). */
     processingAttempts: { type: Number, default: 0 },
-    processingLeaseUntil: { type: Date, default: () => new Date(0) },
     /** What the dialog did with it: faq_answer, case_opened, case_follow_up, relayed, ... */
     outcome: { type: String, default: '' },
     identityId: { type: String, default: '' },
@@ -63,7 +66,8 @@ export function messageModel(connection: Connection): Model<MessageDocument> {
 /**
  * Claim tokens for handling a message: `_id` = `<messageId>:<attempt>`. Inserting one is how
  * an instance wins an attempt (a unique insert is atomic on both engines; conditional
- * updates are not on the embedded one). Old tokens are purged with their messages.
+ * updates are not on the embedded one), and `at` + the lease is how long it is theirs.
+ * Old tokens are purged with their messages.
  */
 interface MessageClaimRecord {
   _id: string;

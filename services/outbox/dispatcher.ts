@@ -8,32 +8,42 @@
  * write by _id, so two instances both "win" the same entry (measured: two claim loops on
  * 300 entries claimed 276 of them twice). A unique insert is atomic on both engines, so
  * a claim is the insert of a token `<entryId>:<generation>` into `outbox_claims`, where
- * generation = the entry's `attempts` + 1: exactly one instance wins each generation.
- * Only then is the entry marked `sending` with `leaseOwner`, `leaseUntil` and
- * `attempts = generation`. Every later write of the holder is fenced on
- * (_id, attempts, leaseOwner, status 'sending').
+ * generation = the entry's `attempts` + 1: exactly one instance wins each generation, and
+ * its lease runs until the token's `leaseUntil`. The token is the whole claim: the entry
+ * is not written until it settles (sent, retried, dead, handed back), and each of those
+ * writes sets `attempts` to the holder's generation, so the next claim takes a fresh one.
+ * A rival that loses a token skips that entry until the lease could have run out, then
+ * reads the token; a holder that needs longer takes the next generation itself.
+ *
+ * Why so few writes: on the embedded engine (FerretDB 1.24 with SQLite) an insert costs
+ * about 1 ms whatever the size, while every read, update or delete by `_id` reads the
+ * whole collection (measured: an update by `_id` 4.7 ms among 100 entries, 24 ms among
+ * 1,000). So a send is two inserts (the token, the sent copy in `outbox_sent`); sent
+ * entries leave `outbox` in one batched delete per pass, and their tokens a lease later
+ * (a rival's candidate list is never older than `claimBudgetMs`, so it cannot win a
+ * deleted token of an entry it still sees).
  *
  * Crash between send and acknowledgement. If the process dies after the platform
- * accepted a message but before the entry is marked `sent`, nothing marks it: its lease
+ * accepted a message but before its sent copy is written, nothing records it: its lease
  * runs out (`leaseMs`, default 60 s) and another claim sends it again. Delivery is thus
  * at-least-once; enqueue is exactly-once per key (see outbox.ts). The duplicate window
- * is only the time between the platform's 2xx and our one `updateOne`, a few
- * milliseconds, because the entry is marked sent right after the 2xx, before hooks or
- * metrics run, and a reclaimed entry is read once more just before its send in case
- * the previous holder's acknowledgement landed meanwhile. A holder that gets its 2xx
- * after losing the lease still records the delivery (a fact, whoever holds the lease),
- * so a third claim does not send it again.
+ * is only the time between the platform's 2xx and our one insert, a few milliseconds,
+ * because the sent copy is written right after the 2xx, before hooks or metrics run, and
+ * a reclaimed entry is looked up in `outbox_sent` just before its send in case the
+ * previous holder's acknowledgement landed meanwhile. The sent copy's `_id` is the
+ * entry's, so a second delivery is noticed, logged, and recorded once.
  *
  * Rate limits. One token-bucket limiter per dispatcher (`rate-limiter.ts`) paces every
  * send, per channel and per conversation, so sends wait for a slot instead of running
  * into 429s; a retry-after pauses the whole channel for exactly that long. A pass only
  * claims what the limiter can send within half the lease (minus the send timeout), and
- * the lease is renewed before a send that would otherwise outlive it. Limits are per
- * dispatcher: N instances send up to N times the configured rate.
+ * the lease is extended before a send that would otherwise outlive it. Sends run in
+ * parallel (each waits for its own slot), so database writes overlap with other sends.
+ * Limits are per dispatcher: N instances send up to N times the configured rate.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { renderForChannel } from '../channels/render';
 import {
   CHANNEL_NAMES,
@@ -54,10 +64,11 @@ import {
   toAddress,
   toOutboundMessage,
   toOutboxEntry,
+  type OutboxClaimRecord,
   type OutboxEntry,
   type OutboxRecord,
 } from './outbox-model';
-import { createRateLimiter, LimiterCancelledError, type ChannelLimit } from './rate-limiter';
+import { createRateLimiter, LimiterCancelledError, type ChannelLimit, type SendSlot } from './rate-limiter';
 import { classifySendFailure, forLog, retryDelayMs, type FailureKind } from './send-failure';
 
 export interface DeadLetterEvent {
@@ -112,6 +123,8 @@ export interface DispatcherOptions {
 /** A won claim: the entry as read plus what this holder knows about its lease. */
 interface Claim {
   record: OutboxRecord;
+  id: string;
+  /** The newest generation this holder won; written to the entry's `attempts` when it settles. */
   generation: number;
   leaseUntil: number;
   failures: number;
@@ -126,7 +139,7 @@ interface Claim {
  * pass and waits for its sends (tests, CLI). One failing entry never stops either.
  */
 export function createDispatcher(options: DispatcherOptions) {
-  const { entries: Entries, claims: Claims } = outboxModels(options.connection);
+  const { entries: Entries, sent: Sent, claims: Claims } = outboxModels(options.connection);
   const clock = options.clock;
   const leaseMs = options.leaseMs ?? 60_000;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.round(leaseMs / 3);
@@ -143,7 +156,7 @@ export function createDispatcher(options: DispatcherOptions) {
   if (!(sendTimeoutMs > 0 && sendTimeoutMs < leaseMs))
     throw new AppError('outbox_config_invalid', 'sendTimeoutMs must be positive and shorter than leaseMs');
   // A claimed entry must reach its send early enough for the send to end within the lease;
-  // half of that, because waits are estimates.
+  // half of that, because waits are estimates. Also how old a candidate list may get.
   const claimBudgetMs = (leaseMs - sendTimeoutMs) / 2;
   // While more than this is left of a lease, no other instance can hold it (allowing for
   // clock skew up to this much), so the holder's writes need no fence in the filter.
@@ -151,32 +164,49 @@ export function createDispatcher(options: DispatcherOptions) {
   const limiter = createRateLimiter({ clock, limits: options.limits });
   const log = options.logger.child({ component: 'outbox', instance: instanceId });
 
+  /** Entries this instance holds, by id. */
+  const held = new Map<string, Claim>();
+  /** Entries whose token a rival won: skipped until its lease could have run out. */
+  const heldElsewhere = new Map<string, { attempts: number; until: number }>();
+  /** Sent (their copy is in `outbox_sent`) and still to be deleted from `outbox`. */
+  let toRemove: Types.ObjectId[] = [];
+  /** Tokens of settled entries, deleted once no rival's candidate list can still show the entry. */
+  let tokensToDelete: Array<{ ids: string[]; after: number }> = [];
+  let settledTokens: string[] = [];
+
   const adapterFor = (channel: ChannelName): ChannelAdapter | undefined =>
     typeof options.adapters === 'function' ? options.adapters(channel) : options.adapters.get(channel);
 
   const describe = (claim: Claim) => ({
-    entryId: String(claim.record._id),
+    entryId: claim.id,
     key: claim.record.key,
     channel: claim.record.address.channel,
     purpose: claim.record.purpose,
     attempt: claim.generation,
   });
 
-  const fence = (claim: Claim) => ({
-    _id: claim.record._id,
-    attempts: claim.generation,
-    leaseOwner: instanceId,
-    status: 'sending' as const,
-  });
+  const tokenId = (id: string, generation: number) => `${id}:${generation}`;
+
+  /** This holder is done with its generations of the entry: their tokens may go, later. */
+  const releaseTokens = (claim: Claim) => {
+    held.delete(claim.id);
+    const first = claim.record.attempts + 1;
+    for (let generation = first; generation <= claim.generation; generation++)
+      settledTokens.push(tokenId(claim.id, generation));
+  };
 
   /**
-   * A write by the lease holder. While the lease has time left nobody else can hold the
-   * entry, so the filter is the bare _id: on FerretDB that is the only filter served
-   * without reading the whole collection. Near or past expiry the write is fenced.
+   * A write by the lease holder; it also consumes the holder's generation (`attempts`).
+   * While the lease has time left nobody else can hold the entry, so the filter is the bare
+   * _id: on FerretDB that is the only filter served without decoding every document. Near
+   * or past expiry the write is fenced: it lands only if no later generation wrote first.
    */
   const holderUpdate = async (claim: Claim, set: Partial<OutboxRecord>): Promise<boolean> => {
     const safe = clock.now().getTime() < claim.leaseUntil - leaseMarginMs;
-    const result = await Entries.updateOne(safe ? { _id: claim.record._id } : fence(claim), { $set: set });
+    const filter = safe
+      ? { _id: claim.record._id }
+      : { _id: claim.record._id, attempts: trusted({ $lt: claim.generation }) };
+    const result = await Entries.updateOne(filter, { $set: { ...set, attempts: claim.generation } });
     return result.matchedCount > 0;
   };
 
@@ -201,71 +231,90 @@ export function createDispatcher(options: DispatcherOptions) {
 
   // --- claiming ---------------------------------------------------------------------------
 
-  /** Wins the next generation's token for this entry, or returns undefined if a rival has it. */
-  const takeToken = async (candidate: OutboxRecord): Promise<number | undefined> => {
-    const now = clock.now();
-    for (let generation = candidate.attempts + 1; generation <= candidate.attempts + 3; generation++) {
-      const tokenId = `${String(candidate._id)}:${generation}`;
-      try {
-        await Claims.create({ _id: tokenId, owner: instanceId, createdAt: now });
+  const insertToken = async (id: string, generation: number, now: number): Promise<boolean> => {
+    try {
+      // The driver's insert, not the model's: a token is ours, needs no casting, and this is
+      // the hottest write there is.
+      await Claims.collection.insertOne({
+        _id: tokenId(id, generation),
+        owner: instanceId,
+        createdAt: new Date(now),
+        leaseUntil: new Date(now + leaseMs),
+      } as unknown as OutboxClaimRecord & { _id: never });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  };
+
+  /** Wins the next generation's token for this entry, or returns undefined if a rival holds it. */
+  const takeToken = async (candidate: OutboxRecord, id: string): Promise<number | undefined> => {
+    const now = clock.now().getTime();
+    const first = candidate.attempts + 1;
+    if (await insertToken(id, first, now)) return first;
+    // Nearly always a rival claimed it a moment ago: leave it alone for a lease. Only an
+    // entry overdue by more than a lease, or one seen held that long, can be stuck behind
+    // a holder that died; walk its tokens (holders extend a lease by taking the next one).
+    const known = heldElsewhere.get(id);
+    const seenLongEnough = known !== undefined && known.attempts === candidate.attempts;
+    if (!seenLongEnough && candidate.nextAttemptAt.getTime() > now - leaseMs) {
+      heldElsewhere.set(id, { attempts: candidate.attempts, until: now + leaseMs });
+      return undefined;
+    }
+    for (let generation = first; generation < first + 10; generation++) {
+      if (generation > first && (await insertToken(id, generation, now))) {
+        heldElsewhere.delete(id);
         return generation;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        // Nearly always a rival instance claimed it a moment ago. Only an entry overdue by
-        // more than a lease can be stuck behind a token whose holder died before using it.
-        if (candidate.nextAttemptAt.getTime() > now.getTime() - leaseMs) return undefined;
-        const token = await Claims.findById(tokenId).lean();
-        if (token && token.createdAt.getTime() > now.getTime() - leaseMs) return undefined;
+      }
+      const token = await Claims.findById(tokenId(id, generation), { leaseUntil: 1 }).lean();
+      // Missing: purged, or the insert above lost to a rival that is taking it over right now.
+      if (!token) continue;
+      if (token.leaseUntil.getTime() > now) {
+        heldElsewhere.set(id, { attempts: candidate.attempts, until: token.leaseUntil.getTime() });
+        return undefined;
       }
     }
     return undefined;
   };
 
   const claimOne = async (candidate: OutboxRecord): Promise<Claim | undefined> => {
-    const generation = await takeToken(candidate);
+    const id = String(candidate._id);
+    const generation = await takeToken(candidate, id);
     if (generation === undefined) return undefined;
-    const leaseUntil = new Date(clock.now().getTime() + leaseMs);
-    const reclaimed = candidate.status === 'sending';
-    // An expired lease is a failed attempt: the holder died or hung while sending.
+    // Skipping a generation means its holder's lease ran out: it died or hung while sending.
+    // ('sending' is what entries written before claims were token-only say while held.)
+    const reclaimed = generation > candidate.attempts + 1 || candidate.status === 'sending';
     const failures = candidate.failures + (reclaimed ? 1 : 0);
-    // Winning the token for a pending entry proves nobody else touched it since it was read
-    // (any change needs that same token), so the bare _id will do. An expired lease's
-    // holder may still be writing, so taking over is fenced on what was read.
-    const filter = reclaimed
-      ? { _id: candidate._id, attempts: candidate.attempts, status: 'sending' as const }
-      : { _id: candidate._id };
-    const result = await Entries.updateOne(filter, {
-      $set: {
-        status: 'sending',
-        attempts: generation,
-        failures,
-        leaseOwner: instanceId,
-        leaseUntil,
-        nextAttemptAt: leaseUntil,
-      },
-    });
-    if (result.matchedCount === 0) return undefined; // settled by its previous holder meanwhile
     const claim: Claim = {
       record: candidate,
+      id,
       generation,
-      leaseUntil: leaseUntil.getTime(),
+      leaseUntil: clock.now().getTime() + leaseMs,
       failures,
       throttles: candidate.throttles,
       partsSent: candidate.partsSent,
       reclaimed,
     };
+    held.set(id, claim);
     if (reclaimed) {
       options.metrics?.failures.inc({ channel: candidate.address.channel, kind: 'lease_expired' });
-      log.warn(
-        { ...describe(claim), previousOwner: candidate.leaseOwner },
-        'Took over an entry whose lease expired; it may have been delivered already',
-      );
+      log.warn(describe(claim), 'Took over an entry whose lease expired; it may have been delivered already');
       if (failures >= maxAttempts) {
         await deadLetter(claim, `lease expired ${failures} times: the sending process stopped or hung`);
         return undefined;
       }
     }
     return claim;
+  };
+
+  /** Entries a candidate query need not return: held here, just sent, or held by a rival. */
+  const excluded = (now: number): Types.ObjectId[] => {
+    for (const [id, known] of heldElsewhere) if (known.until <= now) heldElsewhere.delete(id);
+    const ids = [...held.values()].map((claim) => claim.record._id);
+    ids.push(...toRemove);
+    for (const id of heldElsewhere.keys()) ids.push(new Types.ObjectId(id));
+    return ids;
   };
 
   /** One claim pass: claims up to `max` due entries this instance can send within their lease. */
@@ -279,11 +328,14 @@ export function createDispatcher(options: DispatcherOptions) {
       return false;
     });
     if (channels.length === 0 || max <= 0) return { tasks, limited: true };
-    const candidateLimit = max * 4 + 20;
+    const readAt = clock.now();
+    const candidateLimit = max * 2 + 20;
+    const skip = excluded(readAt.getTime());
     const candidates = await Entries.find({
       status: trusted({ $in: ['pending', 'sending'] }),
-      nextAttemptAt: trusted({ $lte: clock.now() }),
+      nextAttemptAt: trusted({ $lte: readAt }),
       'address.channel': trusted({ $in: channels }),
+      ...(skip.length > 0 ? { _id: trusted({ $nin: skip }) } : {}),
     })
       .sort({ priority: 1, nextAttemptAt: 1 })
       .limit(candidateLimit)
@@ -292,6 +344,12 @@ export function createDispatcher(options: DispatcherOptions) {
     for (const candidate of candidates) {
       if (stopping) break;
       if (tasks.length >= max) {
+        limited = true;
+        break;
+      }
+      // Tokens of sent entries are deleted a lease after they left `outbox`; a list this old
+      // could show one of them, so read a fresh list instead.
+      if (clock.now().getTime() - readAt.getTime() > claimBudgetMs) {
         limited = true;
         break;
       }
@@ -308,6 +366,37 @@ export function createDispatcher(options: DispatcherOptions) {
     return { tasks, limited };
   };
 
+  /**
+   * Deletes sent entries from `outbox` in one statement (on the embedded engine one delete
+   * costs about as much as fifty by `_id`), and tokens whose entries settled a lease ago.
+   */
+  const flushSettled = async (): Promise<void> => {
+    const now = clock.now().getTime();
+    if (toRemove.length > 0) {
+      const ids = toRemove;
+      toRemove = [];
+      try {
+        await Entries.deleteMany({ _id: trusted({ $in: ids }) });
+      } catch (error) {
+        toRemove.push(...ids);
+        throw error;
+      }
+    }
+    if (settledTokens.length > 0) {
+      tokensToDelete.push({ ids: settledTokens, after: now + leaseMs });
+      settledTokens = [];
+    }
+    const due = tokensToDelete.filter((batch) => batch.after <= now);
+    if (due.length === 0) return;
+    tokensToDelete = tokensToDelete.filter((batch) => batch.after > now);
+    try {
+      await Claims.deleteMany({ _id: trusted({ $in: due.flatMap((batch) => batch.ids) }) });
+    } catch (error) {
+      tokensToDelete.push(...due);
+      throw error;
+    }
+  };
+
   // --- delivering -------------------------------------------------------------------------
 
   const deliver = async (claim: Claim): Promise<void> => {
@@ -321,8 +410,9 @@ export function createDispatcher(options: DispatcherOptions) {
       let platformMessageId = claim.record.platformMessageId || undefined;
       for (let part = claim.partsSent; part < parts.length; part++) {
         if (stopping) return await release(claim);
+        let slot: SendSlot;
         try {
-          await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
+          slot = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
         } catch (error) {
           if (error instanceof LimiterCancelledError) return await release(claim);
           throw error;
@@ -331,7 +421,7 @@ export function createDispatcher(options: DispatcherOptions) {
         if (claim.reclaimed && part === claim.partsSent && (await deliveredMeanwhile(claim))) return;
         let result: SendResult;
         try {
-          result = await sendWithTimeout(adapter, address, parts[part]!);
+          result = await sendWithTimeout(adapter, address, parts[part]!, slot);
         } catch (error) {
           return await handleFailure(claim, error);
         }
@@ -341,6 +431,7 @@ export function createDispatcher(options: DispatcherOptions) {
       await markSent(claim, platformMessageId, parts.length);
     } catch (error) {
       // A database error after the claim: the lease runs out and another claim retries.
+      held.delete(claim.id);
       log.error(
         { err: error, ...describe(claim) },
         'Outbox delivery failed; retried after the lease expires',
@@ -352,8 +443,12 @@ export function createDispatcher(options: DispatcherOptions) {
     adapter: ChannelAdapter,
     address: Address,
     message: OutboundMessage,
+    slot: SendSlot,
   ): Promise<SendResult> => {
-    const sending = Promise.resolve().then(() => adapter.send(address, message));
+    const sending = Promise.resolve().then(() => {
+      slot.started();
+      return adapter.send(address, message);
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -371,23 +466,31 @@ export function createDispatcher(options: DispatcherOptions) {
     return Promise.race([sending, timeout]).finally(() => clearTimeout(timer));
   };
 
-  /** Renews the lease when the send could outlive it; false when another instance took the entry. */
+  /**
+   * Extends the lease when the send could outlive it, by winning the next generation's
+   * token (an insert: nobody can hold that one while our lease runs, and after it we win
+   * only if nobody took over). False when another instance has the entry.
+   */
   const keepLease = async (claim: Claim): Promise<boolean> => {
     const now = clock.now().getTime();
     if (now + sendTimeoutMs + leaseMarginMs <= claim.leaseUntil) return true;
-    const leaseUntil = new Date(now + leaseMs);
-    if (!(await holderUpdate(claim, { leaseUntil, nextAttemptAt: leaseUntil }))) {
+    if (!(await insertToken(claim.id, claim.generation + 1, now))) {
+      held.delete(claim.id);
       log.warn(describe(claim), 'Lost the lease before sending; another instance has the entry');
       return false;
     }
-    claim.leaseUntil = leaseUntil.getTime();
+    claim.generation++;
+    claim.leaseUntil = now + leaseMs;
     return true;
   };
 
   /** For a reclaimed entry: did its previous holder record the delivery after all? */
   const deliveredMeanwhile = async (claim: Claim): Promise<boolean> => {
-    const current = await Entries.findById(claim.record._id, { status: 1 }).lean();
-    return current?.status === 'sent';
+    const sent = await Sent.findById(claim.record._id, { _id: 1 }).lean();
+    if (!sent) return false;
+    releaseTokens(claim);
+    toRemove.push(claim.record._id);
+    return true;
   };
 
   const recordPart = async (claim: Claim, partsSent: number, platformMessageId: string | undefined) => {
@@ -404,17 +507,33 @@ export function createDispatcher(options: DispatcherOptions) {
       platformMessageId: platformMessageId ?? '',
       partsSent: parts,
       lastError: '',
-      leaseOwner: '',
-      leaseUntil: new Date(0),
       nextAttemptAt: now,
     };
-    if (!(await holderUpdate(claim, sent))) {
-      // The lease expired and another instance took the entry, but the platform did accept
-      // this send: record that, so the new holder skips it if it has not sent yet.
-      await Entries.updateOne({ _id: claim.record._id, status: trusted({ $ne: 'sent' }) }, { $set: sent });
-      log.warn(describe(claim), 'Delivered after losing the lease; another instance may deliver it too');
+    const record: OutboxRecord = {
+      ...claim.record,
+      ...sent,
+      attempts: claim.generation,
+      failures: claim.failures,
+      throttles: claim.throttles,
+    };
+    delete (record as Partial<Record<'leaseOwner' | 'leaseUntil', unknown>>).leaseOwner;
+    delete (record as Partial<Record<'leaseOwner' | 'leaseUntil', unknown>>).leaseUntil;
+    let first = true;
+    try {
+      // The acknowledgement: one insert, its _id the entry's, so it is recorded once.
+      await Sent.collection.insertOne(record);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      first = false;
     }
+    releaseTokens(claim);
+    toRemove.push(claim.record._id);
     options.metrics?.sent.inc({ channel: claim.record.address.channel });
+    if (!first) {
+      // Our lease ran out, another instance took the entry over and delivered it too.
+      log.warn(describe(claim), 'Delivered after another instance already had; the owner got it twice');
+      return;
+    }
     await notify(options.onSent, {
       entry: entryAfter(claim, sent),
       ...(platformMessageId !== undefined ? { platformMessageId } : {}),
@@ -422,11 +541,10 @@ export function createDispatcher(options: DispatcherOptions) {
   };
 
   const release = async (claim: Claim): Promise<void> => {
+    releaseTokens(claim);
     await holderUpdate(claim, {
       status: 'pending',
       nextAttemptAt: clock.now(),
-      leaseOwner: '',
-      leaseUntil: new Date(0),
       partsSent: claim.partsSent,
     });
   };
@@ -455,14 +573,13 @@ export function createDispatcher(options: DispatcherOptions) {
     if (claim.throttles > maxThrottles)
       return deadLetter(claim, `rate limited ${claim.throttles} times; last: ${failure.reason}`, details);
     const delayMs = failure.retryAfterMs ?? retryDelayMs(claim.failures, { ...retry, random });
+    releaseTokens(claim);
     const stillHeld = await holderUpdate(claim, {
       status: 'pending',
       failures: claim.failures,
       throttles: claim.throttles,
       nextAttemptAt: new Date(now + delayMs),
       lastError: failure.reason,
-      leaseOwner: '',
-      leaseUntil: new Date(0),
       partsSent: claim.partsSent,
     });
     if (!stillHeld)
@@ -496,11 +613,10 @@ export function createDispatcher(options: DispatcherOptions) {
       deadReason: reason,
       lastError: reason,
       deadAt: now,
-      leaseOwner: '',
-      leaseUntil: new Date(0),
       nextAttemptAt: now,
       partsSent: claim.partsSent,
     };
+    releaseTokens(claim);
     if (!(await holderUpdate(claim, dead))) {
       log.warn(describe(claim), 'Lost the lease before dead-lettering; the new holder decides');
       return;
@@ -543,12 +659,34 @@ export function createDispatcher(options: DispatcherOptions) {
       wakeUp = done;
     });
 
+  /** Batches deletes: at most one per second, or once 20 sent entries wait for theirs. */
+  let removeSince: number | undefined;
+  const flushDue = (now: number): boolean => {
+    if (toRemove.length === 0) removeSince = undefined;
+    else removeSince ??= now;
+    return (
+      toRemove.length >= 20 ||
+      (removeSince !== undefined && now - removeSince >= 1000) ||
+      tokensToDelete.some((batch) => batch.after <= now) ||
+      (settledTokens.length > 0 && toRemove.length === 0)
+    );
+  };
+  const flushQuietly = async () => {
+    try {
+      await flushSettled();
+      removeSince = undefined;
+    } catch (error) {
+      log.error({ err: error }, 'Could not delete sent outbox entries; retried on the next pass');
+    }
+  };
+
   const loop = async () => {
     let consecutiveErrors = 0;
     let lastPurge = clock.now().getTime();
     while (running) {
       let limited = false;
       try {
+        if (flushDue(clock.now().getTime())) await flushQuietly();
         const free = batchSize - active.size;
         limited = free <= 0 || (await claimAndStart(free)).limited;
         consecutiveErrors = 0;
@@ -605,6 +743,7 @@ export function createDispatcher(options: DispatcherOptions) {
       clearTimeout(timer);
       if (timedOut)
         log.warn({ inFlight: active.size }, 'Stopped with sends still in flight; their leases will expire');
+      await flushQuietly();
       stopping = false;
     },
 
@@ -612,6 +751,7 @@ export function createDispatcher(options: DispatcherOptions) {
     async runOnce(): Promise<number> {
       const { tasks } = await claimAndStart(Math.max(0, batchSize - active.size));
       await Promise.all(tasks);
+      await flushQuietly();
       return tasks.length;
     },
 

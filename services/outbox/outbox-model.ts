@@ -1,5 +1,5 @@
 import { modelOn } from '../database/model';
-import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { Schema, type Connection, type Model, type SchemaDefinition, type Types } from 'mongoose';
 import type { Address, ChannelName, OutboundMessage } from '../channels/types';
 
 export const OUTBOX_PURPOSES = [
@@ -13,6 +13,10 @@ export const OUTBOX_PURPOSES = [
 ] as const;
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 
+/**
+ * 'sending' is only reported by `stats` (a pending entry with a live claim); entries are
+ * never written with it, because a claim is the token alone (see dispatcher.ts).
+ */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
 /**
@@ -52,10 +56,8 @@ export interface OutboxRecord {
   /** 429 answers that carried a retry-after: the platform asked for patience, not a failure. */
   throttles: number;
   notBefore: Date;
-  /** When the entry may next be claimed: due time when pending, lease expiry when sending. */
+  /** When the entry may next be claimed (its due time, or after a failure its retry time). */
   nextAttemptAt: Date;
-  leaseOwner: string;
-  leaseUntil: Date;
   /** Parts of a split message already delivered, so a retry resumes instead of repeating them. */
   partsSent: number;
   lastError: string;
@@ -73,57 +75,62 @@ export interface OutboxKeyRecord {
   createdAt: Date;
 }
 
-/** A claim token `<entryId>:<generation>`: whoever inserts it owns that generation's lease. */
+/**
+ * A claim token `<entryId>:<generation>`: whoever inserts it owns that generation's lease,
+ * which runs until `leaseUntil`. A holder extends its lease by taking the next generation.
+ */
 export interface OutboxClaimRecord {
   _id: string;
   owner: string;
   createdAt: Date;
+  leaseUntil: Date;
 }
 
-const entrySchema = new Schema<OutboxRecord>(
-  {
-    key: { type: String, required: true, unique: true },
-    address: {
-      channel: { type: String, required: true },
-      conversationId: { type: String, required: true },
-      threadId: { type: String, default: '' },
-    },
-    message: {
-      text: { type: String, default: '' },
-      language: { type: String, default: '' },
-      buttons: {
-        type: [new Schema({ label: String, action: String }, { _id: false })],
-        default: [],
-      },
-      replyToPlatformMessageId: { type: String, default: '' },
-    },
-    purpose: { type: String, required: true, enum: OUTBOX_PURPOSES },
-    priority: { type: Number, required: true },
-    ownerId: { type: String, default: '' },
-    caseId: { type: String, default: '' },
-    status: { type: String, required: true, default: 'pending' },
-    attempts: { type: Number, default: 0 },
-    failures: { type: Number, default: 0 },
-    throttles: { type: Number, default: 0 },
-    notBefore: { type: Date, required: true },
-    nextAttemptAt: { type: Date, required: true },
-    leaseOwner: { type: String, default: '' },
-    leaseUntil: { type: Date, default: () => new Date(0) },
-    partsSent: { type: Number, default: 0 },
-    lastError: { type: String, default: '' },
-    deadReason: { type: String, default: '' },
-    deadAt: { type: Date, default: null },
-    sentAt: { type: Date, default: null },
-    platformMessageId: { type: String, default: '' },
-    createdAt: { type: Date, required: true },
+const entryFields = (): SchemaDefinition<OutboxRecord> => ({
+  key: { type: String, required: true, unique: true },
+  address: {
+    channel: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    threadId: { type: String, default: '' },
   },
-  { versionKey: false },
-);
+  message: {
+    text: { type: String, default: '' },
+    language: { type: String, default: '' },
+    buttons: {
+      type: [new Schema({ label: String, action: String }, { _id: false })],
+      default: [],
+    },
+    replyToPlatformMessageId: { type: String, default: '' },
+  },
+  purpose: { type: String, required: true, enum: OUTBOX_PURPOSES },
+  priority: { type: Number, required: true },
+  ownerId: { type: String, default: '' },
+  caseId: { type: String, default: '' },
+  status: { type: String, required: true, default: 'pending' },
+  attempts: { type: Number, default: 0 },
+  failures: { type: Number, default: 0 },
+  throttles: { type: Number, default: 0 },
+  notBefore: { type: Date, required: true },
+  nextAttemptAt: { type: Date, required: true },
+  partsSent: { type: Number, default: 0 },
+  lastError: { type: String, default: '' },
+  deadReason: { type: String, default: '' },
+  deadAt: { type: Date, default: null },
+  sentAt: { type: Date, default: null },
+  platformMessageId: { type: String, default: '' },
+  createdAt: { type: Date, required: true },
+});
+
+const entrySchema = new Schema<OutboxRecord>(entryFields(), { versionKey: false });
 // The claim query: live entries that are due, most urgent purpose first, oldest first.
 entrySchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
-// Purge of old sent and dead entries.
-entrySchema.index({ status: 1, sentAt: 1 });
+// Purge of old dead letters.
+entrySchema.index({ status: 1, deadAt: 1 });
 entrySchema.index({ ownerId: 1, createdAt: -1 });
+
+const sentSchema = new Schema<OutboxRecord>(entryFields(), { versionKey: false });
+sentSchema.index({ sentAt: 1 });
+sentSchema.index({ ownerId: 1, createdAt: -1 });
 
 const keySchema = new Schema<OutboxKeyRecord>(
   {
@@ -139,13 +146,20 @@ const claimSchema = new Schema<OutboxClaimRecord>(
     _id: { type: String, required: true },
     owner: { type: String, required: true },
     createdAt: { type: Date, required: true, index: true },
+    leaseUntil: { type: Date, required: true },
   },
   { versionKey: false },
 );
 
 export interface OutboxModels {
-  /** `outbox`: live entries, dead letters, and sent entries for a short retention. */
+  /**
+   * `outbox`: entries not sent yet (pending, retrying) and dead letters. The dispatchers poll
+   * it, so it is kept small: a sent entry moves to `sent` (the embedded engine reads a whole
+   * collection for every query and every write by `_id`, so its cost grows with the size).
+   */
   entries: Model<OutboxRecord>;
+  /** `outbox_sent`: sent entries, same shape, status 'sent', kept for `retention.sentMs`. */
+  sent: Model<OutboxRecord>;
   /** `outbox_keys`: every key ever enqueued (for the key retention), so enqueue stays idempotent. */
   keys: Model<OutboxKeyRecord>;
   /** `outbox_claims`: lease tokens; unique inserts are the one atomic step both engines agree on. */
@@ -156,6 +170,7 @@ export interface OutboxModels {
 export function outboxModels(connection: Connection): OutboxModels {
   return {
     entries: modelOn<OutboxRecord>(connection, 'OutboxEntry', entrySchema, 'outbox'),
+    sent: modelOn<OutboxRecord>(connection, 'OutboxSentEntry', sentSchema, 'outbox_sent'),
     keys: modelOn<OutboxKeyRecord>(connection, 'OutboxKey', keySchema, 'outbox_keys'),
     claims: modelOn<OutboxClaimRecord>(connection, 'OutboxClaim', claimSchema, 'outbox_claims'),
   };
@@ -175,8 +190,6 @@ export interface OutboxEntry {
   failures: number;
   notBefore: Date;
   nextAttemptAt: Date;
-  leaseOwner?: string;
-  leaseUntil?: Date;
   lastError?: string;
   deadReason?: string;
   deadAt?: Date;
@@ -201,8 +214,6 @@ export function toOutboxEntry(record: OutboxRecord): OutboxEntry {
   };
   if (record.ownerId) entry.ownerId = record.ownerId;
   if (record.caseId) entry.caseId = record.caseId;
-  if (record.leaseOwner) entry.leaseOwner = record.leaseOwner;
-  if (record.leaseUntil && record.leaseUntil.getTime() > 0) entry.leaseUntil = record.leaseUntil;
   if (record.lastError) entry.lastError = record.lastError;
   if (record.deadReason) entry.deadReason = record.deadReason;
   if (record.deadAt) entry.deadAt = record.deadAt;

@@ -49,7 +49,10 @@ export interface OutboxRetention {
 
 const DAY = 24 * 60 * 60_000;
 export const DEFAULT_RETENTION: OutboxRetention = { sentMs: 7 * DAY, deadMs: 30 * DAY, keysMs: 400 * DAY };
-/** Claim tokens only matter for the moment between reading a candidate and claiming it. */
+/**
+ * Dispatchers delete the tokens of settled entries themselves (a lease later); this purge
+ * only catches those of a dispatcher that stopped before it could.
+ */
 const CLAIM_TOKEN_RETENTION_MS = 60 * 60_000;
 
 /**
@@ -58,9 +61,9 @@ const CLAIM_TOKEN_RETENTION_MS = 60 * 60_000;
  * several instances enqueue the same key at the same moment; the dispatcher delivers it.
  *
  * Keys live in a ledger (`outbox_keys`, one small document per key) that outlives the
- * entries, so the `outbox` collection the dispatchers poll holds only live entries, dead
- * letters and a week of sent ones. That matters on the embedded engine, where every query
- * reads the whole collection.
+ * entries, and sent entries move to `outbox_sent`, so the `outbox` collection the
+ * dispatchers poll holds only entries not sent yet and dead letters. That matters on the
+ * embedded engine, where every query and every write by `_id` reads the whole collection.
  */
 export function createOutbox(deps: {
   connection: Connection;
@@ -68,7 +71,7 @@ export function createOutbox(deps: {
   retention?: Partial<OutboxRetention>;
   metrics?: OutboxMetrics;
 }) {
-  const { entries: Entries, keys: Keys, claims: Claims } = outboxModels(deps.connection);
+  const { entries: Entries, sent: Sent, keys: Keys, claims: Claims } = outboxModels(deps.connection);
   const retention: OutboxRetention = { ...DEFAULT_RETENTION, ...deps.retention };
   if (retention.keysMs < Math.max(retention.sentMs, retention.deadMs))
     throw new AppError(
@@ -119,7 +122,11 @@ export function createOutbox(deps: {
       await Keys.create({ _id: input.key, entryId: id, createdAt: now });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      const existing = await Entries.findOne({ key: input.key }, { _id: 1 }).lean();
+      // Live entries first, then sent ones: a sent entry is written to `outbox_sent` before it
+      // leaves `outbox`, so in this order a moving entry is always found in one of them.
+      const existing =
+        (await Entries.findOne({ key: input.key }, { _id: 1 }).lean()) ??
+        (await Sent.findOne({ key: input.key }, { _id: 1 }).lean());
       if (existing) return counted(input, { id: String(existing._id), created: false });
       const ledger = await Keys.findById(input.key).lean();
       if (!ledger) return enqueue(input); // purged between our insert and this read: take it again
@@ -146,24 +153,27 @@ export function createOutbox(deps: {
 
   const stats = async (): Promise<OutboxStats> => {
     const now = deps.clock.now();
-    const [groups, oldest, due] = await Promise.all([
-      Entries.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]),
-      Entries.find({ status: 'pending', nextAttemptAt: trusted({ $lte: now }) }, { nextAttemptAt: 1 })
-        .sort({ nextAttemptAt: 1 })
-        .limit(1)
-        .lean(),
-      Entries.countDocuments({ status: 'pending', nextAttemptAt: trusted({ $lte: now }) }),
+    const [live, tokens, sent] = await Promise.all([
+      Entries.find({}, { status: 1, attempts: 1, nextAttemptAt: 1 }).lean(),
+      Claims.find({ leaseUntil: trusted({ $gt: now }) }, { _id: 1 }).lean(),
+      Sent.estimatedDocumentCount(),
     ]);
-    const count = (status: string) => groups.find((group) => group._id === status)?.count ?? 0;
-    const oldestDue = oldest[0]?.nextAttemptAt;
-    return {
-      pending: count('pending'),
-      due,
-      sending: count('sending'),
-      sent: count('sent'),
-      dead: count('dead'),
-      oldestPendingAgeMs: oldestDue ? Math.max(0, now.getTime() - oldestDue.getTime()) : 0,
-    };
+    // A pending entry with a live claim token is being sent (claims do not write the entry).
+    const claimed = new Set(tokens.map((token) => token._id.slice(0, token._id.lastIndexOf(':'))));
+    const result: OutboxStats = { pending: 0, due: 0, sending: 0, sent, dead: 0, oldestPendingAgeMs: 0 };
+    for (const entry of live) {
+      if (entry.status === 'dead') result.dead++;
+      else if (claimed.has(String(entry._id))) result.sending++;
+      else {
+        result.pending++;
+        const overdueMs = now.getTime() - entry.nextAttemptAt.getTime();
+        if (overdueMs >= 0) {
+          result.due++;
+          result.oldestPendingAgeMs = Math.max(result.oldestPendingAgeMs, overdueMs);
+        }
+      }
+    }
+    return result;
   };
   deps.metrics?.trackDepth(stats);
 
@@ -173,7 +183,12 @@ export function createOutbox(deps: {
     /** The entry for a key; undefined when there is none (or it was sent longer ago than the retention). */
     async get(key: string): Promise<OutboxEntry | undefined> {
       if (typeof key !== 'string') return undefined;
-      const record = await Entries.findOne({ key }).lean<OutboxRecord>();
+      // A just-sent entry may briefly be in both collections; the sent copy is the newer.
+      const [sent, live] = await Promise.all([
+        Sent.findOne({ key }).lean<OutboxRecord>(),
+        Entries.findOne({ key }).lean<OutboxRecord>(),
+      ]);
+      const record = sent ?? live;
       return record ? toOutboxEntry(record) : undefined;
     },
 
@@ -206,8 +221,6 @@ export function createOutbox(deps: {
             nextAttemptAt: now,
             deadReason: '',
             deadAt: null,
-            leaseOwner: '',
-            leaseUntil: new Date(0),
           },
         },
       );
@@ -221,7 +234,9 @@ export function createOutbox(deps: {
     async purge(): Promise<{ sent: number; dead: number; keys: number; claims: number }> {
       const now = deps.clock.now().getTime();
       const before = (ms: number) => trusted({ $lt: new Date(now - ms) });
-      const [sent, dead, claims] = await Promise.all([
+      const [sent, sentBefore, dead, claims] = await Promise.all([
+        Sent.deleteMany({ sentAt: before(retention.sentMs) }),
+        // Sent entries written by versions that kept them in `outbox`.
         Entries.deleteMany({ status: 'sent', sentAt: before(retention.sentMs) }),
         Entries.deleteMany({ status: 'dead', deadAt: before(retention.deadMs) }),
         Claims.deleteMany({ createdAt: before(CLAIM_TOKEN_RETENTION_MS) }),
@@ -229,7 +244,7 @@ export function createOutbox(deps: {
       // Keys last: a key may only go once its entry is gone.
       const keys = await Keys.deleteMany({ createdAt: before(retention.keysMs) });
       return {
-        sent: sent.deletedCount,
+        sent: sent.deletedCount + sentBefore.deletedCount,
         dead: dead.deletedCount,
         keys: keys.deletedCount,
         claims: claims.deletedCount,

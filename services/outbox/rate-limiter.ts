@@ -8,7 +8,7 @@ export interface ChannelLimit {
   perSecond: number;
   /** Sends per second into one conversation (chat, Slack channel, contact). */
   perConversationPerSecond: number;
-  /** Sends allowed back to back before pacing starts; default 1, i.e. evenly spaced. */
+  /** Sends allowed back to back before pacing starts; default 1, i.e. evenly spaced (never over `perSecond` in a second). */
   burst?: number;
   /** A different per-conversation rate for some conversations (Telegram groups: 20 a minute). */
   conversationPerSecond?: (conversationId: string) => number | undefined;
@@ -39,17 +39,36 @@ export class LimiterCancelledError extends AppError {
 }
 
 interface Bucket {
-  /** Theoretical arrival time of the next send (GCRA), in clock milliseconds. */
-  tat: number;
+  /** The next send's slot on the bucket's schedule, in clock milliseconds. */
+  next: number;
   intervalMs: number;
+  /** How late a send may be and still keep the schedule (so the next ones catch up). */
   toleranceMs: number;
+  /** Restarting after a pause in traffic, this many sends may go back to back (`burst`). */
+  burst: number;
+  /** At most `windowCount` sends in any `windowMs` (the hard ceiling); 0 = no ceiling. */
+  windowCount: number;
+  windowMs: number;
+  /** The last `windowCount` grant times, oldest at `head` once full. */
+  recent: number[];
+  head: number;
+}
+
+/** A granted send. */
+export interface SendSlot {
+  /**
+   * Call right before the request goes out: the ceiling counts from then, so a send held up
+   * between its grant and the request (a busy event loop, a descheduled process) does not
+   * let the one a window later reach the platform within the same second.
+   */
+  started(): void;
 }
 
 interface Waiter {
   conversationId: string;
   priority: number;
   seq: number;
-  resolve: () => void;
+  resolve: (slot: SendSlot) => void;
   reject: (error: Error) => void;
 }
 
@@ -64,13 +83,27 @@ interface ChannelState {
 
 /** Longest real sleep between checks, so a fake clock moved by a test is noticed quickly. */
 const MAX_TICK_MS = 100;
+/**
+ * How far behind its schedule a bucket may be and still catch up. Timers fire late (Node
+ * rounds up, and a busy event loop adds more), and spacing each send from the previous one
+ * never gives that time back: 2 ms late per send at 50/s is 10% of the rate gone. On the
+ * loaded 2-core dev machine stalls of 100-190 ms were common, hence a quarter second. The
+ * window ceiling keeps the catching up from ever exceeding the limit; the price is that
+ * after a stall a few sends to different conversations may go back to back.
+ */
+const CATCH_UP_MS = 250;
+/** Added to each window, for requests that reach the platform a little later or sooner than granted. */
+const WINDOW_MARGIN_MS = 20;
 
 /**
- * Token buckets (GCRA) per channel and per conversation, shared by every send of one
- * dispatcher. A send waits for its slot instead of running into a 429; `pause` holds a
- * whole channel while the platform's retry-after runs. Waiters are served most urgent
- * first (lowest priority number), then in arrival order; a waiter whose conversation is
- * still cooling down does not hold up other conversations.
+ * Rate limits per channel and per conversation, shared by every send of one dispatcher.
+ * A send waits for its slot instead of running into a 429; `pause` holds a whole channel
+ * while the platform's retry-after runs. Each bucket keeps a schedule of evenly spaced
+ * slots; a send granted late (up to `CATCH_UP_MS`) keeps the schedule, so the next ones
+ * catch up, and no window of a second (plus `WINDOW_MARGIN_MS`) ever holds more than
+ * `perSecond` sends of one bucket.
+ * Waiters are served most urgent first (lowest priority number), then in arrival order;
+ * a waiter whose conversation is still cooling down does not hold up other conversations.
  */
 export function createRateLimiter(deps: {
   clock: Clock;
@@ -81,8 +114,22 @@ export function createRateLimiter(deps: {
   const now = () => deps.clock.now().getTime();
 
   const bucket = (perSecond: number, burst: number): Bucket => {
-    const intervalMs = Number.isFinite(perSecond) && perSecond > 0 ? 1000 / perSecond : 0;
-    return { tat: 0, intervalMs, toleranceMs: Math.max(0, burst - 1) * intervalMs };
+    const none = { next: 0, intervalMs: 0, toleranceMs: 0, burst: 1, windowCount: 0, windowMs: 0 };
+    if (!(Number.isFinite(perSecond) && perSecond > 0)) return { ...none, recent: [], head: 0 };
+    const intervalMs = 1000 / perSecond;
+    const sends = Math.max(1, Math.floor(burst));
+    // A whole number of sends per window: 50/s is 50 a second, 20/min is 1 every 3 s.
+    const windowCount = Math.max(1, Math.floor(perSecond), sends);
+    return {
+      next: -Infinity,
+      intervalMs,
+      toleranceMs: CATCH_UP_MS + (sends - 1) * intervalMs,
+      burst: sends,
+      windowCount,
+      windowMs: (windowCount * 1000) / perSecond + WINDOW_MARGIN_MS,
+      recent: [],
+      head: 0,
+    };
   };
 
   const state = (channel: ChannelName): ChannelState => {
@@ -113,10 +160,30 @@ export function createRateLimiter(deps: {
     return found;
   };
 
-  const readyAt = (b: Bucket) => b.tat - b.toleranceMs;
-  const take = (b: Bucket, at: number) => {
-    b.tat = Math.max(b.tat, at) + b.intervalMs;
+  /** When the next send may go: its slot, within the window ceiling. */
+  const readyAt = (b: Bucket) => {
+    if (b.windowCount === 0 || b.recent.length < b.windowCount) return b.next;
+    // The oldest of the last `windowCount` sends (restamped ones may be out of order).
+    return Math.max(b.next, Math.min(...b.recent) + b.windowMs);
   };
+  /** Takes the bucket's next slot at `at`; returns where the grant is remembered (-1: nowhere). */
+  const take = (b: Bucket, at: number): number => {
+    if (b.windowCount === 0) return -1;
+    // Late by less than the tolerance: keep the schedule, so the next sends make up for it.
+    // Later than that, traffic had stopped: start a new schedule now.
+    b.next = at - b.next <= b.toleranceMs ? b.next + b.intervalMs : at - (b.burst - 2) * b.intervalMs;
+    if (b.recent.length < b.windowCount) return b.recent.push(at) - 1;
+    const index = b.head;
+    b.recent[index] = at;
+    b.head = (b.head + 1) % b.windowCount;
+    return index;
+  };
+  const restamp = (b: Bucket, index: number, grantedAt: number, startedAt: number) => {
+    if (index >= 0 && b.recent[index] === grantedAt) b.recent[index] = Math.max(grantedAt, startedAt);
+  };
+  /** Nothing left to remember: a new bucket would behave the same. */
+  const cooledDown = (b: Bucket, at: number) =>
+    at - b.next > b.toleranceMs && (b.recent.length === 0 || Math.max(...b.recent) + b.windowMs <= at);
 
   const arm = (channel: ChannelState, delayMs: number) => {
     channel.timer = setTimeout(() => pump(channel), Math.min(Math.max(Math.ceil(delayMs), 0), MAX_TICK_MS));
@@ -130,7 +197,7 @@ export function createRateLimiter(deps: {
       const at = now();
       if (channel.waiters.length === 0) {
         // Forget conversations that have cooled down, so the map does not grow forever.
-        for (const [id, b] of channel.conversations) if (b.tat <= at) channel.conversations.delete(id);
+        for (const [id, b] of channel.conversations) if (cooledDown(b, at)) channel.conversations.delete(id);
         return;
       }
       if (at < channel.pausedUntil) return arm(channel, channel.pausedUntil - at);
@@ -152,10 +219,17 @@ export function createRateLimiter(deps: {
           best = waiter;
       }
       if (!best) return arm(channel, earliest - at);
-      take(channel.global, at);
-      take(conversationBucket(channel, best.conversationId), at);
+      const global = channel.global;
+      const conversation = conversationBucket(channel, best.conversationId);
+      const slots = [take(global, at), take(conversation, at)] as const;
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
-      best.resolve();
+      best.resolve({
+        started: () => {
+          const startedAt = now();
+          restamp(global, slots[0], at, startedAt);
+          restamp(conversation, slots[1], at, startedAt);
+        },
+      });
     }
   };
 
@@ -164,9 +238,9 @@ export function createRateLimiter(deps: {
      * Resolves when this send may go: both the channel's and the conversation's slots are
      * taken. Rejects with `LimiterCancelledError` when `cancelAll` runs first.
      */
-    acquire(channelName: ChannelName, conversationId: string, priority = 0): Promise<void> {
+    acquire(channelName: ChannelName, conversationId: string, priority = 0): Promise<SendSlot> {
       const channel = state(channelName);
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<SendSlot>((resolve, reject) => {
         channel.waiters.push({ conversationId, priority, seq: seq++, resolve, reject });
         pump(channel);
       });

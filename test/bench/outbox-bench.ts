@@ -23,7 +23,7 @@ async function rateAgainstLimit(databases: Awaited<ReturnType<typeof startBenchD
   const database = await databases.open('outbox_rate');
   const channel = createFakeChannel({ name: 'telegram', rateLimit: { perSecond: 50 } });
   const outbox = createOutbox({ connection: database.connection, clock: systemClock });
-  const count = 300;
+  const count = 500;
   for (let i = 0; i < count; i++) {
     await outbox.enqueue({
       key: `bench-rate:${i}`,
@@ -40,17 +40,23 @@ async function rateAgainstLimit(databases: Awaited<ReturnType<typeof startBenchD
     limits: { telegram: { perSecond: 50, perConversationPerSecond: 1 } },
     pollIntervalMs: 20,
   });
+  const started = performance.now();
   dispatcher.start();
-  await channel.waitForSent(count, 60_000);
+  await channel.waitForSent(count, 120_000);
+  const seconds = (performance.now() - started) / 1000;
   await dispatcher.stop();
-  // Warm-up: the first second fills the token bucket's burst.
-  const times = channel.sent.map((delivery) => delivery.at.getTime()).slice(50);
+  // Warm-up: the first 50 sends (the first second, and the first claim pass).
+  const warmUp = 50;
+  const times = channel.sent.map((delivery) => delivery.at.getTime()).slice(warmUp);
   const rate = ((times.length - 1) / ((times.at(-1) as number) - (times[0] as number))) * 1000;
+  const firstMeasured = times[0] as number;
+  const throttled = channel.requests.filter((request) => request.outcome === 'rate_limited');
+  const afterWarmUp = throttled.filter((request) => request.at.getTime() >= firstMeasured).length;
   process.stdout.write(
     [
-      'outbox pacing (fake platform limit 50/s)',
+      `outbox pacing (fake platform limit 50/s, ${count} entries, ${format(seconds, 1)} s)`,
       `  achieved rate                    ${format(rate, 1)}/s = ${format((rate / 50) * 100, 1)}% of the limit (target >= 90%)`,
-      `  429 answers                      ${channel.rateLimited()} (target 0)`,
+      `  429 answers after warm-up        ${afterWarmUp} (target 0; ${throttled.length} in all)`,
     ].join('\n') + '\n',
   );
 }
@@ -96,11 +102,13 @@ async function twoDispatchers(databases: Awaited<ReturnType<typeof startBenchDat
   await new Promise((resolve) => setTimeout(resolve, 500)); // room for a duplicate to show
   await Promise.all([a.stop(), b.stop()]);
   const texts = channel.texts();
-  const sentInDb = await outboxModels(first.connection).entries.countDocuments({ status: 'sent' });
+  const { entries, sent } = outboxModels(first.connection);
+  const sentInDb = await sent.countDocuments({ status: 'sent' });
+  const left = await entries.countDocuments({});
   process.stdout.write(
     [
       'outbox, two dispatchers on one database (1,000 entries)',
-      `  delivered                        ${texts.length} sends, ${new Set(texts).size} distinct, ${sentInDb} marked sent (target: 1,000 each, no duplicate)`,
+      `  delivered                        ${texts.length} sends, ${new Set(texts).size} distinct, ${sentInDb} recorded sent, ${left} left (target: 1,000 each, none left)`,
       `  time                             ${format(seconds, 1)} s (${format(count / seconds, 1)}/s)`,
     ].join('\n') + '\n',
   );

@@ -6,17 +6,23 @@ import { benchCrashRun, benchFlood } from './flood-bench';
 import { benchClassification } from './nlp-bench';
 import { benchOutbox } from './outbox-bench';
 
-/** `npm run bench`: prints every figure the issues set targets for. Never part of `npm test`. */
+/**
+ * `npm run bench`: prints every figure the issues set targets for. Never part of `npm test`.
+ * `npm run bench -- outbox` (or nlp, core, campaign, dashboard, flood, crash) prints one section only.
+ */
 async function main(): Promise<void> {
-  await benchClassification();
+  const only = process.argv[2];
+  const wanted = (section: string) => only === undefined || only === section;
+  if (wanted('nlp')) await benchClassification();
+  if (only === 'nlp') return;
   const databases = await startBenchDatabase();
   try {
-    await benchCore(databases);
-    await benchOutbox(databases);
-    await benchCampaign(databases);
-    await benchDashboard(databases);
-    await benchFlood(databases);
-    await benchCrashRun(databases);
+    if (wanted('core')) await benchCore(databases);
+    if (wanted('outbox')) await benchOutbox(databases);
+    if (wanted('campaign')) await benchCampaign(databases);
+    if (wanted('dashboard')) await benchDashboard(databases);
+    if (wanted('flood')) await benchFlood(databases);
+    if (wanted('crash')) await benchCrashRun(databases);
   } finally {
     await databases.stop();
   }

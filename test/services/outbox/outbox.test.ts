@@ -95,12 +95,12 @@ describe('outbox enqueue', () => {
   it('when a sent entry was purged, then its key stays taken and enqueueing it again creates nothing', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
-    const { entries } = outboxModels(database().connection);
+    const { entries, sent } = outboxModels(database().connection);
     const { id } = await outbox.enqueue(survey('o-purged'));
-    await entries.updateOne(
-      { key: 'survey:2026Q4:o-purged' },
-      { $set: { status: 'sent', sentAt: clock.now() } },
-    );
+    // What the dispatcher does once the platform accepted it: the sent copy, then the delete.
+    const record = await entries.findOne({ key: 'survey:2026Q4:o-purged' }).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
+    await entries.deleteOne({ _id: record!._id });
     clock.advance(8 * DAY);
 
     const purged = await outbox.purge();
@@ -110,6 +110,25 @@ describe('outbox enqueue', () => {
     expect(await outbox.get('survey:2026Q4:o-purged')).toBeUndefined();
     expect(again).toEqual({ id, created: false });
     expect(await entries.countDocuments({ key: 'survey:2026Q4:o-purged' })).toBe(0);
+    expect(await sent.countDocuments({ key: 'survey:2026Q4:o-purged' })).toBe(0);
+  });
+
+  it('when a sent entry is still retained, then get returns it sent and enqueueing its key again creates nothing', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { entries, sent } = outboxModels(database().connection);
+    const { id } = await outbox.enqueue(survey('o-sent'));
+    const record = await entries.findOne({ key: 'survey:2026Q4:o-sent' }).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now(), attempts: 1 });
+    await entries.deleteOne({ _id: record!._id });
+    clock.advance(DAY);
+
+    const again = await outbox.enqueue(survey('o-sent'));
+
+    expect(again).toEqual({ id, created: false });
+    expect(await outbox.get('survey:2026Q4:o-sent')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-sent' })).toBe(0);
+    expect(await outbox.purge()).toMatchObject({ sent: 0 });
   });
 
   it('when an enqueue died after taking the key, then enqueueing the key again writes the entry once', async () => {
@@ -158,7 +177,8 @@ describe('outbox enqueue', () => {
 describe('outbox stats and metrics', () => {
   it('when entries wait, then stats and the depth gauges show depth by status and the oldest due age', async () => {
     const connection = database().connection;
-    await outboxModels(connection).entries.deleteMany({});
+    const { entries, sent, claims } = outboxModels(connection);
+    await Promise.all([entries.deleteMany({}), sent.deleteMany({}), claims.deleteMany({})]);
     const clock = createFakeClock();
     const registry = new Registry();
     const metrics = createOutboxMetrics(registry);
@@ -168,15 +188,28 @@ describe('outbox stats and metrics', () => {
     await outbox.enqueue(survey('s-2'));
     await outbox.enqueue(survey('s-3', { notBefore: new Date(clock.now().getTime() + DAY) }));
     await outbox.enqueue(survey('s-1'));
+    // s-4 is being sent (a live claim token) and s-5 was sent.
+    const held = await outbox.enqueue(survey('s-4'));
+    const lease = {
+      owner: 'x',
+      createdAt: clock.now(),
+      leaseUntil: new Date(clock.now().getTime() + 60_000),
+    };
+    await claims.create({ _id: `${held.id}:1`, ...lease });
+    const done = await outbox.enqueue(survey('s-5'));
+    const record = await entries.findById(done.id).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
+    await entries.deleteOne({ _id: record!._id });
     clock.advance(15_000);
 
     const stats = await outbox.stats();
 
-    expect(stats).toEqual({ pending: 3, due: 2, sending: 0, sent: 0, dead: 0, oldestPendingAgeMs: 45_000 });
+    expect(stats).toEqual({ pending: 3, due: 2, sending: 1, sent: 1, dead: 0, oldestPendingAgeMs: 45_000 });
     const text = await registry.metrics();
     expect(text).toContain('ownerbot_outbox_depth{status="pending"} 3');
     expect(text).toContain('ownerbot_outbox_oldest_pending_age_seconds 45');
-    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="created"} 3');
+    expect(text).toContain('ownerbot_outbox_depth{status="sending"} 1');
+    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="created"} 5');
     expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="duplicate"} 1');
   });
 });
