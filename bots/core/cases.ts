@@ -1,5 +1,6 @@
 import type { Address } from '../../services/channels/types';
 import { localize, type LocalizedText } from '../../services/i18n/text';
+import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import type { Logger } from '../../services/logging/logger';
 import type { Outbox } from '../../services/outbox/outbox';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
@@ -160,7 +161,8 @@ export function outboxStaffPort(deps: {
             verified: identity.verified
               ? localize({ zh: '已验证', en: 'verified' }, language)
               : localize({ zh: '未验证', en: 'unverified' }, language),
-            title: caseView.title,
+            // Staff see the owner's words with phone numbers masked; the full number is on the owner record.
+            title: maskPhonesInText(caseView.title),
           }),
         },
       });
@@ -175,7 +177,10 @@ export function outboxStaffPort(deps: {
         caseId: caseView.id,
         message: {
           language,
-          text: localize(STAFF_TEXTS.relay, language, { reference: caseView.reference, text }),
+          text: localize(STAFF_TEXTS.relay, language, {
+            reference: caseView.reference,
+            text: maskPhonesInText(text),
+          }),
         },
       });
     },

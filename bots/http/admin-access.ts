@@ -34,9 +34,7 @@ export function createAdminAccess(settings: AdminAccessSettings) {
       : [];
     const name = user.trim().slice(0, 40) || 'desk';
     if (settings.adminToken) {
-      const given = Buffer.from(rest.join(':'));
-      const expected = Buffer.from(settings.adminToken);
-      if (!match || given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+      if (!match || !sameSecret(rest.join(':'), settings.adminToken)) return undefined;
       return { id: `desk:${name}`, name };
     }
     const loopback = LOOPBACK.includes(request.socket.remoteAddress ?? '');
@@ -84,9 +82,7 @@ export function createAdminAccess(settings: AdminAccessSettings) {
       }
       if (host !== request.host) return false;
     } else if (origin === 'null') return false;
-    const given = Buffer.from(typeof formToken === 'string' ? formToken : '');
-    const expected = Buffer.from(csrfTokenFor(user));
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    return sameSecret(typeof formToken === 'string' ? formToken : '', csrfTokenFor(user));
   }
 
   /** 403 for a form post that did not come from our own page (nothing was changed). */
@@ -102,6 +98,13 @@ export function createAdminAccess(settings: AdminAccessSettings) {
 }
 
 export type AdminAccess = ReturnType<typeof createAdminAccess>;
+
+/** Compares a secret someone sent with ours in constant time (no early exit that leaks a prefix). */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /** Text made inert for HTML bodies and attribute values. */
 export const escapeHtml = (value: string): string =>

@@ -162,7 +162,11 @@ export async function crashRun(options: {
       await sleep(1000);
 
       const stored = await messages.find({}).toArray();
-      const entries = await outbox.find({}).toArray();
+      // Sent entries leave `outbox` for `outbox_sent`; dead letters and pending ones stay.
+      const entries = [
+        ...(await outbox.find({}).toArray()),
+        ...(await connection.collection('outbox_sent').find({}).toArray()),
+      ];
       const tickets = await connection
         .collection('tickets')
         .find({}, { projection: { _id: 1 } })

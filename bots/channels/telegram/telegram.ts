@@ -10,6 +10,7 @@ import type {
 } from '../../../services/channels/types';
 import type { Clock } from '../../../services/clock';
 import { ChannelError } from '../../../services/errors';
+import { sameSecret } from '../../http/admin-access';
 import type { Logger } from '../../../services/logging/logger';
 
 export interface TelegramSettings {
@@ -204,7 +205,8 @@ export function createTelegramChannel(deps: {
     const secret = deps.settings.webhookSecret;
     if (!secret) return;
     server.post('/telegram/webhook', async (request, reply) => {
-      if (request.headers['x-telegram-bot-api-secret-token'] !== secret) {
+      const given = request.headers['x-telegram-bot-api-secret-token'];
+      if (!sameSecret(typeof given === 'string' ? given : undefined, secret)) {
         return reply.status(401).send({ error: 'unauthorized' });
       }
       const update = request.body as Update | undefined;
