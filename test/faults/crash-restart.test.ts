@@ -33,14 +33,17 @@ describe('killed at random points and restarted', () => {
       lost: 0,
     });
     expect(tallies.cases + tallies.answersOnly + tallies.unanswered).toBe(40);
+    // Every message handled to one case or answer (a claim token is the lease: no orphan).
+    expect(tallies).toMatchObject({ handled: 40, unanswered: 0 });
+    expect(tallies.problems.filter((problem) => problem.startsWith('message '))).toEqual([]);
     expect(tallies.outboxDead).toBeGreaterThanOrEqual(2); // the two chats that blocked the bot
   });
 
   (process.env.OWNERBOT_KNOWN_BUGS ? it : it.skip)(
-    'KNOWN BUG (reported): when the process dies mid-run, then every message has exactly one case or answer and no reply is sent twice',
+    'KNOWN LIMIT (at-least-once, docs/architecture.md): when the process dies mid-run, then no reply is sent twice',
     () => {
       expect(tallies.problems).toEqual([]);
-      expect(tallies).toMatchObject({ handled: 40, unanswered: 0, duplicated: 0 });
+      expect(tallies.duplicated).toBe(0);
     },
   );
 });
