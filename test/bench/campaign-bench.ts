@@ -218,7 +218,10 @@ export async function twoInstancesOneKilled(databases: Databases): Promise<void>
   const responses = await surveyModels(connection).Responses.countDocuments({
     campaignId: `quarterly:${QUARTER}`,
   });
-  const entries = await outboxModels(connection).entries.countDocuments({ purpose: 'survey' });
+  // Sent entries move to `outbox_sent`; unsent or dead ones stay in `outbox`.
+  const { entries: unsent, sent } = outboxModels(connection);
+  const entries =
+    (await unsent.countDocuments({ purpose: 'survey' })) + (await sent.countDocuments({ purpose: 'survey' }));
   const both = rateBetween(fake, first + 1000, killedAt);
   const survivor = rateBetween(fake, killedAt + 11_000); // after the dead instance's leases (10 s) ran out
   process.stdout.write(
