@@ -228,6 +228,7 @@ export function createSurveyService(deps: {
       }
       const batch = toAsk.slice(start, start + BATCH);
       const queuedIds: string[] = [];
+      let queued = 0;
       await Promise.all(
         batch.map(async ({ owner, identity }) => {
           const id = `${campaignId}:${owner.id}`;
@@ -264,7 +265,7 @@ export function createSurveyService(deps: {
               return;
             }
           }
-          await deps.outbox.enqueue({
+          const { created } = await deps.outbox.enqueue({
             key: surveyMessageKey(campaign.quarter, owner.id),
             address,
             purpose: 'survey',
@@ -272,6 +273,11 @@ export function createSurveyService(deps: {
             message: firstMessage(definition, campaign.quarter, language),
           });
           queuedIds.push(id);
+          // Another pass may be queueing the same response right now (it read the response
+          // before our queuedAt landed); the message key lets one of us queue it, and only
+          // that one counts it.
+          if (created) queued++;
+          else report.alreadyAsked++;
         }),
       );
       if (queuedIds.length > 0)
@@ -279,7 +285,7 @@ export function createSurveyService(deps: {
           { _id: trusted({ $in: queuedIds }) },
           { $set: { queuedAt: deps.clock.now() } },
         );
-      report.queued += queuedIds.length;
+      report.queued += queued;
       options.onProgress?.(Math.min(start + BATCH, toAsk.length), toAsk.length);
     }
     log.info({ ...report }, 'Survey campaign pass');
