@@ -33,13 +33,14 @@
  * previous holder's acknowledgement landed meanwhile. The sent copy's `_id` is the
  * entry's, so a second delivery is noticed, logged, and recorded once.
  *
- * Rate limits. One token-bucket limiter per dispatcher (`rate-limiter.ts`) paces every
- * send, per channel and per conversation, so sends wait for a slot instead of running
- * into 429s; a retry-after pauses the whole channel for exactly that long. A pass only
+ * Rate limits. A limiter per dispatcher (`rate-limiter.ts`) paces every send, per channel
+ * and per conversation, so sends wait for a slot instead of running into 429s; a
+ * retry-after pauses the whole channel for exactly that long. A channel's overall rate is
+ * shared with the other instances through slices of time claimed in the database
+ * (`rate-slices.ts`), so N instances together stay within the platform's limit. A pass only
  * claims what the limiter can send within half the lease (minus the send timeout), and
  * the lease is extended before a send that would otherwise outlive it. Sends run in
  * parallel (each waits for its own slot), so database writes overlap with other sends.
- * Limits are per dispatcher: N instances send up to N times the configured rate.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -93,8 +94,13 @@ export interface DispatcherOptions {
   logger: Logger;
   /** Names this instance in leases; default host:pid:random. */
   instanceId?: string;
-  /** Overrides of `DEFAULT_CHANNEL_LIMITS`, per channel. */
+  /** Overrides of `DEFAULT_CHANNEL_LIMITS`, per channel: the platform's limits, for all instances together. */
   limits?: Partial<Record<ChannelName, Partial<ChannelLimit>>>;
+  /**
+   * Share each channel's rate with the other instances on this database (default true);
+   * false paces this instance alone at the full `limits` (a dispatcher known to be the only one).
+   */
+  shareRate?: boolean;
   /** How long a claim is exclusive (default 60 s). */
   leaseMs?: number;
   /** A send without an answer after this long counts as a network failure (default leaseMs / 3). */
@@ -161,8 +167,14 @@ export function createDispatcher(options: DispatcherOptions) {
   // While more than this is left of a lease, no other instance can hold it (allowing for
   // clock skew up to this much), so the holder's writes need no fence in the filter.
   const leaseMarginMs = Math.min(5000, leaseMs / 10);
-  const limiter = createRateLimiter({ clock, limits: options.limits });
   const log = options.logger.child({ component: 'outbox', instance: instanceId });
+  const limiter = createRateLimiter({
+    clock,
+    limits: options.limits,
+    ...(options.shareRate === false
+      ? {}
+      : { shareWith: { connection: options.connection, instanceId, logger: log } }),
+  });
 
   /** Entries this instance holds, by id. */
   const held = new Map<string, Claim>();

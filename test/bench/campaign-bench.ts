@@ -201,11 +201,10 @@ export async function twoInstancesOneKilled(databases: Databases): Promise<void>
   const database = await databases.open('campaign_two');
   const connection = database.connection;
   await seedOwners(connection);
-  // Limits are per dispatcher: two instances share the platform's limit half each.
-  const share = ALLOWED_PER_SECOND / 2;
+  // Both are configured with the platform's limit; they share it through the database.
   const started = performance.now();
-  const a = startWorker(connection, fake, share, 'bench-a');
-  const b = startWorker(connection, fake, share, 'bench-b');
+  const a = startWorker(connection, fake, ALLOWED_PER_SECOND, 'bench-a');
+  const b = startWorker(connection, fake, ALLOWED_PER_SECOND, 'bench-b');
   await waitUntil(() => acceptedSends(fake).length >= OWNERS / 2, 600_000);
   a.kill('SIGKILL');
   const killedAt = Date.now();
@@ -222,16 +221,20 @@ export async function twoInstancesOneKilled(databases: Databases): Promise<void>
   const { entries: unsent, sent } = outboxModels(connection);
   const entries =
     (await unsent.countDocuments({ purpose: 'survey' })) + (await sent.countDocuments({ purpose: 'survey' }));
-  const both = rateBetween(fake, first + 1000, killedAt);
-  const survivor = rateBetween(fake, killedAt + 11_000); // after the dead instance's leases (10 s) ran out
+  const warm = first + 1000;
+  const both = rateBetween(fake, warm, killedAt);
+  const survivor = rateBetween(fake, killedAt);
+  const overall = rateBetween(fake, warm);
+  const percent = (rate: number) => `${format(rate, 1)}/s = ${format((rate / ALLOWED_PER_SECOND) * 100, 1)}%`;
   process.stdout.write(
     [
       `survey campaign, two instances on one database, one SIGKILLed after ${format(OWNERS / 2)} sends`,
       `  delivered                        ${format(distinctChats(fake))} owners${done ? '' : ' (TIMED OUT)'} in ${format(seconds, 1)} s; ${format(responses)} responses, ${format(entries)} outbox entries`,
       `  duplicates                       ${sends - distinctChats(fake)} (target 0: each owner messaged exactly once)`,
-      `  rate, both running               ${format(both, 1)}/s = ${format((both / ALLOWED_PER_SECOND) * 100, 1)}% of the allowed ${ALLOWED_PER_SECOND}/s (each dispatcher limited to ${share}/s)`,
-      `  rate, survivor alone             ${format(survivor, 1)}/s = ${format((survivor / share) * 100, 1)}% of its ${share}/s share`,
-      `  429 answers after warm-up        ${throttled(fake, first + 1000)}`,
+      `  rate after warm-up, whole run    ${percent(overall)} of the allowed ${ALLOWED_PER_SECOND}/s (target >= 90%)`,
+      `  rate, both running               ${percent(both)}`,
+      `  rate, survivor from the kill     ${percent(survivor)} (the dead one's claimed entries wait out its 10 s leases)`,
+      `  429 answers after warm-up        ${throttled(fake, warm)} (target 0; ${throttled(fake)} in all)`,
     ].join('\n') + '\n',
   );
   await fake.close();
