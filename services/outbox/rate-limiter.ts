@@ -254,6 +254,9 @@ export function createRateLimiter(deps: {
     // The oldest of the last `windowCount` sends (restamped ones may be out of order).
     return Math.max(b.next, Math.min(...b.recent) + b.windowMs);
   };
+  /** When the window ceiling alone lets the next send go. */
+  const ceilingAt = (b: Bucket) =>
+    b.windowCount === 0 || b.recent.length < b.windowCount ? -Infinity : Math.min(...b.recent) + b.windowMs;
   /** Takes the bucket's next slot at `at`; returns where the grant is remembered (-1: nowhere). */
   const take = (b: Bucket, at: number): number => {
     if (b.windowCount === 0) return -1;
@@ -289,7 +292,12 @@ export function createRateLimiter(deps: {
         return;
       }
       if (at < channel.pausedUntil) return arm(channel, channel.pausedUntil - at);
-      const globalReady = channel.grid ? gridReadyAt(channel, channel.grid, at) : readyAt(channel.global);
+      // Shared, the schedule's points come on top of this instance's own ceiling, which
+      // counts from when sends really started (a send held up after its grant bunches up
+      // with the next ones otherwise).
+      const globalReady = channel.grid
+        ? Math.max(gridReadyAt(channel, channel.grid, at), ceilingAt(channel.global))
+        : readyAt(channel.global);
       if (globalReady > at) return arm(channel, globalReady - at);
       let best: Waiter | undefined;
       let earliest = Infinity;
@@ -310,7 +318,7 @@ export function createRateLimiter(deps: {
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
       if (channel.grid) channel.grid.nextPoint = (ownPoint(channel, channel.grid, at) as number) + 1;
-      const slots = [channel.grid ? -1 : take(global, at), take(conversation, at)] as const;
+      const slots = [take(global, at), take(conversation, at)] as const;
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
       best.resolve({
         started: () => {

@@ -99,20 +99,22 @@ export function createRateSlices(deps: {
     }
   };
 
-  const claimRound = async (channel: ChannelName, first: number, count: number) => {
-    const state = stateOf(channel);
-    let claimed = 0;
+  /** Slices from `first` on worth trying until `count` would be won (none: nothing to do). */
+  const toTry = (state: ChannelSlices, first: number, count: number): number[] => {
+    const slices: number[] = [];
+    let won = 0;
     // Look a little further than asked: slices a rival holds do not count.
-    for (let slice = first; slice < first + count * 3 && claimed < count; slice++) {
-      if (state.won.has(slice)) {
-        claimed++;
-        continue;
-      }
-      if (state.lost.has(slice)) continue;
-      if (await claimOne(channel, slice)) {
-        state.won.add(slice);
-        claimed++;
-      } else state.lost.add(slice);
+    for (let slice = first; slice < first + count * 3 && won + slices.length < count; slice++) {
+      if (state.won.has(slice)) won++;
+      else if (!state.lost.has(slice)) slices.push(slice);
+    }
+    return slices;
+  };
+
+  const claimRound = async (channel: ChannelName, state: ChannelSlices, slices: number[]) => {
+    for (const slice of slices) {
+      if (await claimOne(channel, slice)) state.won.add(slice);
+      else state.lost.add(slice);
     }
     trim(state.won);
     trim(state.lost);
@@ -124,8 +126,12 @@ export function createRateSlices(deps: {
     claimAhead(channel, first, count) {
       const state = stateOf(channel);
       if (state.claiming) return;
+      // Nothing new to claim: return at once. (Starting a round anyway would call
+      // `onClaimed` from a microtask, which asks again: a loop that starves the event loop.)
+      const slices = toTry(state, first, count);
+      if (slices.length === 0) return;
       state.claiming = true;
-      claimRound(channel, first, count)
+      claimRound(channel, state, slices)
         .catch((error: unknown) =>
           // The database is away: no slices, so no sends on this channel until it is back.
           deps.logger.warn({ err: error, channel }, 'Could not claim send slots; retrying'),

@@ -10,7 +10,7 @@ import { createSurveyService } from '../../services/surveys/survey-service';
 
 /**
  * One "app instance" of the campaign bench, as its own process so the bench can SIGKILL
- * it: the survey campaign runner (every 2 s, like the upkeep job) and an outbox
+ * it: the survey campaign runner (like the upkeep job) and an outbox
  * dispatcher sending through the real Telegram adapter to the fake Bot API.
  * argv: uri dbName apiRoot token perSecond instanceId quarter
  */
@@ -56,7 +56,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({ instanceId, queued: report.queued, alreadyAsked: report.alreadyAsked })}\n`,
     );
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Like the upkeep job (every 5 minutes by default), but sooner: every 2 s while owners
+    // are left to ask (a rival died mid-queue), every 30 s once everyone was asked.
+    const everyoneAsked = report.queued === 0 && report.alreadyAsked >= report.recipients;
+    await new Promise((resolve) => setTimeout(resolve, everyoneAsked ? 30_000 : 2000));
   }
 }
 

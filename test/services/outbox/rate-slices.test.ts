@@ -41,7 +41,8 @@ describe('rate slices', () => {
   it('when two instances claim the same slices, then each slice has one owner and the loser takes the next ones', async () => {
     const { a, b, claim } = ledgers();
     await claim(a, 100, 3);
-    await claim(b, 100, 3);
+    await claim(b, 100, 3); // tries 100-102 and loses them all
+    await claim(b, 100, 3); // so the next round goes on from 103
 
     expect([100, 101, 102].map((s) => a.owns('telegram', s))).toEqual([true, true, true]);
     expect([100, 101, 102].map((s) => b.owns('telegram', s))).toEqual([false, false, false]);
@@ -55,6 +56,7 @@ describe('rate slices', () => {
   it('when the other instance stops claiming, then the rest of the slices are won and the share returns to all', async () => {
     const { a, b, claim } = ledgers();
     await claim(a, 200, 2);
+    await claim(b, 200, 2);
     await claim(b, 200, 2);
     expect(b.share('telegram', 200)).toBe(0.5);
     // a is gone: b claims on and wins everything from 204 on.
