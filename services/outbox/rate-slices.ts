@@ -51,11 +51,16 @@ const sliceSchema = new Schema<SliceRecord>(
 /** Slices remembered per channel, won or lost: enough for `share` and `owns` around now. */
 const REMEMBERED = 64;
 const KEEP_RECORDS_MS = 60_000;
+/** Pause after a failed claim round, so a database outage is not hammered. */
+const RETRY_AFTER_FAILURE_MS = 1000;
 
 interface ChannelSlices {
   won: Set<number>;
   lost: Set<number>;
   claiming: boolean;
+  /** After a failed round (the database is away), no new round before this. */
+  retryAt: number;
+  failures: number;
 }
 
 export function createRateSlices(deps: {
@@ -71,7 +76,7 @@ export function createRateSlices(deps: {
   const stateOf = (channel: ChannelName): ChannelSlices => {
     let found = channels.get(channel);
     if (!found) {
-      found = { won: new Set(), lost: new Set(), claiming: false };
+      found = { won: new Set(), lost: new Set(), claiming: false, retryAt: 0, failures: 0 };
       channels.set(channel, found);
     }
     return found;
@@ -125,17 +130,25 @@ export function createRateSlices(deps: {
 
     claimAhead(channel, first, count) {
       const state = stateOf(channel);
-      if (state.claiming) return;
+      if (state.claiming || deps.clock.now().getTime() < state.retryAt) return;
       // Nothing new to claim: return at once. (Starting a round anyway would call
       // `onClaimed` from a microtask, which asks again: a loop that starves the event loop.)
       const slices = toTry(state, first, count);
       if (slices.length === 0) return;
       state.claiming = true;
       claimRound(channel, state, slices)
-        .catch((error: unknown) =>
+        .then(() => {
+          state.failures = 0;
+        })
+        .catch((error: unknown) => {
           // The database is away: no slices, so no sends on this channel until it is back.
-          deps.logger.warn({ err: error, channel }, 'Could not claim send slots; retrying'),
-        )
+          state.retryAt = deps.clock.now().getTime() + RETRY_AFTER_FAILURE_MS;
+          if (state.failures++ % 60 === 0)
+            deps.logger.warn(
+              { err: error, channel, failures: state.failures },
+              'Could not claim send slots; retrying every second',
+            );
+        })
         .finally(() => {
           state.claiming = false;
           deps.onClaimed(channel);
