@@ -4,6 +4,7 @@ import { spawnApp, type AppProcess } from '../../support/app-process';
 import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
+import { countOutboxEntries } from '../../support/outbox';
 
 async function startApp(
   fake: FakeTelegram,
@@ -112,9 +113,21 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
     expect(String(fake.sent(520)[0]?.params.text)).toMatch(/非常抱歉.*编号 CP-\d{4}-\d{4}/s);
     expect(await count('messages', { channel: 'telegram', conversationId: '520' })).toBe(1);
     expect(await count('tickets', { identityKey: 'telegram:520', kind: 'complaint' })).toBe(1);
+    // One escalation entry, whether the dispatcher has sent it yet (`outbox_sent`) or not
+    // (`outbox`), and the staff channel is told once.
+    const reference = /CP-\d{4}-\d{4}/.exec(String(fake.sent(520)[0]?.params.text))?.[0] ?? 'no reference';
+    const escalated = () =>
+      slack.posts('C0ESCALATE').filter((post) => String(post.params.text).includes(reference));
+    await slack.waitFor(() => escalated().length > 0);
+    const ticket = await database.connection.collection('tickets').findOne({ identityKey: 'telegram:520' });
     expect(
-      await count('outbox', { purpose: 'escalation', 'address.conversationId': 'C0ESCALATE' }),
-    ).toBeGreaterThanOrEqual(1);
+      await countOutboxEntries(database.connection, {
+        purpose: 'escalation',
+        caseId: String(ticket?._id),
+        'address.conversationId': 'C0ESCALATE',
+      }),
+    ).toBe(1);
+    expect(escalated()).toHaveLength(1);
   });
 
   it('when updates are malformed, then each gets a clear 2xx or 4xx and the next good one is still handled', async () => {
