@@ -157,10 +157,12 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
   });
 
   it('when Telegram answers 429 with retry_after, then the reply is sent again after the wait', async () => {
+    // Aimed at this chat: a late reply from an earlier test must not take the 429.
     fake.failNextSend({
       error_code: 429,
       description: 'Too Many Requests: retry after 1',
       parameters: { retry_after: 1 },
+      chatId: 540,
     });
     await deliver({ update_id: 40, ...fake.textMessage(540, 'How do I pay the property fee?') });
     await fake.waitFor(() => fake.sent(540).length === 2, 20_000);
