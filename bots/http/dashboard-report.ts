@@ -1,18 +1,17 @@
 import type { Language } from '../../services/i18n/text';
 import type { QuarterlyReport } from '../../services/reports/quarterly-report';
-import {
-  REPORT_TEXT,
-  reportSections,
-  type ReportCell,
-  type ReportSection,
-} from '../../services/reports/report-sections';
+import { REPORT_TEXT, reportSections, type ReportCell } from '../../services/reports/report-sections';
 import { escapeHtml } from './admin-access';
 
-function table(section: ReportSection, none: string): string {
-  if (section.rows.length === 0) return `<p class="muted">${escapeHtml(none)}</p>`;
+/**
+ * An HTML table of plain-text cells, every cell escaped; a toned cell gets its tone as a
+ * class. No rows: the `empty` text instead. The dashboard's views and the report share it.
+ */
+export function htmlTable(head: string[], rows: ReportCell[][], empty: string): string {
+  if (rows.length === 0) return `<p class="muted">${escapeHtml(empty)}</p>`;
   const cell = (c: ReportCell) =>
     typeof c === 'string' ? `<td>${escapeHtml(c)}</td>` : `<td class="${c.tone}">${escapeHtml(c.text)}</td>`;
-  return `<table><thead><tr>${section.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${section.rows
+  return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr>${row.map(cell).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
@@ -26,7 +25,7 @@ export function renderReportFragment(report: QuarterlyReport, language: Language
     `<p class="muted">${escapeHtml(view.asOf)}</p>`,
     ...view.sections.map(
       (section) =>
-        `<h3>${escapeHtml(section.title)}</h3>${table(section, view.none)}${section.shown ? `<p class="muted">${escapeHtml(section.shown)}</p>` : ''}`,
+        `<h3>${escapeHtml(section.title)}</h3>${htmlTable(section.head, section.rows, view.none)}${section.shown ? `<p class="muted">${escapeHtml(section.shown)}</p>` : ''}`,
     ),
     '</section>',
   ].join('');
