@@ -98,13 +98,3 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
     },
   };
 }
-
-/** True while a process with this pid exists. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
