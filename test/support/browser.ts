@@ -1,11 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Connection } from 'mongoose';
-import { connectDatabase, type Database } from '../../services/database/connect';
-import { PROJECT_ROOT, spawnApp, type AppProcess } from './app-process';
-import { testDatabaseUri, uniqueDatabaseName } from './database';
+import { PROJECT_ROOT, ready, useAppProcess, type AppUnderTest } from './app-process';
 
 /** Debian's chromium package; `.ci/run` installs it when missing. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,63 +22,26 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
 }
 
-export interface BrowserApp {
-  app(): AppProcess;
+export interface BrowserApp extends AppUnderTest {
   browser(): Browser;
-  /** The test's own database, open for the whole file (the app uses the same one). */
-  database(): Database;
-  /** `http://127.0.0.1:<port>` of the app. */
-  base(): string;
 }
 
 /**
- * The real app on a fresh database of its own plus a Chromium, for a browser test file:
- * `seed` writes data before the app starts; afterwards the browser closes, the app stops
- * and the database is dropped. Call at the top level of a describe block.
+ * The real app on a fresh database of its own (see `useAppProcess`) plus a Chromium, for a
+ * browser test file. Call at the top level of a describe block.
  */
-export function useBrowserApp(options: {
-  label: string;
-  env?: Record<string, string>;
-  seed?: (connection: Connection) => Promise<void>;
-  setupTimeoutMs?: number;
-}): BrowserApp {
-  let app: AppProcess | undefined;
+export function useBrowserApp(options: Parameters<typeof useAppProcess>[0]): BrowserApp {
+  const app = useAppProcess(options);
   let browser: Browser | undefined;
-  let database: Database | undefined;
   beforeAll(async () => {
-    const name = uniqueDatabaseName(options.label);
-    database = await connectDatabase({
-      uri: testDatabaseUri(),
-      dbName: name,
-      engine: 'ferretdb',
-      logger: pino({ level: 'silent' }),
-    });
-    await options.seed?.(database.connection);
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${name}`;
-    app = await spawnApp({ MONGODB_URI: uri.toString(), ...options.env });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
     browser = await launchChromium();
-  }, options.setupTimeoutMs ?? 90_000);
-
+  }, 30_000);
+  // Runs after the app stopped (jest runs afterAll hooks in declaration order); no test is
+  // using the browser by then.
   afterAll(async () => {
     await browser?.close();
-    app?.child.kill('SIGTERM');
-    await app?.waitForExit(15_000);
-    await database?.connection.dropDatabase().catch(() => undefined);
-    await database?.close();
   });
-
-  const ready = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`the ${what} is started in beforeAll`);
-    return value;
-  };
-  return {
-    app: () => ready(app, 'app'),
-    browser: () => ready(browser, 'browser'),
-    database: () => ready(database, 'database'),
-    base: () => `http://127.0.0.1:${ready(app, 'app').port}`,
-  };
+  return { ...app, browser: () => ready(browser, 'browser') };
 }
 
 /** Saves a full-page screenshot under test-output/ and returns its size in bytes. */
