@@ -12,7 +12,8 @@ import { meanScore, satisfactionIndex, type SumCount } from '../surveys/survey-s
  * The report's survey figures per quarter, as stored in its snapshots: sums and counts per
  * quarter, dimension and measure read in one streamed pass, then the divisions, which the
  * embedded engine's `$group` cannot do. The index itself is `satisfactionIndex` from
- * services/surveys/survey-scores.ts, so the dashboard and `survey status` agree.
+ * services/surveys/survey-scores.ts, so the dashboard and `survey status` agree on it (their
+ * response rates still differ: answered / sent here, completed / invited there).
  */
 
 /** The sum and count of scores of one quarter, dimension and measure. */
