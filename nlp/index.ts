@@ -3,7 +3,12 @@
  * emergency }` out; no database, environment, logging or network. Models are plain JSON the
  * caller may cache (see `trainingHash`); FAQ files are validated here and stored elsewhere.
  */
-export { createUnderstanding, DEFAULT_AMBIGUITY_MARGIN, DEFAULT_CONFIDENCE_THRESHOLD } from './understand';
+export {
+  createUnderstanding,
+  DEFAULT_AMBIGUITY_MARGIN,
+  DEFAULT_CONFIDENCE_THRESHOLD,
+  withCorrection,
+} from './understand';
 export type { Understander, Understanding, UnderstandingOptions } from './understand';
 export { trainModel, modelFromJSON, trainingHash, MODEL_VERSION } from './model';
 export type {

@@ -109,18 +109,7 @@ export function trainLinearModel<L extends string>(
     for (const position of order) {
       const example = encoded[position] as Encoded;
       const { indices, value } = example;
-      for (let k = 0; k < K; k++) logits[k] = bias[k] as number;
-      for (const index of indices) {
-        const row = index * K;
-        for (let k = 0; k < K; k++) logits[k] = (logits[k] as number) + (weights[row + k] as number) * value;
-      }
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) max = Math.max(max, logits[k] as number);
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        logits[k] = Math.exp((logits[k] as number) - max);
-        sum += logits[k] as number;
-      }
+      const sum = softmaxInto(logits, weights, bias, indices, value);
       const scale = example.weight * (balance[example.label] as number);
       for (let k = 0; k < K; k++) {
         // Gradient of the cross-entropy: predicted probability minus the one-hot target.
@@ -146,6 +135,34 @@ export function trainLinearModel<L extends string>(
     weights: Array.from(weights, round),
     bias: Array.from(bias, round),
   });
+}
+
+/**
+ * The softmax numerators of one message: `out[k] = exp(bias[k] + Σ weights[index·K + k] ·
+ * value − max)` over its feature indices; returns their sum. Training and classification
+ * share it, so a model scores a message exactly as it was trained to.
+ */
+function softmaxInto(
+  out: Float64Array,
+  weights: Float64Array,
+  bias: Float64Array,
+  indices: ArrayLike<number>,
+  value: number,
+): number {
+  const K = out.length;
+  for (let k = 0; k < K; k++) out[k] = bias[k] as number;
+  for (let i = 0; i < indices.length; i++) {
+    const row = (indices[i] as number) * K;
+    for (let k = 0; k < K; k++) out[k] = (out[k] as number) + (weights[row + k] as number) * value;
+  }
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) max = Math.max(max, out[k] as number);
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    out[k] = Math.exp((out[k] as number) - max);
+    sum += out[k] as number;
+  }
+  return sum;
 }
 
 /** Rebuilds a linear model from its JSON in time linear in its size (no training). */
@@ -178,23 +195,9 @@ export function createLinearModel<L extends string>(
       const indices = indicesOf(tokens);
       if (indices.length === 0) return [];
       // Same scaling as in training: the message's distinct-token count, known or not.
-      const value = 1 / Math.sqrt(unique);
-      for (let k = 0; k < K; k++) logits[k] = bias[k] as number;
-      for (const index of indices) {
-        const row = index * K;
-        for (let k = 0; k < K; k++) logits[k] = (logits[k] as number) + (weights[row + k] as number) * value;
-      }
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) max = Math.max(max, logits[k] as number);
-      let sum = 0;
-      const exps: number[] = [];
-      for (let k = 0; k < K; k++) {
-        const e = Math.exp((logits[k] as number) - max);
-        exps.push(e);
-        sum += e;
-      }
+      const sum = softmaxInto(logits, weights, bias, indices, 1 / Math.sqrt(unique));
       return labels
-        .map((label, k) => ({ label, probability: (exps[k] as number) / sum }))
+        .map((label, k) => ({ label, probability: (logits[k] as number) / sum }))
         .sort((a, b) => b.probability - a.probability);
     },
     toJSON: () => json,

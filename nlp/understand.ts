@@ -45,6 +45,28 @@ export interface Understander {
 }
 
 /**
+ * A message with the labels staff gave it in place of the classifier's: certain (confidence
+ * 1), no alternatives, no fallback. Language and emergency stay as detected. The model's
+ * trained-in corrections and the live ones recorded since share this.
+ */
+export function withCorrection(
+  understanding: Pick<Understanding, 'text' | 'language' | 'emergency'>,
+  correction: { intent: Intent; category: Category },
+): Understanding {
+  return {
+    text: understanding.text,
+    language: understanding.language,
+    intent: correction.intent,
+    confidence: 1,
+    alternatives: [],
+    fallback: false,
+    category: correction.category,
+    categoryConfidence: 1,
+    emergency: understanding.emergency,
+  };
+}
+
+/**
  * Creates the understanding step of the inbound path from a trained model. A staff-corrected
  * message gets its corrected labels with confidence 1; a message with no known token is
  * `other` with confidence 0 and fallback; the emergency detector never depends on the model.
@@ -59,19 +81,7 @@ export function createUnderstanding(options: UnderstandingOptions): Understander
       const emergency = detectEmergency(text);
       const language = detectLanguage(text);
       const corrected = model.correctionFor(text);
-      if (corrected) {
-        return {
-          text,
-          language,
-          intent: corrected.intent,
-          confidence: 1,
-          alternatives: [],
-          fallback: false,
-          category: corrected.category,
-          categoryConfidence: 1,
-          emergency,
-        };
-      }
+      if (corrected) return withCorrection({ text, language, emergency }, corrected);
       const tokens = modelTokens(
         text.length > CLASSIFIED_PREFIX ? text.slice(0, CLASSIFIED_PREFIX) : text,
         emergency,

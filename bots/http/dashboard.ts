@@ -6,7 +6,8 @@ import type { Language, LocalizedText } from '../../services/i18n/text';
 import type { Logger } from '../../services/logging/logger';
 import { AGE_BUCKETS } from '../../services/reports/case-facts';
 import { casesCsv, surveysCsv } from '../../services/reports/csv-export';
-import { buildQuarterlyReport, renderReportMarkdown } from '../../services/reports/quarterly-report';
+import { buildQuarterlyReport } from '../../services/reports/quarterly-report';
+import { renderReportMarkdown } from '../../services/reports/report-sections';
 import { RELATIONSHIP_STAGES, STAGE_RULE } from '../../services/reports/relationship-stage';
 import { isQuarter, previousQuarter, type ReportService } from '../../services/reports/report-service';
 import type { LiveSnapshot, QuarterSnapshot, Tally } from '../../services/reports/report-snapshots';
@@ -15,7 +16,7 @@ import { SURVEY_DIMENSIONS } from '../../services/surveys/survey-model';
 import { DEFAULT_SLA_POLICY, SLA_CLASSES, type SlaPolicy } from '../../services/tickets/sla';
 import { createAdminAccess, escapeHtml } from './admin-access';
 import { barChart, columnChart, lineChart, stackedChart } from './dashboard-charts';
-import { REPORT_STYLE, renderReportFragment, renderReportHtml } from './dashboard-report';
+import { REPORT_STYLE, htmlTable, renderReportFragment, renderReportHtml } from './dashboard-report';
 
 export interface DashboardDeps {
   adminToken: string | undefined;
@@ -250,12 +251,7 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
   const tallyItems = (tally: Tally, language: Language) =>
     Object.entries(tally).map(([key, value]) => ({ label: label(key, language), value }));
 
-  const table = (head: string[], rows: string[][]) =>
-    rows.length === 0
-      ? '<p class="muted">—</p>'
-      : `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
-          .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table>`;
+  const table = (head: string[], rows: string[][]) => htmlTable(head, rows, '—');
 
   const views: Record<
     Exclude<ViewKey, 'exports' | 'report'>,

@@ -5,7 +5,8 @@ import type { Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
 import type { SlaPolicy } from '../tickets/sla';
 import { casesCsv, surveysCsv } from './csv-export';
-import { buildQuarterlyReport, renderReportMarkdown, type QuarterlyReport } from './quarterly-report';
+import { buildQuarterlyReport, type QuarterlyReport } from './quarterly-report';
+import { renderReportMarkdown } from './report-sections';
 import { createReportService, isQuarter, previousQuarter } from './report-service';
 
 /** sysexits EX_USAGE. */

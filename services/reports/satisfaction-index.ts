@@ -6,11 +6,14 @@ import {
   type SurveyDimension,
   type SurveyResponseRecord,
 } from '../surveys/survey-model';
+import { meanScore, satisfactionIndex, type SumCount } from '../surveys/survey-scores';
 
 /**
- * The dashboard's own survey aggregation (the survey engineer's score functions will
- * replace it at merge): sums and counts per quarter, dimension and measure, then the
- * divisions, which the embedded engine's `$group` cannot do.
+ * The report's survey figures per quarter, as stored in its snapshots: sums and counts per
+ * quarter, dimension and measure read in one streamed pass, then the divisions, which the
+ * embedded engine's `$group` cannot do. The index itself is `satisfactionIndex` from
+ * services/surveys/survey-scores.ts, so the dashboard and `survey status` agree on it (their
+ * response rates still differ: answered / sent here, completed / invited there).
  */
 
 /** The sum and count of scores of one quarter, dimension and measure. */
@@ -18,11 +21,6 @@ export interface AnswerGroup {
   quarter: string;
   dimension: SurveyDimension | '';
   measure: 'perceived' | 'expectation' | 'overall';
-  sum: number;
-  count: number;
-}
-
-export interface SumCount {
   sum: number;
   count: number;
 }
@@ -37,24 +35,11 @@ export interface DimensionScore {
 /** A quarter's satisfaction figures, as stored in the report snapshot. */
 export interface QuarterSatisfaction {
   dimensions: Record<SurveyDimension, DimensionScore>;
-  /** Mean of every dimension's index that has one; null when none has. */
+  /** Every dimension's perceived answers / every dimension's expectation answers (mean over mean). */
   overallIndex: number | null;
   /** The owners' overall score (1-5): mean of the `overall` answers. */
   overallScore: SumCount & { mean: number | null };
   responses: { sent: number; answered: number; completed: number; rate: number | null };
-}
-
-const mean = (part: SumCount): number | null => (part.count > 0 ? part.sum / part.count : null);
-
-/**
- * Satisfaction = perceived performance / expectation (the trade's definition), per
- * dimension: mean perceived score divided by mean expectation score. An index above 1
- * means the dimension did better than owners expected.
- */
-export function satisfactionIndex(perceived: SumCount, expectation: SumCount): number | null {
-  const p = mean(perceived);
-  const e = mean(expectation);
-  return p === null || e === null || e === 0 ? null : p / e;
 }
 
 /** Folds `$group` rows and response counts into one quarter's figures. */
@@ -78,15 +63,19 @@ export function quarterSatisfaction(
     dimension[group.measure].sum += group.sum;
     dimension[group.measure].count += group.count;
   }
-  const indexes: number[] = [];
+  const perceived = zero();
+  const expectation = zero();
   for (const dimension of Object.values(dimensions)) {
     dimension.index = satisfactionIndex(dimension.perceived, dimension.expectation);
-    if (dimension.index !== null) indexes.push(dimension.index);
+    perceived.sum += dimension.perceived.sum;
+    perceived.count += dimension.perceived.count;
+    expectation.sum += dimension.expectation.sum;
+    expectation.count += dimension.expectation.count;
   }
   return {
     dimensions,
-    overallIndex: indexes.length ? indexes.reduce((a, b) => a + b, 0) / indexes.length : null,
-    overallScore: { ...overall, mean: mean(overall) },
+    overallIndex: satisfactionIndex(perceived, expectation),
+    overallScore: { ...overall, mean: meanScore(overall) },
     responses: { ...responses, rate: responses.sent > 0 ? responses.answered / responses.sent : null },
   };
 }

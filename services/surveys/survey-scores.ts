@@ -57,12 +57,30 @@ export interface ScoreChange {
   responseRate: number | null;
 }
 
-const mean = (sum: number, count: number): number | null => (count > 0 ? sum / count : null);
-const ratio = (a: number | null, b: number | null): number | null =>
-  a === null || b === null || b === 0 ? null : a / b;
+/** A sum and a count of scores: what the database can give, and what a mean is made of. */
+export interface SumCount {
+  sum: number;
+  count: number;
+}
+
+/** The mean score; null without answers. */
+export const meanScore = (part: SumCount): number | null => (part.count > 0 ? part.sum / part.count : null);
+
+/**
+ * Satisfaction = perceived performance / expectation (the trade's definition): the mean
+ * perceived score divided by the mean expectation score, of one dimension or of every
+ * dimension's answers together. Above 1 the service did better than owners expected; null
+ * until both sides have answers. The one definition: survey status, the dashboard and the
+ * quarterly report all call it.
+ */
+export function satisfactionIndex(perceived: SumCount, expectation: SumCount): number | null {
+  const p = meanScore(perceived);
+  const e = meanScore(expectation);
+  return p === null || e === null || e === 0 ? null : p / e;
+}
 
 interface Accumulator {
-  sums: Map<string, { sum: number; count: number }>;
+  sums: Map<string, SumCount>;
   invited: number;
   completed: number;
   partial: number;
@@ -83,24 +101,24 @@ function finish(acc: Accumulator): GroupScore {
     SURVEY_DIMENSIONS.map((dimension) => {
       const p = get(`${dimension}|perceived`);
       const e = get(`${dimension}|expectation`);
-      const perceived = mean(p.sum, p.count);
-      const expectation = mean(e.sum, e.count);
       return [
         dimension,
-        { perceived, expectation, index: ratio(perceived, expectation), answers: p.count + e.count },
+        {
+          perceived: meanScore(p),
+          expectation: meanScore(e),
+          index: satisfactionIndex(p, e),
+          answers: p.count + e.count,
+        },
       ];
     }),
   ) as Record<SurveyDimension, DimensionScore>;
   const p = get('*|perceived');
   const e = get('*|expectation');
-  const o = get('|overall');
-  const perceived = mean(p.sum, p.count);
-  const expectation = mean(e.sum, e.count);
   return {
-    perceived,
-    expectation,
-    index: ratio(perceived, expectation),
-    overall: mean(o.sum, o.count),
+    perceived: meanScore(p),
+    expectation: meanScore(e),
+    index: satisfactionIndex(p, e),
+    overall: meanScore(get('|overall')),
     dimensions,
     invited: acc.invited,
     completed: acc.completed,

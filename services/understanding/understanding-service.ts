@@ -10,6 +10,7 @@ import {
   type Intent,
   type Understander,
   type Understanding,
+  withCorrection,
 } from '../../nlp';
 import type { ModelSource } from '../../nlp/model-cache';
 import type { Clock } from '../clock';
@@ -181,16 +182,7 @@ export function createUnderstandingService(options: UnderstandingServiceOptions)
       if (!understander) throw new AppError('not_started', 'the understanding service has not started');
       const understanding = understander.understand(text);
       const corrected = overlay.get(correctionKey(text));
-      if (!corrected) return understanding;
-      return {
-        ...understanding,
-        intent: corrected.intent,
-        confidence: 1,
-        alternatives: [],
-        fallback: false,
-        category: corrected.category,
-        categoryConfidence: 1,
-      };
+      return corrected ? withCorrection(understanding, corrected) : understanding;
     },
     async recordCorrection(correction) {
       const key = correctionKey(correction.text);

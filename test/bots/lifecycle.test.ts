@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
-import { isProcessAlive, spawnApp, type AppProcess } from '../support/app-process';
+import { isAlive } from '../../services/database/ferretdb';
+import { spawnApp, type AppProcess } from '../support/app-process';
 
 async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -56,7 +57,7 @@ describe('process lifecycle (the real entry point)', () => {
     const pid = enginePid(dataDir);
     first.app.child.kill('SIGTERM');
     expect(await first.app.waitForExit(10_000)).toBe(0);
-    expect(isProcessAlive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
 
     const second = await startedApp(dataDir);
     const again = await mongoose

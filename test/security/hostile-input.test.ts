@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
-import pino from 'pino';
-import { connectDatabase, type Database } from '../../services/database/connect';
 import { createOwnerService } from '../../services/owners/owner-service';
 import { systemClock } from '../../services/clock';
-import { spawnApp, type AppProcess } from '../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../support/database';
+import { useAppProcess } from '../support/app-process';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 
@@ -22,27 +19,19 @@ const ALICE = 'U0ALICE';
 describe('hostile input through the real HTTP server', () => {
   let telegram: FakeTelegram;
   let slack: FakeSlack;
-  let app: AppProcess;
-  let database: Database;
-  const databaseName = uniqueDatabaseName('hostile');
-  const base = () => `http://127.0.0.1:${app.port}`;
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     slack = await startFakeSlack();
-    database = await connectDatabase({
-      uri: testDatabaseUri(),
-      dbName: databaseName,
-      engine: 'ferretdb',
-      logger: pino({ level: 'silent' }),
-    });
-    await createOwnerService({ connection: database.connection, clock: systemClock }).importCsv(
-      'name,building,unit,phone,language\nAlice Smith,8,1501,+86 139 0000 1111,en\n',
-    );
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${databaseName}`;
-    app = await spawnApp({
-      MONGODB_URI: uri.toString(),
+  });
+  const { database, base } = useAppProcess({
+    label: 'hostile',
+    seed: async (connection) => {
+      await createOwnerService({ connection, clock: systemClock }).importCsv(
+        'name,building,unit,phone,language\nAlice Smith,8,1501,+86 139 0000 1111,en\n',
+      );
+    },
+    env: () => ({
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
@@ -53,24 +42,15 @@ describe('hostile input through the real HTTP server', () => {
       SLACK_STAFF_USER_IDS: ALICE,
       SLACK_BOT_USER_ID: 'UBOT',
       ADMIN_TOKEN,
-    });
-    await app
-      .waitForLog((line) => String(line.msg).includes('is listening'), 60_000)
-      .catch((error: Error) => {
-        throw new Error(`${error.message}\n${JSON.stringify(app.logs.slice(-5))}`);
-      });
-  }, 90_000);
-
+    }),
+  });
+  // After useAppProcess: the fakes close once the app has stopped.
   afterAll(async () => {
-    app?.child.kill('SIGTERM');
-    await app?.waitForExit(15_000);
-    await database.connection.dropDatabase().catch(() => undefined);
-    await database.close();
     await telegram.close();
     await slack.close();
   });
 
-  const collection = (name: string) => database.connection.collection(name);
+  const collection = (name: string) => database().connection.collection(name);
   const webhook = (body: string | Buffer, secret = TG_SECRET) =>
     fetch(`${base()}/telegram/webhook`, {
       method: 'POST',

@@ -1,60 +1,16 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { connectDatabase, type Database } from '../../services/database/connect';
-import { spawnApp, type AppProcess } from '../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../support/database';
+import { collectDialogs, openChatSession, useBrowserApp } from '../support/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN = 'inert-admin-token-0123456789';
 const HOSTILE = `<img src=x onerror="window.__pwned='img';alert(1)"><script>window.__pwned='script'</script>"><svg onload=alert(2)> The kitchen tap in my flat is leaking, please send a plumber to repair it`;
 
-/** Records every dialog (alert, confirm) and console error a page opens; a script that ran would leave one. */
-function watch(page: Page): { dialogs: string[] } {
-  const seen = { dialogs: [] as string[] };
-  page.on('dialog', (dialog) => {
-    seen.dialogs.push(dialog.message());
-    void dialog.dismiss();
-  });
-  return seen;
-}
-
 describe('owner text with HTML and script, shown in Chromium', () => {
-  let app: AppProcess;
-  let browser: Browser;
-  let database: Database;
-  const databaseName = uniqueDatabaseName('inert-html');
-  const base = () => `http://127.0.0.1:${app.port}`;
-
-  beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM))
-      throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium package (.ci/run does)`);
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${databaseName}`;
-    app = await spawnApp({ MONGODB_URI: uri.toString(), ADMIN_TOKEN: TOKEN });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
-    database = await connectDatabase({
-      uri: testDatabaseUri(),
-      dbName: databaseName,
-      engine: 'ferretdb',
-      logger: pino({ level: 'silent' }),
-    });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  }, 90_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    app?.child.kill('SIGTERM');
-    await app?.waitForExit(15_000);
-    await database?.connection.dropDatabase().catch(() => undefined);
-    await database?.close();
-  });
+  const { browser, database, base } = useBrowserApp({ label: 'inert-html', env: { ADMIN_TOKEN: TOKEN } });
 
   it('when an owner writes HTML and script in the web chat, then the chat and the desk show it literally and nothing runs', async () => {
-    const owner = await browser.newPage({ locale: 'en-US' });
-    const ownerSeen = watch(owner);
+    const owner = await browser().newPage({ locale: 'en-US' });
+    const ownerDialogs = collectDialogs(owner);
     await owner.goto(`${base()}/`);
     await owner.locator('#text').fill(HOSTILE);
     await owner.locator('#send').click();
@@ -72,8 +28,8 @@ describe('owner text with HTML and script, shown in Chromium', () => {
 
     // Staff whose name is markup claim it on the desk; the owner is told their name, as text.
     const staffName = '<b onmouseover=alert(3)>Eve</b>';
-    const desk = await browser.newPage({ httpCredentials: { username: staffName, password: TOKEN } });
-    const deskSeen = watch(desk);
+    const desk = await browser().newPage({ httpCredentials: { username: staffName, password: TOKEN } });
+    const deskDialogs = collectDialogs(desk);
     await desk.goto(`${base()}/desk?error=${encodeURIComponent('<img src=x onerror=alert(4)>')}`);
     const card = desk.locator('.case', { hasText: 'kitchen tap' });
     await card.waitFor();
@@ -88,8 +44,8 @@ describe('owner text with HTML and script, shown in Chromium', () => {
       .count()
       .then((n) => expect(n).toBe(0));
 
-    expect(ownerSeen.dialogs).toEqual([]);
-    expect(deskSeen.dialogs).toEqual([]);
+    expect(ownerDialogs).toEqual([]);
+    expect(deskDialogs).toEqual([]);
     expect(
       await owner.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned),
     ).toBeUndefined();
@@ -101,17 +57,9 @@ describe('owner text with HTML and script, shown in Chromium', () => {
   }, 90_000);
 
   it('when another site makes a logged-in staff browser post a desk form, then the case is unchanged', async () => {
-    const post = (text: string, id: string, sessionId: string) =>
-      fetch(`${base()}/chat/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sessionId, clientMessageId: id, text }),
-      });
-    const { sessionId } = (await (await fetch(`${base()}/chat/session`, { method: 'POST' })).json()) as {
-      sessionId: string;
-    };
-    await post('The water heater in my flat leaks, please repair it', 'm1', sessionId);
-    const tickets = database.connection.collection('tickets');
+    const { sessionId, say } = await openChatSession(base());
+    await say('The water heater in my flat leaks, please repair it', 'm1');
+    const tickets = database().connection.collection('tickets');
     const deadline = Date.now() + 20_000;
     let ticket = await tickets.findOne({ identityKey: `web:${sessionId}` });
     while (!ticket && Date.now() < deadline) {
@@ -132,7 +80,7 @@ describe('owner text with HTML and script, shown in Chromium', () => {
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const evilPort = (evil.address() as AddressInfo).port;
     // Staff are logged in: the browser answers the desk's Basic challenge by itself.
-    const context = await browser.newContext({ httpCredentials: { username: 'Alice', password: TOKEN } });
+    const context = await browser().newContext({ httpCredentials: { username: 'Alice', password: TOKEN } });
     const staff = await context.newPage();
     await staff.goto(`${base()}/desk`);
     const statuses: number[] = [];

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
-import pino from 'pino';
 import { systemClock } from '../../services/clock';
-import { connectDatabase, type Database } from '../../services/database/connect';
 import { createOwnerService } from '../../services/owners/owner-service';
-import { spawnApp, type AppProcess } from '../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../support/database';
+import { useAppProcess } from '../support/app-process';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 
@@ -26,26 +23,19 @@ const CHANNEL = 'C0ESCALATE';
 describe('the logs of a full run', () => {
   let telegram: FakeTelegram;
   let slack: FakeSlack;
-  let app: AppProcess;
-  let database: Database;
-  const databaseName = uniqueDatabaseName('log-scan');
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     slack = await startFakeSlack();
-    database = await connectDatabase({
-      uri: testDatabaseUri(),
-      dbName: databaseName,
-      engine: 'ferretdb',
-      logger: pino({ level: 'silent' }),
-    });
-    await createOwnerService({ connection: database.connection, clock: systemClock }).importCsv(
-      `name,building,unit,phone,language\nAlice Smith,8,1501,+86 139 0000 1111,en\n`,
-    );
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${databaseName}`;
-    app = await spawnApp({
-      MONGODB_URI: uri.toString(),
+  });
+  const { app, database, base } = useAppProcess({
+    label: 'log-scan',
+    seed: async (connection) => {
+      await createOwnerService({ connection, clock: systemClock }).importCsv(
+        `name,building,unit,phone,language\nAlice Smith,8,1501,+86 139 0000 1111,en\n`,
+      );
+    },
+    env: () => ({
       LOG_LEVEL: 'debug',
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -58,17 +48,10 @@ describe('the logs of a full run', () => {
       SLACK_BOT_USER_ID: 'UBOT',
       ADMIN_TOKEN: SECRETS.admin,
       DUTY_PHONE: '0571-8000-0110',
-    });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
-  }, 90_000);
-
+    }),
+  });
+  // After useAppProcess: the fakes close once the app has stopped.
   afterAll(async () => {
-    if (app && app.child.exitCode === null) {
-      app.child.kill('SIGTERM');
-      await app.waitForExit(15_000);
-    }
-    await database.connection.dropDatabase().catch(() => undefined);
-    await database.close();
     await telegram.close();
     await slack.close();
   });
@@ -76,7 +59,7 @@ describe('the logs of a full run', () => {
   it('when owners bind, send phone numbers and complain, and staff answer, then no log line holds a token or a phone number', async () => {
     let updateId = 1;
     const say = async (chat: number, text: string, secret = SECRETS.webhook) =>
-      fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      fetch(`${base()}/telegram/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
         body: JSON.stringify({ update_id: updateId++, ...telegram.textMessage(chat, text) }),
@@ -93,7 +76,7 @@ describe('the logs of a full run', () => {
     await say(901, '1111');
     await replies(901, 4);
     expect(
-      (await database.connection.collection('identities').findOne({ key: 'telegram:901' }))?.verified,
+      (await database().connection.collection('identities').findOne({ key: 'telegram:901' }))?.verified,
     ).toBe(true);
     telegram.failNextSend({
       error_code: 429,
@@ -116,7 +99,7 @@ describe('the logs of a full run', () => {
     const slackPost = (body: string, form: boolean) => {
       const timestamp = Math.floor(Date.now() / 1000);
       const signature = `v0=${createHmac('sha256', SECRETS.signing).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-      return fetch(`http://127.0.0.1:${app.port}/slack/events`, {
+      return fetch(`${base()}/slack/events`, {
         method: 'POST',
         headers: {
           'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
@@ -152,17 +135,18 @@ describe('the logs of a full run', () => {
 
     // The desk, with a wrong and the right token.
     const desk = (password: string) =>
-      fetch(`http://127.0.0.1:${app.port}/desk`, {
+      fetch(`${base()}/desk`, {
         headers: { authorization: `Basic ${Buffer.from(`Alice:${password}`).toString('base64')}` },
       });
     expect((await desk('not-the-token')).status).toBe(401);
     expect((await desk(SECRETS.admin)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1500));
 
-    app.child.kill('SIGTERM');
-    expect(await app.waitForExit(15_000)).toBe(0);
-    const text = `${app.logs.map((line) => JSON.stringify(line)).join('\n')}\n${app.stderr()}`;
-    expect(app.logs.length).toBeGreaterThan(10); // the run did log (start-up, SLA, shutdown)
+    const run = app();
+    run.child.kill('SIGTERM');
+    expect(await run.waitForExit(15_000)).toBe(0);
+    const text = `${run.logs.map((line) => JSON.stringify(line)).join('\n')}\n${run.stderr()}`;
+    expect(run.logs.length).toBeGreaterThan(10); // the run did log (start-up, SLA, shutdown)
     for (const secret of [...Object.values(SECRETS), telegram.token, telegram.token.split(':')[1] as string])
       expect(text).not.toContain(secret);
     for (const shape of PHONE_SHAPES) expect(text).not.toMatch(shape);

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { createAdminAccess } from '../../bots/http/admin-access';
 import { runOwnersForget } from '../../services/privacy/forget-command';
@@ -6,6 +5,7 @@ import { createRetentionPurge } from '../../services/privacy/retention';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { createCoreHarness } from '../support/core-harness';
 import { useTestDatabase } from '../support/database';
+import { captureOutput } from '../support/output';
 
 const database = useTestDatabase();
 
@@ -14,17 +14,6 @@ const OWNERS = [
   'Alice Smith,8,1501,+86 139 0000 1111,en',
   'Bob Jones,8,1502,+86 139 0000 2222,en',
 ].join('\n');
-
-function output() {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { out, text: () => text };
-}
 
 /** Every document of every collection as JSON, to search for what must be gone. */
 async function everything(): Promise<string> {
@@ -75,7 +64,7 @@ describe('owners forget', () => {
     expect(before.length).toBeGreaterThan(0);
     expect(await everything()).toContain('kitchen sink');
 
-    const first = output();
+    const first = captureOutput();
     expect(
       await runOwnersForget({ target: ownerId, connection: database().connection, out: first.out }),
     ).toBe(0);
@@ -107,19 +96,19 @@ describe('owners forget', () => {
     const audit = await database().connection.collection('audit_log').findOne({ action: 'owners.forget' });
     expect(audit).toMatchObject({ actor: 'cli', target: ownerId, outcome: 'ok' });
 
-    const second = output();
+    const second = captureOutput();
     expect(
       await runOwnersForget({ target: ownerId, connection: database().connection, out: second.out }),
     ).toBe(0);
     expect(second.text()).toBe(`Owner ${ownerId} was already forgotten; nothing left to erase.\n`);
     expect(await countsByQuarterAndCategory()).toEqual(before);
 
-    const unknown = output();
+    const unknown = captureOutput();
     expect(
       await runOwnersForget({ target: 'a'.repeat(24), connection: database().connection, out: unknown.out }),
     ).toBe(66);
     expect(unknown.text()).toContain('nothing was erased');
-    const malformed = output();
+    const malformed = captureOutput();
     expect(
       await runOwnersForget({
         target: '{"$ne":null}',
@@ -136,7 +125,7 @@ describe('owners forget', () => {
     await database()
       .connection.collection('outbox')
       .updateMany({}, { $set: { status: 'sent' } });
-    const out = output();
+    const out = captureOutput();
     expect(
       await runOwnersForget({ target: 'telegram:carol', connection: database().connection, out: out.out }),
     ).toBe(0);

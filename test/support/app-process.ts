@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { Connection } from 'mongoose';
+import pino from 'pino';
+import { connectDatabase, type Database } from '../../services/database/connect';
 import { findFreeLoopbackPort } from '../../services/database/free-port';
+import { testDatabaseUri, uniqueDatabaseName } from './database';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -99,12 +103,68 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
   };
 }
 
-/** True while a process with this pid exists. */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+export interface AppUnderTest {
+  app(): AppProcess;
+  /** The file's own database, open for the whole file (the app uses the same one). */
+  database(): Database;
+  /** `http://127.0.0.1:<port>` of the app. */
+  base(): string;
+}
+
+/**
+ * The real app on a fresh database of its own, for one test file or describe block: `seed`
+ * writes data before the app starts; when the block ends the app stops and the database is
+ * dropped. `env` may be a function, read when the app starts, for values that earlier
+ * `beforeAll` hooks produce (a fake platform's URL); jest runs `afterAll` hooks in the order
+ * they are declared, so close such fakes in an `afterAll` declared after this call.
+ */
+export function useAppProcess(options: {
+  label: string;
+  env?: Record<string, string> | (() => Record<string, string>);
+  seed?: (connection: Connection) => Promise<void>;
+  setupTimeoutMs?: number;
+}): AppUnderTest {
+  let app: AppProcess | undefined;
+  let database: Database | undefined;
+  beforeAll(async () => {
+    const name = uniqueDatabaseName(options.label);
+    database = await connectDatabase({
+      uri: testDatabaseUri(),
+      dbName: name,
+      engine: 'ferretdb',
+      logger: pino({ level: 'silent' }),
+    });
+    await options.seed?.(database.connection);
+    const uri = new URL(testDatabaseUri());
+    uri.pathname = `/${name}`;
+    const env = typeof options.env === 'function' ? options.env() : options.env;
+    const started = await spawnApp({ MONGODB_URI: uri.toString(), ...env });
+    app = started;
+    await started
+      .waitForLog((line) => String(line.msg).includes('is listening'), 60_000)
+      .catch((error: Error) => {
+        throw new Error(`${error.message}\nlast log lines: ${JSON.stringify(started.logs.slice(-5))}`);
+      });
+  }, options.setupTimeoutMs ?? 90_000);
+
+  afterAll(async () => {
+    if (app && app.child.exitCode === null && app.child.signalCode === null) {
+      app.child.kill('SIGTERM');
+      await app.waitForExit(15_000);
+    }
+    await database?.connection.dropDatabase().catch(() => undefined);
+    await database?.close();
+  });
+
+  return {
+    app: () => ready(app, 'app'),
+    database: () => ready(database, 'database'),
+    base: () => `http://127.0.0.1:${ready(app, 'app').port}`,
+  };
+}
+
+/** A value a `beforeAll` hook sets, read inside a test. */
+export function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the ${what} is started in beforeAll`);
+  return value;
 }

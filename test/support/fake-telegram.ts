@@ -12,6 +12,8 @@ export interface TelegramCall {
 }
 
 type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } };
+/** A failure to answer, to the next sendMessage of one chat only when `chatId` is given. */
+type PlannedFailure = Failure & { chatId?: number };
 
 /**
  * A local stand-in for the Telegram Bot API, speaking its wire format on loopback:
@@ -30,7 +32,7 @@ export async function startFakeTelegram(
   const accepted: number[] = [];
   const calls: TelegramCall[] = [];
   const updates: unknown[] = [];
-  const failures: Failure[] = [];
+  const failures: PlannedFailure[] = [];
   /** Successful sendMessage calls only (`calls` has the failed attempts too). */
   const delivered: TelegramCall[] = [];
   const blocked = new Set<number>();
@@ -81,8 +83,13 @@ export async function startFakeTelegram(
                 error_code: 403,
                 description: 'Forbidden: bot was blocked by the user',
               });
-            const failure = failures.shift();
-            if (failure) return answer(failure.error_code, { ok: false, ...failure });
+            const planned = failures.findIndex(
+              (f) => f.chatId === undefined || f.chatId === Number(params.chat_id),
+            );
+            if (planned >= 0) {
+              const [{ chatId: _chatId, ...failure }] = failures.splice(planned, 1) as [PlannedFailure];
+              return answer(failure.error_code, { ok: false, ...failure });
+            }
             if (options.sendsPerSecond !== undefined) {
               const now = Date.now();
               while (accepted.length > 0 && (accepted[0] as number) <= now - 1000) accepted.shift();
@@ -147,7 +154,7 @@ export async function startFakeTelegram(
         },
       };
     },
-    failNextSend(failure: Failure) {
+    failNextSend(failure: PlannedFailure) {
       failures.push(failure);
     },
     sent(chatId?: number) {

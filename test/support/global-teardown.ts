@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { EmbeddedEngine } from '../../services/database/engine';
+import { isAlive } from '../../services/database/ferretdb';
 
 export default async function globalTeardown(): Promise<void> {
   const holder = globalThis as { __ownerbotTestEngine?: { engine: EmbeddedEngine; dataDir: string } };
@@ -12,13 +13,4 @@ export default async function globalTeardown(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   fs.rmSync(started.dataDir, { recursive: true, force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

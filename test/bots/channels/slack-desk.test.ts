@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { spawnApp, type AppProcess } from '../../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { useAppProcess } from '../../support/app-process';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
 
@@ -12,15 +11,14 @@ const BOB = 'U0BOB';
 describe('Slack staff desk end to end (fake Telegram, fake Slack, signed requests)', () => {
   let telegram: FakeTelegram;
   let slack: FakeSlack;
-  let app: AppProcess;
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     slack = await startFakeSlack();
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${uniqueDatabaseName('slack-desk')}`;
-    app = await spawnApp({
-      MONGODB_URI: uri.toString(),
+  });
+  const { base } = useAppProcess({
+    label: 'slack-desk',
+    env: () => ({
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
@@ -32,13 +30,10 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
       SLACK_ONCALL_GROUP: 'S0ONCALL',
       SLACK_SUPERVISOR_USER_IDS: 'U0SUPER',
       SLACK_BOT_USER_ID: 'UBOT',
-    });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
-  }, 90_000);
-
+    }),
+  });
+  // After useAppProcess: the fakes close once the app has stopped.
   afterAll(async () => {
-    app.child.kill('SIGTERM');
-    await app.waitForExit(15_000);
     await telegram.close();
     await slack.close();
   });
@@ -52,7 +47,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
       .update(`v0:${timestamp}:${body}`)
       .digest('hex')}`;
-    return fetch(`http://127.0.0.1:${app.port}/slack/events`, {
+    return fetch(`${base()}/slack/events`, {
       method: 'POST',
       headers: {
         'content-type': options.form ? 'application/x-www-form-urlencoded' : 'application/json',
@@ -82,7 +77,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
 
   /** A complaint on Telegram and its escalation on Slack: the claim button value and the message ts. */
   async function complaint(chatId: number) {
-    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    await fetch(`${base()}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
       body: JSON.stringify({
@@ -225,7 +220,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
 
   it('when staff reclassify a case, then the classifier treats the same words accordingly next time', async () => {
     const words = 'The hallway light on floor 6 is broken, please fix it';
-    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    await fetch(`${base()}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
       body: JSON.stringify({ update_id: 704, ...telegram.textMessage(704, words) }),
@@ -247,7 +242,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
       },
     );
     expect(saved.status).toBe(200);
-    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    await fetch(`${base()}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
       body: JSON.stringify({ update_id: 705, ...telegram.textMessage(705, words) }),
@@ -344,7 +339,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
   }, 30_000);
 
   it('when an emergency is escalated, then the on-call group is mentioned', async () => {
-    await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    await fetch(`${base()}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'tg-secret' },
       body: JSON.stringify({

@@ -1,5 +1,4 @@
-import { spawnApp, type AppProcess } from '../../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { useAppProcess } from '../../support/app-process';
 
 /** Reads server-sent events from the app's /chat/events stream. */
 async function openEvents(port: number, sessionId: string, lastEventId?: string) {
@@ -46,30 +45,17 @@ async function openEvents(port: number, sessionId: string, lastEventId?: string)
 }
 
 describe('web chat (the real app over HTTP)', () => {
-  let app: AppProcess;
-  const uri = new URL(process.env.OWNERBOT_TEST_MONGODB_URI ?? 'mongodb://127.0.0.1/');
-
-  beforeAll(async () => {
-    uri.href = testDatabaseUri();
-    uri.pathname = `/${uniqueDatabaseName('web-chat')}`;
-    app = await spawnApp({ MONGODB_URI: uri.toString(), DUTY_PHONE: '0571-8000-0110' });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
-  }, 90_000);
-
-  afterAll(async () => {
-    app.child.kill('SIGTERM');
-    await app.waitForExit(15_000);
-  });
+  const { app, base } = useAppProcess({ label: 'web-chat', env: { DUTY_PHONE: '0571-8000-0110' } });
 
   const post = (path: string, body?: unknown) =>
-    fetch(`http://127.0.0.1:${app.port}${path}`, {
+    fetch(`${base()}${path}`, {
       method: 'POST',
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : null,
     });
 
   it('when an owner opens the page, then a bilingual chat page is served at /', async () => {
-    const response = await fetch(`http://127.0.0.1:${app.port}/`);
+    const response = await fetch(`${base()}/`);
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('物业服务');
@@ -79,7 +65,7 @@ describe('web chat (the real app over HTTP)', () => {
 
   it('when an owner reports a problem, then the reply arrives live with its case reference, and buttons stay buttons', async () => {
     const { sessionId } = (await (await post('/chat/session')).json()) as { sessionId: string };
-    const stream = await openEvents(app.port, sessionId);
+    const stream = await openEvents(app().port, sessionId);
     const sent = await post('/chat/messages', {
       sessionId,
       clientMessageId: 'a1',
@@ -96,7 +82,7 @@ describe('web chat (the real app over HTTP)', () => {
 
     // A page opened again later gets what it missed after the last event it saw.
     await post('/chat/messages', { sessionId, clientMessageId: 'a3', text: 'thanks' });
-    const again = await openEvents(app.port, sessionId, events[1]?.id);
+    const again = await openEvents(app().port, sessionId, events[1]?.id);
     const [missed] = await again.waitFor(1);
     expect(missed?.text).toMatch(/welcome|glad to help/i);
     await again.close();
@@ -104,7 +90,7 @@ describe('web chat (the real app over HTTP)', () => {
 
   it('when the same message is posted twice, then it is handled once', async () => {
     const { sessionId } = (await (await post('/chat/session')).json()) as { sessionId: string };
-    const stream = await openEvents(app.port, sessionId);
+    const stream = await openEvents(app().port, sessionId);
     const body = { sessionId, clientMessageId: 'dup', text: 'How do I pay the property fee?' };
     await Promise.all([post('/chat/messages', body), post('/chat/messages', body)]);
     await stream.waitFor(1);

@@ -1,25 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createFakeClock } from '../../../services/clock';
 import { runOwnersImport } from '../../../services/owners/import-command';
 import { ownerModels } from '../../../services/owners/owner-model';
 import { createOwnerService } from '../../../services/owners/owner-service';
 import { useTestDatabase } from '../../support/database';
+import { captureOutput } from '../../support/output';
 
 const database = useTestDatabase();
-
-function collector() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('importCsv', () => {
   it('when the file has good rows, then each becomes a verified owner with a normalized unit and phone', async () => {
@@ -184,12 +173,12 @@ describe('runOwnersImport', () => {
   it('when the file has good and bad rows, then the report lists counts and each rejected line, exit code 65', async () => {
     const file = path.join(directory, 'owners.csv');
     fs.writeFileSync(file, 'name,building,unit,phone,language\nLiu,20,101,13700000031,zh\nMa,20,102,12,zh\n');
-    const out = collector();
+    const printed = captureOutput();
 
-    const code = await runOwnersImport({ file, connection: database().connection, out: out.stream });
+    const code = await runOwnersImport({ file, connection: database().connection, out: printed.out });
 
     expect(code).toBe(65);
-    expect(out.text()).toBe(
+    expect(printed.text()).toBe(
       [
         `Owners imported from ${file}`,
         '  new:      1',
@@ -210,12 +199,12 @@ describe('runOwnersImport', () => {
       Buffer.from(',21,101,13700000041,zh\n'),
     ]);
     fs.writeFileSync(file, bytes);
-    const out = collector();
+    const printed = captureOutput();
 
-    const code = await runOwnersImport({ file, connection: database().connection, out: out.stream });
+    const code = await runOwnersImport({ file, connection: database().connection, out: printed.out });
 
     expect(code).toBe(0);
-    expect(out.text()).toContain('(read as gb18030)');
+    expect(printed.text()).toContain('(read as gb18030)');
     const { owners: Owners } = ownerModels(database().connection);
     expect(await Owners.findOne({ householdKey: '21/101/13700000041' }).lean()).toMatchObject({
       name: '张三',
@@ -223,32 +212,32 @@ describe('runOwnersImport', () => {
   });
 
   it('when the file does not exist, then one clear line says so and the exit code is 66', async () => {
-    const out = collector();
-    const errors = collector();
+    const printed = captureOutput();
+    const errors = captureOutput();
     const file = path.join(directory, 'missing.csv');
 
     const code = await runOwnersImport({
       file,
       connection: database().connection,
-      out: out.stream,
-      errors: errors.stream,
+      out: printed.out,
+      errors: errors.out,
     });
 
     expect(code).toBe(66);
     expect(errors.text()).toBe(`owners import: cannot read ${file}: no such file\n`);
-    expect(out.text()).toBe('');
+    expect(printed.text()).toBe('');
   });
 
   it('when the path is a directory, then it says so instead of a stack trace', async () => {
-    const out = collector();
+    const printed = captureOutput();
 
     const code = await runOwnersImport({
       file: directory,
       connection: database().connection,
-      out: out.stream,
+      out: printed.out,
     });
 
     expect(code).toBe(66);
-    expect(out.text()).toBe(`owners import: cannot read ${directory}: it is a directory, not a file\n`);
+    expect(printed.text()).toBe(`owners import: cannot read ${directory}: it is a directory, not a file\n`);
   });
 });

@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { renderReportHtml } from '../../../bots/http/dashboard-report';
 import { createFakeClock } from '../../../services/clock';
 import { runDemoSeed } from '../../../services/demo/demo-seed';
@@ -9,16 +8,10 @@ import { surveyModels } from '../../../services/surveys/survey-model';
 import { DEFAULT_SLA_POLICY } from '../../../services/tickets/sla';
 import { ticketModels } from '../../../services/tickets/ticket-model';
 import { useTestDatabase } from '../../support/database';
+import { captureOutput } from '../../support/output';
 
 const database = useTestDatabase();
 const clock = createFakeClock('2026-11-22T02:00:00Z');
-
-function output() {
-  const out = new PassThrough();
-  let text = '';
-  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { out, text: () => text };
-}
 
 const base = () => ({
   connection: database().connection,
@@ -29,7 +22,7 @@ const base = () => ({
 
 describe('demo seed, quarterly report and export commands', () => {
   it('when the database is empty, then demo seed writes a labelled fictional estate; a second seed is refused', async () => {
-    const first = output();
+    const first = captureOutput();
     const size = { owners: 60, messages: 1500 };
     expect(await runDemoSeed({ ...base(), out: first.out, force: false, size })).toBe(0);
     expect(first.text()).toContain('Lakeside Garden (demo data)');
@@ -43,14 +36,14 @@ describe('demo seed, quarterly report and export commands', () => {
     const names = (await ownerModels(connection).owners.find({}, { name: 1 }).lean()).map((o) => o.name);
     expect(names.every((name) => name.endsWith('(demo)'))).toBe(true);
 
-    const again = output();
+    const again = captureOutput();
     expect(await runDemoSeed({ ...base(), out: again.out, force: false, size })).toBe(65);
     expect(again.text()).toContain('already holds the demo estate');
     expect(await ticketModels(connection).Tickets.countDocuments()).toBe(cases);
   });
 
   it('when the quarterly report is asked for in Markdown and HTML, then it carries the headline numbers, their change and the demo label', async () => {
-    const md = output();
+    const md = captureOutput();
     expect(
       await runQuarterlyReport({
         ...base(),
@@ -66,7 +59,7 @@ describe('demo seed, quarterly report and export commands', () => {
     expect(md.text()).toMatch(/\| Satisfaction index \| 0\.\d\d \| 0\.\d\d \| [+−±]0\.\d\d \|/);
     expect(md.text()).toContain('## Cases that breached SLA');
     expect(md.text()).toContain('## At-risk owners (degradation) to visit');
-    const html = output();
+    const html = captureOutput();
     await runQuarterlyReport({
       ...base(),
       out: html.out,
@@ -77,7 +70,7 @@ describe('demo seed, quarterly report and export commands', () => {
     });
     expect(html.text()).toMatch(/^<!doctype html>/);
     expect(html.text()).toContain('季度服务报告 · 2026Q3');
-    const bad = output();
+    const bad = captureOutput();
     expect(
       await runQuarterlyReport({
         ...base(),
@@ -92,7 +85,7 @@ describe('demo seed, quarterly report and export commands', () => {
   });
 
   it('when surveys are exported, then phones are masked; with --with-phones they are whole', async () => {
-    const masked = output();
+    const masked = captureOutput();
     expect(
       await runExport({
         ...base(),
@@ -108,7 +101,7 @@ describe('demo seed, quarterly report and export commands', () => {
     expect(lines.slice(1).every((line) => line.startsWith('2026Q3,'))).toBe(true);
     expect(masked.text()).toMatch(/,\*{7}\d{4},yes,/);
     expect(masked.text()).not.toMatch(/,199\d{8},/);
-    const full = output();
+    const full = captureOutput();
     await runExport({
       ...base(),
       out: full.out,
@@ -118,7 +111,7 @@ describe('demo seed, quarterly report and export commands', () => {
       language: 'en',
     });
     expect(full.text()).toMatch(/,199\d{8},yes,/);
-    const wrong = output();
+    const wrong = captureOutput();
     expect(
       await runExport({
         ...base(),
@@ -146,12 +139,12 @@ describe('demo seed, quarterly report and export commands', () => {
       createdAt: clock.now(),
       updatedAt: clock.now(),
     });
-    const refused = output();
+    const refused = captureOutput();
     expect(
       await runDemoSeed({ ...base(), out: refused.out, force: false, size: { owners: 10, messages: 50 } }),
     ).toBe(65);
     expect(refused.text()).toContain('refused, this database has 1 real owners');
-    const forced = output();
+    const forced = captureOutput();
     expect(
       await runDemoSeed({ ...base(), out: forced.out, force: true, size: { owners: 10, messages: 50 } }),
     ).toBe(0);

@@ -1,9 +1,6 @@
 import { surveyModels, type SurveyAnswerRecord } from '../../../services/surveys/survey-model';
-import {
-  loadSatisfaction,
-  quarterSatisfaction,
-  satisfactionIndex,
-} from '../../../services/reports/satisfaction-index';
+import { loadSatisfaction, quarterSatisfaction } from '../../../services/reports/satisfaction-index';
+import { computeScores, satisfactionIndex } from '../../../services/surveys/survey-scores';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
@@ -18,7 +15,7 @@ describe('satisfaction index', () => {
     expect(satisfactionIndex({ sum: 8, count: 2 }, { sum: 0, count: 0 })).toBeNull();
   });
 
-  it('when two dimensions have indexes 1.0 and 0.8, then the overall index is their mean 0.9 and the response rate is answered / sent', () => {
+  it('when two dimensions have indexes 1.0 and 0.8, then the overall index is all perceived / all expectation, 3.5 / 3.875 = 0.903, and the response rate is answered / sent', () => {
     const q = quarterSatisfaction(
       [
         { quarter: '2026Q3', dimension: 'security', measure: 'perceived', sum: 8, count: 2 },
@@ -32,9 +29,39 @@ describe('satisfaction index', () => {
     expect(q.dimensions.security.index).toBe(1);
     expect(q.dimensions.repairs.index).toBeCloseTo(0.8, 10);
     expect(q.dimensions.cleaning.index).toBeNull();
-    expect(q.overallIndex).toBeCloseTo(0.9, 10);
+    // (8 + 6) / 4 = 3.5 over (8 + 7.5) / 4 = 3.875; not the mean of the two indexes (0.9).
+    expect(q.overallIndex).toBeCloseTo(3.5 / 3.875, 10);
     expect(q.overallScore).toEqual({ sum: 7, count: 2, mean: 3.5 });
     expect(q.responses).toEqual({ sent: 8, answered: 2, completed: 1, rate: 0.25 });
+  });
+
+  it('when the same answers reach the report and survey status, then both give the same index per dimension and overall', () => {
+    const totals = [
+      { ownerId: 'a', building: '1', dimension: 'security', measure: 'perceived', sum: 4, count: 1 },
+      { ownerId: 'b', building: '2', dimension: 'security', measure: 'perceived', sum: 6, count: 2 },
+      { ownerId: 'a', building: '1', dimension: 'security', measure: 'expectation', sum: 5, count: 1 },
+      { ownerId: 'b', building: '2', dimension: 'security', measure: 'expectation', sum: 10, count: 2 },
+      { ownerId: 'a', building: '1', dimension: 'repairs', measure: 'perceived', sum: 2, count: 1 },
+      { ownerId: 'a', building: '1', dimension: 'repairs', measure: 'expectation', sum: 4, count: 1 },
+    ] as const;
+    const survey = computeScores('2026Q4', [...totals], []);
+    const report = quarterSatisfaction(
+      totals.map((t) => ({
+        quarter: '2026Q4',
+        dimension: t.dimension,
+        measure: t.measure,
+        sum: t.sum,
+        count: t.count,
+      })),
+      { sent: 0, answered: 0, completed: 0 },
+    );
+    // security 10/3 over 15/3 = 0.667, repairs 2 / 4 = 0.5; overall 12/4 over 19/4 = 0.632.
+    expect(report.dimensions.security.index).toBeCloseTo(2 / 3, 10);
+    expect(survey.all.dimensions.security.index).toBeCloseTo(2 / 3, 10);
+    expect(report.dimensions.repairs.index).toBe(0.5);
+    expect(survey.all.dimensions.repairs.index).toBe(0.5);
+    expect(report.overallIndex).toBeCloseTo(12 / 19, 10);
+    expect(survey.all.index).toBeCloseTo(12 / 19, 10);
   });
 
   it('when answers are stored, then their scores are summed and counted per quarter, dimension and measure, leaving excluded owners out', async () => {

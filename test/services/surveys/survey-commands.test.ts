@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { runAnnounce } from '../../../services/announcements/announce-command';
 import { createFakeClock } from '../../../services/clock';
@@ -13,22 +12,12 @@ import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../../servic
 import { PROJECT_ROOT } from '../../support/app-process';
 import { useTestDatabase } from '../../support/database';
 import { seedOwners } from './survey-fixtures';
+import { captureOutput } from '../../support/output';
 
 const database = useTestDatabase();
 const logger = pino({ level: 'silent' });
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ownerbot-survey-cli-'));
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
-
-function capture() {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { out, text: () => text };
-}
 
 describe('survey and announce commands', () => {
   const clock = createFakeClock('2026-11-22T02:00:00Z');
@@ -39,14 +28,14 @@ describe('survey and announce commands', () => {
     const file = path.join(workDir, 'survey.json');
     const edited = { ...DEFAULT_SURVEY, questions: DEFAULT_SURVEY.questions.slice(10) };
     fs.writeFileSync(file, JSON.stringify(edited));
-    const first = capture();
+    const first = captureOutput();
     expect(await runSurveyImport({ ...deps(), out: first.out, file })).toBe(0);
     expect(first.text()).toBe('Survey quarterly version 1 stored (4 questions); the next campaign uses it\n');
-    const again = capture();
+    const again = captureOutput();
     expect(await runSurveyImport({ ...deps(), out: again.out, file })).toBe(0);
     expect(again.text()).toContain('unchanged (version 1');
     fs.writeFileSync(file, JSON.stringify(DEFAULT_SURVEY));
-    expect(await runSurveyImport({ ...deps(), out: capture().out, file })).toBe(0);
+    expect(await runSurveyImport({ ...deps(), out: captureOutput().out, file })).toBe(0);
 
     fs.writeFileSync(
       file,
@@ -57,7 +46,7 @@ describe('survey and announce commands', () => {
         questions: [{ id: 'q', kind: 'scale', measure: 'perceived', prompt: { zh: 'a', en: 'b' } }],
       }),
     );
-    const broken = capture();
+    const broken = captureOutput();
     expect(await runSurveyImport({ ...deps(), out: broken.out, file })).toBe(65);
     expect(broken.text()).toContain('title needs non-empty zh and en texts');
     expect(broken.text()).toContain('question 1 (q): perceived questions need a dimension');
@@ -69,27 +58,27 @@ describe('survey and announce commands', () => {
       { from: 'cli-2', building: '8' },
       { from: 'cli-3', building: '9' },
     ]);
-    const dry = capture();
+    const dry = captureOutput();
     expect(await runSurveySend({ ...deps(), out: dry.out, quarter: '2026Q4', dryRun: true })).toBe(0);
     expect(dry.text()).toBe('Dry run: campaign quarterly:2026Q4 does not exist yet; it would ask 3 owners\n');
     expect(await outboxModels(database().connection).entries.countDocuments({ purpose: 'survey' })).toBe(0);
 
-    const real = capture();
+    const real = captureOutput();
     expect(await runSurveySend({ ...deps(), out: real.out, quarter: '2026q4', dryRun: false })).toBe(0);
     expect(real.text()).toContain('Campaign quarterly:2026Q4 (quarterly@2) created');
     expect(real.text()).toContain('queueing [##############################] 100% 3/3');
     expect(real.text()).toMatch(/queued now: +3/);
     expect(await outboxModels(database().connection).entries.countDocuments({ purpose: 'survey' })).toBe(3);
 
-    const status = capture();
+    const status = captureOutput();
     expect(await runSurveyStatus({ ...deps(), out: status.out, quarter: '2026Q4' })).toBe(0);
     expect(status.text()).toContain('asked 3: not started 3, partial 0, complete 0, expired 0');
     expect(status.text()).toContain('building 8');
     expect(status.text()).toContain('vs 2026Q3: no campaign to compare with');
-    const bad = capture();
+    const bad = captureOutput();
     expect(await runSurveyStatus({ ...deps(), out: bad.out, quarter: 'Q4' })).toBe(64);
 
-    const notice = capture();
+    const notice = captureOutput();
     expect(
       await runAnnounce({
         connection: database().connection,

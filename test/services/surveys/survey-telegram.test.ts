@@ -1,11 +1,8 @@
 import { createHmac } from 'node:crypto';
-import pino from 'pino';
 import { systemClock } from '../../../services/clock';
-import { connectDatabase, type Database } from '../../../services/database/connect';
 import { surveyModels } from '../../../services/surveys/survey-model';
 import { periodKeys } from '../../../services/tickets/ticket-model';
-import { spawnApp, type AppProcess } from '../../support/app-process';
-import { testDatabaseUri, uniqueDatabaseName } from '../../support/database';
+import { useAppProcess } from '../../support/app-process';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
 import { seedOwners, type SeededOwner } from './survey-fixtures';
@@ -16,29 +13,22 @@ const SIGNING_SECRET = 'slack-signing-secret-for-tests';
 describe('survey and announcements end to end (app process, fake Telegram, fake Slack)', () => {
   let telegram: FakeTelegram;
   let slack: FakeSlack;
-  let app: AppProcess;
-  let database: Database;
   let owners: SeededOwner[];
   const quarter = periodKeys(new Date(), 'Asia/Shanghai').quarter;
 
   beforeAll(async () => {
     telegram = await startFakeTelegram();
     slack = await startFakeSlack();
-    const name = uniqueDatabaseName('survey-telegram');
-    database = await connectDatabase({
-      uri: testDatabaseUri(),
-      dbName: name,
-      engine: 'ferretdb',
-      logger: pino({ level: 'silent' }),
-    });
-    owners = await seedOwners(database.connection, systemClock, [
-      { from: '701', chatId: '701', building: '5' },
-      { from: '702', chatId: '702', building: '6' },
-    ]);
-    const uri = new URL(testDatabaseUri());
-    uri.pathname = `/${name}`;
-    app = await spawnApp({
-      MONGODB_URI: uri.toString(),
+  });
+  const { database, base } = useAppProcess({
+    label: 'survey-telegram',
+    seed: async (connection) => {
+      owners = await seedOwners(connection, systemClock, [
+        { from: '701', chatId: '701', building: '5' },
+        { from: '702', chatId: '702', building: '6' },
+      ]);
+    },
+    env: () => ({
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.apiRoot,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
@@ -51,21 +41,16 @@ describe('survey and announcements end to end (app process, fake Telegram, fake 
       // Due every minute: the start-up catch-up creates this quarter's campaign at once.
       SURVEY_CRON: '* * * * *',
       QUIET_HOURS: 'off',
-    });
-    await app.waitForLog((line) => String(line.msg).includes('is listening'), 60_000);
-  }, 90_000);
-
+    }),
+  });
+  // After useAppProcess: the fakes close once the app has stopped.
   afterAll(async () => {
-    app.child.kill('SIGTERM');
-    await app.waitForExit(15_000);
-    await database.connection.dropDatabase().catch(() => undefined);
-    await database.close();
     await telegram.close();
     await slack.close();
   });
 
   const deliver = (update: unknown) =>
-    fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+    fetch(`${base()}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: JSON.stringify(update),
@@ -102,7 +87,7 @@ describe('survey and announcements end to end (app process, fake Telegram, fake 
     expect(String(telegram.sent(701).at(-1)?.params.text)).toContain(
       'Thank you for completing our quarterly survey',
     );
-    const { Responses, Answers } = surveyModels(database.connection);
+    const { Responses, Answers } = surveyModels(database().connection);
     const response = await Responses.findById(`quarterly:${quarter}:${owners[0]!.ownerId}`).lean();
     expect(response).toMatchObject({
       status: 'complete',
@@ -127,7 +112,7 @@ describe('survey and announcements end to end (app process, fake Telegram, fake 
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
     const post = () =>
-      fetch(`http://127.0.0.1:${app.port}/slack/events`, {
+      fetch(`${base()}/slack/events`, {
         method: 'POST',
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
