@@ -265,7 +265,7 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       const tile = (name: string, value: string, was?: string) =>
         `<div class="tile">${escapeHtml(name)}<b>${escapeHtml(value)}</b>${was ? `<span class="muted">${escapeHtml(was)}</span>` : ''}</div>`;
       const tiles = latest
-        ? `<div class="tiles">${tile(`${tr('overallIndex', language)} ${latest.quarter}`, fixed(latest.satisfaction.overallIndex), before ? `${before.quarter}: ${fixed(before.satisfaction.overallIndex)}` : '')}${tile(`${tr('overallScore', language)} ${latest.quarter}`, fixed(latest.satisfaction.overallScore.mean), before ? `${before.quarter}: ${fixed(before.satisfaction.overallScore.mean)}` : '')}${tile(`${tr('responseRate', language)} ${latest.quarter}`, percent(latest.satisfaction.responses.rate), `${latest.satisfaction.responses.answered} / ${latest.satisfaction.responses.sent}`)}</div>`
+        ? `<div class="tiles">${tile(`${tr('overallIndex', language)} ${latest.quarter}`, fixed(latest.satisfaction.overallIndex), before ? `${before.quarter}: ${fixed(before.satisfaction.overallIndex)}` : '')}${tile(`${tr('overallScore', language)} ${latest.quarter}`, fixed(latest.satisfaction.overallScore.mean), before ? `${before.quarter}: ${fixed(before.satisfaction.overallScore.mean)}` : '')}${tile(`${tr('responseRate', language)} ${latest.quarter}`, percent(latest.satisfaction.responses.rate), `${latest.satisfaction.responses.completed} / ${latest.satisfaction.responses.sent}`)}</div>`
         : '';
       const charts = `<div class="grid2">${lineChart({
         title: tr('indexTrend', language),

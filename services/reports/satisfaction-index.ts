@@ -12,8 +12,8 @@ import { meanScore, satisfactionIndex, type SumCount } from '../surveys/survey-s
  * The report's survey figures per quarter, as stored in its snapshots: sums and counts per
  * quarter, dimension and measure read in one streamed pass, then the divisions, which the
  * embedded engine's `$group` cannot do. The index itself is `satisfactionIndex` from
- * services/surveys/survey-scores.ts, so the dashboard and `survey status` agree on it (their
- * response rates still differ: answered / sent here, completed / invited there).
+ * services/surveys/survey-scores.ts, so the dashboard and `survey status` agree on it; so do
+ * their response rates (completed / sent; partial answers are counted apart).
  */
 
 /** The sum and count of scores of one quarter, dimension and measure. */
@@ -76,7 +76,7 @@ export function quarterSatisfaction(
     dimensions,
     overallIndex: satisfactionIndex(perceived, expectation),
     overallScore: { ...overall, mean: meanScore(overall) },
-    responses: { ...responses, rate: responses.sent > 0 ? responses.answered / responses.sent : null },
+    responses: { ...responses, rate: responses.sent > 0 ? responses.completed / responses.sent : null },
   };
 }
 

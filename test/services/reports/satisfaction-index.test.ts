@@ -32,7 +32,7 @@ describe('satisfaction index', () => {
     // (8 + 6) / 4 = 3.5 over (8 + 7.5) / 4 = 3.875; not the mean of the two indexes (0.9).
     expect(q.overallIndex).toBeCloseTo(3.5 / 3.875, 10);
     expect(q.overallScore).toEqual({ sum: 7, count: 2, mean: 3.5 });
-    expect(q.responses).toEqual({ sent: 8, answered: 2, completed: 1, rate: 0.25 });
+    expect(q.responses).toEqual({ sent: 8, answered: 2, completed: 1, rate: 0.125 });
   });
 
   it('when the same answers reach the report and survey status, then both give the same index per dimension and overall', () => {
@@ -137,6 +137,6 @@ describe('satisfaction index', () => {
     expect(q4?.dimensions.security.index).toBeCloseTo(0.857142, 5);
     expect(q4?.overallScore).toEqual({ sum: 6, count: 2, mean: 3 });
     // a, b and c answered something (c before expiring); d did not; demo is left out.
-    expect(q4?.responses).toEqual({ sent: 4, answered: 3, completed: 2, rate: 0.75 });
+    expect(q4?.responses).toEqual({ sent: 4, answered: 3, completed: 2, rate: 0.5 });
   });
 });
