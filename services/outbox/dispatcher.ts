@@ -155,10 +155,10 @@ interface Claim {
 
 /**
  * A slot granted longer ago than this (the attempt record was slow to write) is not used:
- * the limiter's window allows requests to reach the platform this much later than granted
- * (`WINDOW_MARGIN_MS` in rate-limiter.ts), no more.
+ * the limiter counts a send from its start, but only while it starts within its catch-up
+ * tolerance of the grant (`CATCH_UP_MS` in rate-limiter.ts).
  */
-const GRANT_STALE_MS = 20;
+const GRANT_STALE_MS = 250;
 
 /** How long to wait between tries of a write that must land (the record of a send). */
 const PERSIST_RETRY = { baseMs: 250, maxMs: 5000 };
@@ -468,9 +468,8 @@ export function createDispatcher(options: DispatcherOptions) {
           if (await sentByDeadHolder(claim, parts.length)) return;
         }
         // The record that this request is about to go. Written after the slot is granted, so
-        // a crash while waiting for one leaves nothing to doubt; but a request must start
-        // within the limiter's margin of its grant, so when the database was slow the slot is
-        // left unused (it still counts) and a fresh one is awaited.
+        // a crash while waiting for one leaves nothing to doubt; when the database was very
+        // slow the slot is left unused (it still counts) and a fresh one is awaited.
         const grantedAt = clock.now().getTime();
         if (!(await recordAttempt(claim, part))) return;
         if (clock.now().getTime() - grantedAt > GRANT_STALE_MS) {
