@@ -547,3 +547,44 @@ describe('dispatcher pacing and stopping', () => {
     expect(channel.sent).toHaveLength(3);
   });
 });
+
+describe('dispatcher after a crash, and the purge', () => {
+  it('when the purge runs an hour after a holder died mid-send, then its records of the waiting entry stay and the entry is still not sent again', async () => {
+    const { clock, channel, outbox, dispatcher } = setup();
+    const { entries, sent, claims, attempts } = outboxModels(database().connection);
+    const waiting = await outbox.enqueue(message(1));
+    const gone = await outbox.enqueue(message(2));
+    for (const id of [waiting.id, gone.id]) {
+      await claims.create({
+        _id: `${id}:1`,
+        owner: 'died-mid-send',
+        createdAt: clock.now(),
+        leaseUntil: new Date(clock.now().getTime() + 60_000),
+      });
+      await attempts.create({
+        _id: `${id}:0:1`,
+        entryId: id,
+        part: 0,
+        generation: 1,
+        owner: 'died-mid-send',
+        createdAt: clock.now(),
+      });
+    }
+    // notification:2 was sent after all (its copy landed) and left `outbox`.
+    const record = await entries.findById(gone.id).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
+    await entries.deleteOne({ _id: record!._id });
+    clock.advance(2 * 60 * 60_000);
+
+    expect(await outbox.purge()).toMatchObject({ claims: 1, attempts: 1 });
+    expect((await attempts.find({}).lean()).map((a) => a._id)).toEqual([`${waiting.id}:0:1`]);
+    expect(await claims.countDocuments({ _id: `${waiting.id}:1` })).toBe(1);
+
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(channel.requests).toHaveLength(0);
+    expect(await outbox.get('notification:1')).toMatchObject({
+      status: 'dead',
+      deadReason: OUTCOME_UNKNOWN_REASON,
+    });
+  });
+});
