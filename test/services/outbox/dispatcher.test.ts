@@ -519,8 +519,10 @@ describe('dispatcher pacing and stopping', () => {
 
     const times = channel.sent.map((delivery) => delivery.at.getTime());
     expect(times).toHaveLength(4);
-    // Never ahead of its schedule of one every 100 ms (a late one may be followed sooner).
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[0]!).toBeGreaterThanOrEqual(100 * i - 1);
+    // Never ahead of its schedule of one every 100 ms (a late one may be followed sooner). A
+    // request starts once its attempt record is written, a few ms after its slot; the
+    // limiter's window margin (20 ms) is what the platform may see of that.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[0]!).toBeGreaterThanOrEqual(100 * i - 20);
   });
 
   it('when stopped while sends wait for their slot, then those entries are handed back at once', async () => {
