@@ -18,20 +18,28 @@
  * Why so few writes: on the embedded engine (FerretDB 1.24 with SQLite) an insert costs
  * about 1 ms whatever the size, while every read, update or delete by `_id` reads the
  * whole collection (measured: an update by `_id` 4.7 ms among 100 entries, 24 ms among
- * 1,000). So a send is two inserts (the token, the sent copy in `outbox_sent`); sent
- * entries leave `outbox` in one batched delete per pass, and their tokens a lease later
+ * 1,000). So a send is three inserts (the token, the attempt record, the sent copy in
+ * `outbox_sent`); sent entries leave `outbox` in one batched delete per pass, and their
+ * tokens and attempt records a lease later
  * (a rival's candidate list is never older than `claimBudgetMs`, so it cannot win a
  * deleted token of an entry it still sees).
  *
- * Crash between send and acknowledgement. If the process dies after the platform
- * accepted a message but before its sent copy is written, nothing records it: its lease
- * runs out (`leaseMs`, default 60 s) and another claim sends it again. Delivery is thus
- * at-least-once; enqueue is exactly-once per key (see outbox.ts). The duplicate window
- * is only the time between the platform's 2xx and our one insert, a few milliseconds,
- * because the sent copy is written right after the 2xx, before hooks or metrics run, and
- * a reclaimed entry is looked up in `outbox_sent` just before its send in case the
- * previous holder's acknowledgement landed meanwhile. The sent copy's `_id` is the
- * entry's, so a second delivery is noticed, logged, and recorded once.
+ * Delivery: exactly-once, or at-most-once when the outcome is unknown. Just before each
+ * platform request the holder inserts `outbox_attempts/<entryId>:<part>:<generation>`; the
+ * sent copy in `outbox_sent` (its `_id` the entry's, so recorded once) is inserted right
+ * after the 2xx, before hooks or metrics. If that write fails (the database is down), the
+ * holder keeps the entry in memory and retries the write with backoff until it lands or
+ * `stop()` gives up; meanwhile it never claims the entry again. A holder that takes over an
+ * entry whose lease ran out (`reclaimed`) looks for a sent copy (done), then for an attempt
+ * record of the dead holder's generations: one means the process stopped during the send,
+ * and neither we nor Telegram, Slack or WeChat (no idempotency keys) can tell whether the
+ * owner got it. Such an entry is not sent again: it is dead-lettered with
+ * `OUTCOME_UNKNOWN_REASON`, logged and counted (`failures{kind="outcome_unknown"}`), so a
+ * person decides (`requeue` resends it). A stalled holder's late 2xx still records the
+ * delivery and removes the dead letter. Not covered: a send that timed out (`sendTimeoutMs`)
+ * is retried, as the platform most likely did not take it; and a holder stalled for longer
+ * than a lease between its attempt record and its request (see `keepLease`). Enqueue is
+ * exactly-once per key (see outbox.ts).
  *
  * Rate limits. A limiter per dispatcher (`rate-limiter.ts`) paces every send, per channel
  * and per conversation, so sends wait for a slot instead of running into 429s; a
@@ -65,6 +73,7 @@ import {
   toAddress,
   toOutboundMessage,
   toOutboxEntry,
+  type OutboxAttemptRecord,
   type OutboxClaimRecord,
   type OutboxEntry,
   type OutboxRecord,
@@ -79,7 +88,13 @@ export interface DeadLetterEvent {
   kind?: FailureKind;
   /** The platform's HTTP status, when it gave one (403: the owner blocked the bot). */
   status?: number;
+  /** The previous holder stopped during the send: the owner may have it once, or not at all. */
+  outcomeUnknown?: boolean;
 }
+
+/** The dead-letter reason of an entry whose sending process stopped during its send. */
+export const OUTCOME_UNKNOWN_REASON =
+  'outcome_unknown: the sending process stopped during the send; the owner may or may not have it';
 
 export interface SentEvent {
   entry: OutboxEntry;
@@ -138,14 +153,33 @@ interface Claim {
   partsSent: number;
   /** Taken over from a holder whose lease expired: it may have sent already. */
   reclaimed: boolean;
+  /** The generation this holder claimed with; earlier ones after `record.attempts` were a dead holder's. */
+  firstGeneration: number;
+  /** `outbox_attempts` records this holder wrote or took over; deleted with its tokens. */
+  attemptIds: string[];
 }
+
+/**
+ * A slot granted longer ago than this (the attempt record was slow to write) is not used:
+ * the limiter counts a send from its start, but only while it starts within its catch-up
+ * tolerance of the grant (`CATCH_UP_MS` in rate-limiter.ts).
+ */
+const GRANT_STALE_MS = 250;
+
+/** How long to wait between tries of a write that must land (the record of a send). */
+const PERSIST_RETRY = { baseMs: 250, maxMs: 5000 };
 
 /**
  * Creates a dispatcher. `start()` runs claim passes until `stop()`; `runOnce()` runs one
  * pass and waits for its sends (tests, CLI). One failing entry never stops either.
  */
 export function createDispatcher(options: DispatcherOptions) {
-  const { entries: Entries, sent: Sent, claims: Claims } = outboxModels(options.connection);
+  const {
+    entries: Entries,
+    sent: Sent,
+    claims: Claims,
+    attempts: Attempts,
+  } = outboxModels(options.connection);
   const clock = options.clock;
   const leaseMs = options.leaseMs ?? 60_000;
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.round(leaseMs / 3);
@@ -183,8 +217,9 @@ export function createDispatcher(options: DispatcherOptions) {
   /** Sent (their copy is in `outbox_sent`) and still to be deleted from `outbox`. */
   let toRemove: Types.ObjectId[] = [];
   /** Tokens of settled entries, deleted once no rival's candidate list can still show the entry. */
-  let tokensToDelete: Array<{ ids: string[]; after: number }> = [];
+  let tokensToDelete: Array<{ ids: string[]; attempts: string[]; after: number }> = [];
   let settledTokens: string[] = [];
+  let settledAttempts: string[] = [];
 
   const adapterFor = (channel: ChannelName): ChannelAdapter | undefined =>
     typeof options.adapters === 'function' ? options.adapters(channel) : options.adapters.get(channel);
@@ -198,6 +233,7 @@ export function createDispatcher(options: DispatcherOptions) {
   });
 
   const tokenId = (id: string, generation: number) => `${id}:${generation}`;
+  const attemptId = (id: string, part: number, generation: number) => `${id}:${part}:${generation}`;
 
   /** This holder is done with its generations of the entry: their tokens may go, later. */
   const releaseTokens = (claim: Claim) => {
@@ -205,6 +241,8 @@ export function createDispatcher(options: DispatcherOptions) {
     const first = claim.record.attempts + 1;
     for (let generation = first; generation <= claim.generation; generation++)
       settledTokens.push(tokenId(claim.id, generation));
+    settledAttempts.push(...claim.attemptIds);
+    claim.attemptIds = [];
   };
 
   /**
@@ -307,6 +345,8 @@ export function createDispatcher(options: DispatcherOptions) {
       throttles: candidate.throttles,
       partsSent: candidate.partsSent,
       reclaimed,
+      firstGeneration: generation,
+      attemptIds: [],
     };
     held.set(id, claim);
     if (reclaimed) {
@@ -394,15 +434,19 @@ export function createDispatcher(options: DispatcherOptions) {
         throw error;
       }
     }
-    if (settledTokens.length > 0) {
-      tokensToDelete.push({ ids: settledTokens, after: now + leaseMs });
+    if (settledTokens.length > 0 || settledAttempts.length > 0) {
+      tokensToDelete.push({ ids: settledTokens, attempts: settledAttempts, after: now + leaseMs });
       settledTokens = [];
+      settledAttempts = [];
     }
     const due = tokensToDelete.filter((batch) => batch.after <= now);
     if (due.length === 0) return;
     tokensToDelete = tokensToDelete.filter((batch) => batch.after > now);
     try {
-      await Claims.deleteMany({ _id: trusted({ $in: due.flatMap((batch) => batch.ids) }) });
+      const tokens = due.flatMap((batch) => batch.ids);
+      const attempts = due.flatMap((batch) => batch.attempts);
+      if (tokens.length > 0) await Claims.deleteMany({ _id: trusted({ $in: tokens }) });
+      if (attempts.length > 0) await Attempts.deleteMany({ _id: trusted({ $in: attempts }) });
     } catch (error) {
       tokensToDelete.push(...due);
       throw error;
@@ -420,7 +464,8 @@ export function createDispatcher(options: DispatcherOptions) {
       // entries enqueued already rendered pass through unchanged.
       const parts = renderForChannel(toOutboundMessage(claim.record), adapter.capabilities);
       let platformMessageId = claim.record.platformMessageId || undefined;
-      for (let part = claim.partsSent; part < parts.length; part++) {
+      const resumeAt = claim.partsSent;
+      for (let part = resumeAt; part < parts.length; part++) {
         if (stopping) return await release(claim);
         let slot: SendSlot;
         try {
@@ -430,7 +475,24 @@ export function createDispatcher(options: DispatcherOptions) {
           throw error;
         }
         if (!(await keepLease(claim))) return;
-        if (claim.reclaimed && part === claim.partsSent && (await deliveredMeanwhile(claim))) return;
+        if (claim.reclaimed && part === resumeAt) {
+          if (await deliveredMeanwhile(claim)) return;
+          if (await sentByDeadHolder(claim, parts.length)) return;
+        }
+        // The record that this request is about to go. Written after the slot is granted, so
+        // a crash while waiting for one leaves nothing to doubt; when the database was very
+        // slow the slot is left unused (it still counts) and a fresh one is awaited.
+        const grantedAt = clock.now().getTime();
+        if (!(await recordAttempt(claim, part))) return;
+        if (clock.now().getTime() - grantedAt > GRANT_STALE_MS) {
+          try {
+            slot = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
+          } catch (error) {
+            if (error instanceof LimiterCancelledError) return await release(claim);
+            throw error;
+          }
+          if (!(await keepLease(claim))) return;
+        }
         let result: SendResult;
         try {
           result = await sendWithTimeout(adapter, address, parts[part]!, slot);
@@ -438,11 +500,12 @@ export function createDispatcher(options: DispatcherOptions) {
           return await handleFailure(claim, error);
         }
         platformMessageId = result.platformMessageId ?? platformMessageId;
-        if (part < parts.length - 1) await recordPart(claim, part + 1, platformMessageId);
+        if (part < parts.length - 1 && !(await recordPart(claim, part + 1, platformMessageId))) return;
       }
       await markSent(claim, platformMessageId, parts.length);
     } catch (error) {
-      // A database error after the claim: the lease runs out and another claim retries.
+      // A database error before a send or while settling a failed one: the lease runs out
+      // and another claim decides (a send that went out is recorded by `persist`, not here).
       held.delete(claim.id);
       log.error(
         { err: error, ...describe(claim) },
@@ -505,9 +568,95 @@ export function createDispatcher(options: DispatcherOptions) {
     return true;
   };
 
-  const recordPart = async (claim: Claim, partsSent: number, platformMessageId: string | undefined) => {
+  /**
+   * For a reclaimed entry with no sent copy: did a holder that died send (part of) it? Its
+   * attempt record says a request was about to go out and nothing says how it ended. The
+   * platforms have no idempotency key, so sending again could reach the owner twice: the
+   * entry is dead-lettered instead (at-most-once when the outcome is unknown).
+   */
+  const sentByDeadHolder = async (claim: Claim, parts: number): Promise<boolean> => {
+    const ids: string[] = [];
+    for (let generation = claim.record.attempts + 1; generation < claim.firstGeneration; generation++)
+      for (let part = claim.partsSent; part < parts; part++) ids.push(attemptId(claim.id, part, generation));
+    if (ids.length === 0) return false;
+    const found = await Attempts.find({ _id: trusted({ $in: ids }) }, { _id: 1, part: 1 }).lean();
+    if (found.length === 0) return false;
+    claim.attemptIds.push(...found.map((attempt) => attempt._id));
+    options.metrics?.failures.inc({ channel: claim.record.address.channel, kind: 'outcome_unknown' });
+    log.warn(
+      { ...describe(claim), part: Math.min(...found.map((attempt) => attempt.part)) },
+      'The process sending this entry stopped during the send; not sent again (the owner may or may not have it)',
+    );
+    await deadLetter(claim, OUTCOME_UNKNOWN_REASON, { outcomeUnknown: true });
+    return true;
+  };
+
+  /**
+   * Retries a write that must land, because it records a send that went out or is about to,
+   * with backoff until it does or `stop()` gave up waiting. Losing it would mean a resend
+   * (or, for an attempt, a send refused for nothing). The entry stays in `held` meanwhile,
+   * so this instance never claims it again; an instance that takes it over after the lease
+   * finds the attempt record and does not send either. False: stopped first.
+   */
+  const persist = async (claim: Claim, what: string, write: () => Promise<void>): Promise<boolean> => {
+    for (let tries = 1; ; tries++) {
+      try {
+        await write();
+        if (tries > 1) log.info({ ...describe(claim), what, tries }, 'Outbox record written after retries');
+        return true;
+      } catch (error) {
+        if (halted) {
+          held.delete(claim.id);
+          log.error(
+            { err: error, ...describe(claim), what },
+            'Stopped before an outbox record could be written; the next holder will not send this entry again',
+          );
+          return false;
+        }
+        if (tries === 1 || tries % 20 === 0)
+          log.error(
+            { err: error, ...describe(claim), what, tries },
+            'Could not write an outbox record; retrying until the database answers',
+          );
+        const waitMs = Math.min(PERSIST_RETRY.maxMs, PERSIST_RETRY.baseMs * 2 ** (tries - 1));
+        await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+      }
+    }
+  };
+
+  /** Inserts the record that a request for this part is about to go out (see `sentByDeadHolder`). */
+  const recordAttempt = (claim: Claim, part: number): Promise<boolean> => {
+    const attempt: OutboxAttemptRecord = {
+      _id: attemptId(claim.id, part, claim.generation),
+      entryId: claim.id,
+      part,
+      generation: claim.generation,
+      owner: instanceId,
+      createdAt: clock.now(),
+    };
+    claim.attemptIds.push(attempt._id);
+    return persist(claim, 'attempt', async () => {
+      try {
+        await Attempts.collection.insertOne(attempt as unknown as OutboxAttemptRecord & { _id: never });
+      } catch (error) {
+        // Only this holder writes its generation's ids: an earlier try landed after all.
+        if (!isDuplicateKey(error)) throw error;
+      }
+    });
+  };
+
+  /**
+   * Records a delivered part of a split message. Not a holder write: the generation stays
+   * unsettled (`attempts` unchanged), so rivals still wait out this lease.
+   */
+  const recordPart = (claim: Claim, partsSent: number, platformMessageId: string | undefined) => {
     claim.partsSent = partsSent;
-    await holderUpdate(claim, { partsSent, platformMessageId: platformMessageId ?? '' });
+    return persist(claim, 'part', async () => {
+      await Entries.updateOne(
+        { _id: claim.record._id },
+        { $set: { partsSent, platformMessageId: platformMessageId ?? '' } },
+      );
+    });
   };
 
   const markSent = async (claim: Claim, platformMessageId: string | undefined, parts: number) => {
@@ -531,13 +680,22 @@ export function createDispatcher(options: DispatcherOptions) {
     delete (record as Partial<Record<'leaseOwner' | 'leaseUntil', unknown>>).leaseOwner;
     delete (record as Partial<Record<'leaseOwner' | 'leaseUntil', unknown>>).leaseUntil;
     let first = true;
-    try {
-      // The acknowledgement: one insert, its _id the entry's, so it is recorded once.
-      await Sent.collection.insertOne(record);
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      first = false;
-    }
+    let tries = 0;
+    // The acknowledgement: one insert, its _id the entry's, so it is recorded once. The
+    // platform has the message, so it is retried until it lands, through a database outage.
+    const recorded = await persist(claim, 'delivery', async () => {
+      tries++;
+      try {
+        await Sent.collection.insertOne(record);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        // After a failed try the copy may be our own, written though its answer was lost.
+        first =
+          tries > 1 &&
+          (await Sent.findById(claim.record._id, { attempts: 1 }).lean())?.attempts === claim.generation;
+      }
+    });
+    if (!recorded) return;
     releaseTokens(claim);
     toRemove.push(claim.record._id);
     options.metrics?.sent.inc({ channel: claim.record.address.channel });
@@ -615,7 +773,7 @@ export function createDispatcher(options: DispatcherOptions) {
   const deadLetter = async (
     claim: Claim,
     reason: string,
-    details: { kind?: FailureKind; status?: number } = {},
+    details: { kind?: FailureKind; status?: number; outcomeUnknown?: boolean } = {},
   ): Promise<void> => {
     const now = clock.now();
     const dead = {
@@ -645,6 +803,8 @@ export function createDispatcher(options: DispatcherOptions) {
 
   let running = false;
   let stopping = false;
+  /** Set once `stop()` is done waiting: writes still being retried give up. */
+  let halted = false;
   let loopDone: Promise<void> | undefined;
   const active = new Set<Promise<void>>();
   let wakeUp: (() => void) | undefined;
@@ -680,7 +840,7 @@ export function createDispatcher(options: DispatcherOptions) {
       toRemove.length >= 20 ||
       (removeSince !== undefined && now - removeSince >= 1000) ||
       tokensToDelete.some((batch) => batch.after <= now) ||
-      (settledTokens.length > 0 && toRemove.length === 0)
+      ((settledTokens.length > 0 || settledAttempts.length > 0) && toRemove.length === 0)
     );
   };
   const flushQuietly = async () => {
@@ -729,6 +889,7 @@ export function createDispatcher(options: DispatcherOptions) {
       if (running) return;
       running = true;
       stopping = false;
+      halted = false;
       loopDone = loop();
     },
 
@@ -753,6 +914,7 @@ export function createDispatcher(options: DispatcherOptions) {
         }),
       ]);
       clearTimeout(timer);
+      halted = true;
       if (timedOut)
         log.warn({ inFlight: active.size }, 'Stopped with sends still in flight; their leases will expire');
       await flushQuietly();

@@ -32,7 +32,7 @@ export function createOutboxMetrics(registry: Registry) {
     }),
     failures: new Counter({
       name: 'ownerbot_outbox_send_failures_total',
-      help: 'Failed send attempts, by channel and kind (rate_limited, network, rejected, timeout, error)',
+      help: 'Failed send attempts, by channel and kind (rate_limited, network, rejected, timeout, error, lease_expired, outcome_unknown)',
       labelNames: ['channel', 'kind'] as const,
       registers: [registry],
     }),

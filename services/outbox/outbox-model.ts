@@ -86,6 +86,21 @@ export interface OutboxClaimRecord {
   leaseUntil: Date;
 }
 
+/**
+ * A send about to go out: inserted just before each platform request, `_id`
+ * `<entryId>:<part>:<generation>`. A holder that takes over an entry whose lease ran out
+ * and finds one of these from the dead holder's generations, with no sent copy, cannot know
+ * whether the platform got that request, so it does not send again (see dispatcher.ts).
+ */
+export interface OutboxAttemptRecord {
+  _id: string;
+  entryId: string;
+  part: number;
+  generation: number;
+  owner: string;
+  createdAt: Date;
+}
+
 const entryFields = (): SchemaDefinition<OutboxRecord> => ({
   key: { type: String, required: true, unique: true },
   address: {
@@ -151,6 +166,18 @@ const claimSchema = new Schema<OutboxClaimRecord>(
   { versionKey: false },
 );
 
+const attemptSchema = new Schema<OutboxAttemptRecord>(
+  {
+    _id: { type: String, required: true },
+    entryId: { type: String, required: true },
+    part: { type: Number, required: true },
+    generation: { type: Number, required: true },
+    owner: { type: String, required: true },
+    createdAt: { type: Date, required: true, index: true },
+  },
+  { versionKey: false },
+);
+
 export interface OutboxModels {
   /**
    * `outbox`: entries not sent yet (pending, retrying) and dead letters. The dispatchers poll
@@ -164,6 +191,8 @@ export interface OutboxModels {
   keys: Model<OutboxKeyRecord>;
   /** `outbox_claims`: lease tokens; unique inserts are the one atomic step both engines agree on. */
   claims: Model<OutboxClaimRecord>;
+  /** `outbox_attempts`: one record per platform request about to go out; deleted with the claim tokens. */
+  attempts: Model<OutboxAttemptRecord>;
 }
 
 /** The outbox models on this connection (registered once per connection). */
@@ -173,6 +202,7 @@ export function outboxModels(connection: Connection): OutboxModels {
     sent: modelOn<OutboxRecord>(connection, 'OutboxSentEntry', sentSchema, 'outbox_sent'),
     keys: modelOn<OutboxKeyRecord>(connection, 'OutboxKey', keySchema, 'outbox_keys'),
     claims: modelOn<OutboxClaimRecord>(connection, 'OutboxClaim', claimSchema, 'outbox_claims'),
+    attempts: modelOn<OutboxAttemptRecord>(connection, 'OutboxAttempt', attemptSchema, 'outbox_attempts'),
   };
 }
 

@@ -50,8 +50,10 @@ export interface OutboxRetention {
 const DAY = 24 * 60 * 60_000;
 export const DEFAULT_RETENTION: OutboxRetention = { sentMs: 7 * DAY, deadMs: 30 * DAY, keysMs: 400 * DAY };
 /**
- * Dispatchers delete the tokens of settled entries themselves (a lease later); this purge
- * only catches those of a dispatcher that stopped before it could.
+ * Dispatchers delete the tokens and attempt records of settled entries themselves (a lease
+ * later); this purge only catches those of a dispatcher that stopped before it could. Those
+ * of an entry still waiting in `outbox` stay: they are how the next holder learns that a
+ * process died holding it, maybe mid-send (see dispatcher.ts).
  */
 const CLAIM_TOKEN_RETENTION_MS = 60 * 60_000;
 
@@ -71,7 +73,13 @@ export function createOutbox(deps: {
   retention?: Partial<OutboxRetention>;
   metrics?: OutboxMetrics;
 }) {
-  const { entries: Entries, sent: Sent, keys: Keys, claims: Claims } = outboxModels(deps.connection);
+  const {
+    entries: Entries,
+    sent: Sent,
+    keys: Keys,
+    claims: Claims,
+    attempts: Attempts,
+  } = outboxModels(deps.connection);
   const retention: OutboxRetention = { ...DEFAULT_RETENTION, ...deps.retention };
   if (retention.keysMs < Math.max(retention.sentMs, retention.deadMs))
     throw new AppError(
@@ -149,6 +157,24 @@ export function createOutbox(deps: {
   const counted = (input: EnqueueInput, result: { id: string; created: boolean }) => {
     deps.metrics?.enqueued.inc({ purpose: input.purpose, result: result.created ? 'created' : 'duplicate' });
     return result;
+  };
+
+  /** Deletes claim tokens or attempt records older than an hour, except those of entries still to send. */
+  const purgeStale = async (
+    model: typeof Claims | typeof Attempts,
+    entryOf: (id: string) => string,
+  ): Promise<number> => {
+    const cutoff = new Date(deps.clock.now().getTime() - CLAIM_TOKEN_RETENTION_MS);
+    const stale = await (model as typeof Claims)
+      .find({ createdAt: trusted({ $lt: cutoff }) }, { _id: 1 })
+      .lean();
+    if (stale.length === 0) return 0;
+    const live = await Entries.find({ status: trusted({ $in: ['pending', 'sending'] }) }, { _id: 1 }).lean();
+    const waiting = new Set(live.map((entry) => String(entry._id)));
+    const ids = stale.map((record) => record._id).filter((id) => !waiting.has(entryOf(id)));
+    if (ids.length === 0) return 0;
+    const result = await (model as typeof Claims).deleteMany({ _id: trusted({ $in: ids }) });
+    return result.deletedCount;
   };
 
   const stats = async (): Promise<OutboxStats> => {
@@ -231,15 +257,16 @@ export function createOutbox(deps: {
      * Deletes sent entries, dead letters and keys older than their retention, and stale claim
      * tokens. Idempotent; the dispatcher runs it hourly when given this outbox.
      */
-    async purge(): Promise<{ sent: number; dead: number; keys: number; claims: number }> {
+    async purge(): Promise<{ sent: number; dead: number; keys: number; claims: number; attempts: number }> {
       const now = deps.clock.now().getTime();
       const before = (ms: number) => trusted({ $lt: new Date(now - ms) });
-      const [sent, sentBefore, dead, claims] = await Promise.all([
+      const [sent, sentBefore, dead, claims, attempts] = await Promise.all([
         Sent.deleteMany({ sentAt: before(retention.sentMs) }),
         // Sent entries written by versions that kept them in `outbox`.
         Entries.deleteMany({ status: 'sent', sentAt: before(retention.sentMs) }),
         Entries.deleteMany({ status: 'dead', deadAt: before(retention.deadMs) }),
-        Claims.deleteMany({ createdAt: before(CLAIM_TOKEN_RETENTION_MS) }),
+        purgeStale(Claims, (id) => id.slice(0, id.lastIndexOf(':'))),
+        purgeStale(Attempts, (id) => id.slice(0, id.indexOf(':'))),
       ]);
       // Keys last: a key may only go once its entry is gone.
       const keys = await Keys.deleteMany({ createdAt: before(retention.keysMs) });
@@ -247,7 +274,8 @@ export function createOutbox(deps: {
         sent: sent.deletedCount + sentBefore.deletedCount,
         dead: dead.deletedCount,
         keys: keys.deletedCount,
-        claims: claims.deletedCount,
+        claims,
+        attempts,
       };
     },
   };

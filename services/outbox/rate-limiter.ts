@@ -51,9 +51,8 @@ interface Bucket {
   /** At most `windowCount` sends in any `windowMs` (the hard ceiling); 0 = no ceiling. */
   windowCount: number;
   windowMs: number;
-  /** The last `windowCount` grant times, oldest at `head` once full. */
+  /** The last `windowCount` sends: grant times, moved to start times when they start. */
   recent: number[];
-  head: number;
 }
 
 /** A granted send. */
@@ -201,7 +200,7 @@ export function createRateLimiter(deps: {
 
   const bucket = (perSecond: number, burst: number): Bucket => {
     const none = { next: 0, intervalMs: 0, toleranceMs: 0, burst: 1, windowCount: 0, windowMs: 0 };
-    if (!(Number.isFinite(perSecond) && perSecond > 0)) return { ...none, recent: [], head: 0 };
+    if (!(Number.isFinite(perSecond) && perSecond > 0)) return { ...none, recent: [] };
     const intervalMs = 1000 / perSecond;
     const sends = Math.max(1, Math.floor(burst));
     // A whole number of sends per window: 50/s is 50 a second, 20/min is 1 every 3 s.
@@ -214,7 +213,6 @@ export function createRateLimiter(deps: {
       windowCount,
       windowMs: (windowCount * 1000) / perSecond + PLATFORM_MARGIN_MS,
       recent: [],
-      head: 0,
     };
   };
 
@@ -264,9 +262,11 @@ export function createRateLimiter(deps: {
     // Later than that, traffic had stopped: start a new schedule now.
     b.next = at - b.next <= b.toleranceMs ? b.next + b.intervalMs : at - (b.burst - 2) * b.intervalMs;
     if (b.recent.length < b.windowCount) return b.recent.push(at) - 1;
-    const index = b.head;
+    // Replace the oldest stamp, not the oldest grant: a send restamped when it started late
+    // is newer than grants after it, and dropping it first would let a window overfill.
+    // (A grant not started yet has the oldest stamp only if it is a window late.)
+    const index = b.recent.indexOf(Math.min(...b.recent));
     b.recent[index] = at;
-    b.head = (b.head + 1) % b.windowCount;
     return index;
   };
   const restamp = (b: Bucket, index: number, grantedAt: number, startedAt: number) => {

@@ -110,6 +110,7 @@ export async function benchCrashRun(databases: Databases): Promise<void> {
       `  with a case / answered / neither        ${tallies.cases} / ${tallies.answersOnly} / ${tallies.unanswered}`,
       `  outbox sent / dead (with reason) / stuck ${tallies.outboxSent} / ${tallies.outboxDead - tallies.deadWithoutReason} / ${tallies.stuck}`,
       `  platform deliveries lost / duplicated   ${tallies.lost} / ${tallies.duplicated}`,
+      `  outcome unknown (dead) / of them arrived ${tallies.outcomeUnknown} / ${tallies.outcomeUnknownDelivered}`,
       ...tallies.problems.slice(0, 10).map((problem) => `  ! ${problem}`),
     ].join('\n') + '\n',
   );

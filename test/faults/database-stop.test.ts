@@ -165,13 +165,25 @@ describe('the database stops while webhooks arrive', () => {
     expect(perChat.every((n) => n >= 1)).toBe(true); // none lost
   }, 200_000);
 
-  // KNOWN BUG (reported to the lead; services/outbox/dispatcher.ts is not this work's to edit):
-  // a send the platform accepted while the database was down cannot be marked sent, so the
-  // entry's lease runs out and it is sent again. Checked only with OWNERBOT_KNOWN_BUGS=1.
-  (process.env.OWNERBOT_KNOWN_BUGS ? it : it.skip)(
-    'KNOWN BUG (reported): when the engine is killed mid-dispatch, then no reply is sent twice',
-    () => {
-      expect(perChat).toEqual(perChat.map(() => 1));
-    },
-  );
+  it('when the engine is killed mid-dispatch, then no reply is sent twice and every one is recorded as sent', async () => {
+    expect(perChat).toEqual(perChat.map(() => 1));
+    const connection = await mongoose
+      .createConnection(`mongodb://127.0.0.1:${enginePort}/ownerbot`)
+      .asPromise();
+    try {
+      const chats = perChat.map((_, i) => String(2100 + i));
+      // A send the platform accepted while the engine was down was recorded once it was back.
+      const sent = await connection
+        .collection('outbox_sent')
+        .countDocuments({ 'address.conversationId': { $in: chats }, purpose: 'reply' });
+      expect(sent).toBe(chats.length);
+      expect(
+        await connection
+          .collection('outbox')
+          .countDocuments({ 'address.conversationId': { $in: chats }, status: 'dead' }),
+      ).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
 });

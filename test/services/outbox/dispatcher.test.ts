@@ -4,12 +4,18 @@ import { Registry } from 'prom-client';
 import type { ChannelAdapter, ChannelName } from '../../../services/channels/types';
 import { createFakeClock, systemClock, type Clock, type FakeClock } from '../../../services/clock';
 import { connectDatabase, type Database } from '../../../services/database/connect';
-import { createDispatcher, type DispatcherOptions } from '../../../services/outbox/dispatcher';
+import {
+  createDispatcher,
+  OUTCOME_UNKNOWN_REASON,
+  type DeadLetterEvent,
+  type DispatcherOptions,
+} from '../../../services/outbox/dispatcher';
 import { createOutbox, type EnqueueInput } from '../../../services/outbox/outbox';
 import { createOutboxMetrics } from '../../../services/outbox/outbox-metrics';
 import { outboxModels } from '../../../services/outbox/outbox-model';
 import { testDatabaseUri, useTestDatabase } from '../../support/database';
 import { createFakeChannel, fakeChannelErrors, type FakeChannel } from '../../support/fake-channel';
+import { startTcpProxy } from '../../support/tcp-proxy';
 
 const database = useTestDatabase();
 const silent = pino({ level: 'silent' });
@@ -20,12 +26,13 @@ const tick = () => sleep(150);
 const unlimited = { perSecond: Infinity, perConversationPerSecond: Infinity };
 
 beforeEach(async () => {
-  const { entries, sent, keys, claims } = outboxModels(database().connection);
+  const { entries, sent, keys, claims, attempts } = outboxModels(database().connection);
   await Promise.all([
     entries.deleteMany({}),
     sent.deleteMany({}),
     keys.deleteMany({}),
     claims.deleteMany({}),
+    attempts.deleteMany({}),
   ]);
 });
 
@@ -123,7 +130,10 @@ describe('dispatcher delivery', () => {
   });
 
   it('when a reply and a survey are both due, then the reply goes first; a future entry waits', async () => {
-    const { clock, channel, outbox, dispatcher } = setup();
+    // Sends run in parallel; "first" is the first granted a slot, so slots are spaced here.
+    const { clock, channel, outbox, dispatcher } = setup({
+      dispatcher: { limits: { telegram: { perSecond: 10, perConversationPerSecond: Infinity } } },
+    });
     await outbox.enqueue(
       message(1, { key: 'survey:2026Q4:o1', purpose: 'survey', message: { text: 'survey' } }),
     );
@@ -131,7 +141,12 @@ describe('dispatcher delivery', () => {
     const later = new Date(clock.now().getTime() + 60 * 60_000);
     await outbox.enqueue(message(3, { key: 'return_visit:c-1', purpose: 'return_visit', notBefore: later }));
 
-    expect(await dispatcher.runOnce()).toBe(2);
+    const pass = dispatcher.runOnce();
+    for (let step = 0; step < 4; step++) {
+      await tick();
+      clock.advance(100);
+    }
+    expect(await pass).toBe(2);
     expect(channel.texts()).toEqual(['reply', 'survey']);
 
     clock.set(later);
@@ -221,45 +236,140 @@ describe('dispatcher across instances', () => {
     }
   }, 60_000);
 
-  it('when a dispatcher dies mid-batch, then after its lease another delivers everything; only its 3 delivered sends repeat', async () => {
+  it('when a dispatcher dies during its sends, then after its lease those entries are dead-lettered as outcome unknown, never sent twice; one it had only claimed is sent', async () => {
+    const registry = new Registry();
+    const metrics = createOutboxMetrics(registry);
+    const { logger, lines } = captureLogs();
+    const deadLetters: DeadLetterEvent[] = [];
     const { clock, channel, outbox, make } = setup();
-    for (let i = 0; i < 10; i++) await outbox.enqueue(message(i));
-    // The first 3 sends reach the platform, then the process dies before hearing back;
-    // the other 7 die on the way out. The dead process never writes again.
-    channel.hangNext(3, { delivered: true });
-    channel.hangNext(7, { delivered: false });
+    for (let i = 0; i < 4; i++) await outbox.enqueue(message(i));
+    const { entries, sent, claims, attempts } = outboxModels(database().connection);
+    // notification:3 was claimed by a process that died before its send: its token, no attempt.
+    const onlyClaimed = await entries.findOne({ key: 'notification:3' }).lean();
+    await claims.create({
+      _id: `${String(onlyClaimed!._id)}:1`,
+      owner: 'died-before-sending',
+      createdAt: clock.now(),
+      leaseUntil: new Date(clock.now().getTime() + 60_000),
+    });
+    // Two sends reach the platform, then the process dies before hearing back; the third dies
+    // on the way out. Nobody can tell these three apart afterwards.
+    channel.hangNext(2, { delivered: true });
+    channel.hangNext(1, { delivered: false });
     const dying = make({ instanceId: 'dying', leaseMs: 60_000 });
     const dyingPass = dying.runOnce();
-    while (channel.requests.length < 10) await sleep(10);
+    while (channel.requests.length < 3) await sleep(10);
     const deliveredBeforeDeath = channel.texts();
-    expect(deliveredBeforeDeath).toHaveLength(3);
+    expect(deliveredBeforeDeath).toHaveLength(2);
+    expect(await attempts.countDocuments({ owner: 'dying' })).toBe(3);
 
-    const survivor = make({ instanceId: 'survivor', leaseMs: 60_000 });
+    const survivor = make({
+      instanceId: 'survivor',
+      leaseMs: 60_000,
+      logger,
+      metrics,
+      onDeadLetter: (event) => void deadLetters.push(event),
+    });
     expect(await survivor.runOnce()).toBe(0); // leases still held
     clock.advance(60_001);
-    expect(await survivor.runOnce()).toBe(10);
+    expect(await survivor.runOnce()).toBe(4);
 
-    const counts = new Map<string, number>();
-    for (const text of channel.texts()) counts.set(text, (counts.get(text) ?? 0) + 1);
-    expect(counts.size).toBe(10);
-    expect([...counts].filter(([, n]) => n > 1).map(([text]) => text)).toEqual(
-      expect.arrayContaining(deliveredBeforeDeath),
+    // Only the entry whose holder never started its send went out again.
+    expect(channel.texts()).toEqual([...deliveredBeforeDeath, 'notification:3']);
+    const dead = await entries.find({ status: 'dead' }).sort({ key: 1 }).lean();
+    expect(dead.map((e) => e.key)).toEqual(['notification:0', 'notification:1', 'notification:2']);
+    expect(dead.every((e) => e.deadReason === OUTCOME_UNKNOWN_REASON && e.attempts === 2)).toBe(true);
+    expect(deadLetters.map((e) => [e.entry.key, e.outcomeUnknown, e.reason])).toEqual(
+      dead.map((e) => [e.key, true, OUTCOME_UNKNOWN_REASON]),
     );
-    expect([...counts.values()].reduce((sum, n) => sum + n, 0)).toBe(13);
-    const { entries, sent } = outboxModels(database().connection);
-    const stored = await sent.find({}).sort({ key: 1 }).lean();
-    expect(stored).toHaveLength(10);
-    expect(stored.every((e) => e.status === 'sent' && e.attempts === 2 && e.failures === 1)).toBe(true);
-    expect(await entries.countDocuments({})).toBe(0);
+    expect(await sent.find({}).lean()).toEqual([
+      expect.objectContaining({ key: 'notification:3', status: 'sent', attempts: 2, failures: 1 }),
+    ]);
+    const exposition = await registry.metrics();
+    expect(exposition).toContain(
+      'ownerbot_outbox_send_failures_total{channel="telegram",kind="outcome_unknown"} 3',
+    );
+    expect(exposition).toContain('ownerbot_outbox_dead_letters_total{channel="telegram"} 3');
+    expect(lines.filter((line) => line.includes('not sent again'))).toHaveLength(3);
 
-    // Had the first process only stalled, its late answers change nothing: it lost the lease.
+    // Had the first process only stalled, its late answers are the truth: the two the platform
+    // accepted are recorded as sent (once), the one it refused stays dead. Nothing is sent again.
     channel.releaseHung();
-    expect(await dyingPass).toBe(10);
+    expect(await dyingPass).toBe(3);
     await dying.stop();
-    expect(channel.texts()).toHaveLength(13);
-    expect(await sent.find({}).sort({ key: 1 }).lean()).toEqual(stored);
-    expect(await entries.countDocuments({})).toBe(0);
+    expect(channel.texts()).toHaveLength(3);
+    const finalSent = await sent.find({}).sort({ key: 1 }).lean();
+    const refused = ['notification:0', 'notification:1', 'notification:2'].find(
+      (key) => !deliveredBeforeDeath.includes(key),
+    );
+    expect(finalSent.map((e) => e.key)).toEqual([...deliveredBeforeDeath, 'notification:3'].sort());
+    expect((await entries.find({}).lean()).map((e) => [e.key, e.status])).toEqual([[refused, 'dead']]);
+
+    // A settled entry's attempt records go with its claim tokens, a lease later.
+    clock.advance(60_001);
+    await survivor.runOnce();
+    await dying.runOnce();
+    expect(await attempts.countDocuments({})).toBe(0);
   });
+
+  it('when the database is unreachable right after the platform accepted a send, then the delivery is recorded once it is back and nothing is sent twice', async () => {
+    const target = new URL(testDatabaseUri());
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
+    const throughProxy = await connectDatabase({
+      uri: `mongodb://127.0.0.1:${proxy.port}/`,
+      dbName: database().connection.name,
+      engine: 'ferretdb',
+      logger: silent,
+    });
+    const { logger, lines } = captureLogs();
+    try {
+      const clock = createFakeClock();
+      const platform = createFakeChannel({ name: 'telegram', clock });
+      // The platform answers 2xx, and at that moment the database host vanishes.
+      const adapter: ChannelAdapter = {
+        ...platform,
+        send: async (address, outbound) => {
+          const result = await platform.send(address, outbound);
+          proxy.cut();
+          return result;
+        },
+      };
+      const { outbox, make } = setup({ clock, channel: platform });
+      await outbox.enqueue(message(1));
+      const dispatcher = make({
+        connection: throughProxy.connection,
+        adapters: new Map<ChannelName, ChannelAdapter>([['telegram', adapter]]),
+        leaseMs: 6000,
+        logger,
+      });
+      dispatcher.start();
+      await platform.waitForSent(1);
+      // While the database is away the lease runs out many times over; this instance's own
+      // passes must not take the entry again (they fail anyway until it is back).
+      clock.advance(60_000);
+      await sleep(1500);
+      proxy.restore();
+      const { sent, entries } = outboxModels(database().connection);
+      for (let waited = 0; (await sent.countDocuments({})) === 0; waited += 100) {
+        if (waited > 20_000) throw new Error(`never recorded: ${lines.join('\n')}`);
+        await sleep(100);
+      }
+      clock.advance(60_000); // more passes with the entry long past its lease
+      await sleep(1000);
+      await dispatcher.stop();
+
+      expect(platform.texts()).toEqual(['notification:1']);
+      expect(await sent.find({}).lean()).toEqual([
+        expect.objectContaining({ key: 'notification:1', status: 'sent', attempts: 1, failures: 0 }),
+      ]);
+      expect(await entries.countDocuments({})).toBe(0);
+      expect(lines.some((line) => line.includes('Could not write an outbox record'))).toBe(true);
+      expect(lines.some((line) => line.includes('Outbox record written after retries'))).toBe(true);
+    } finally {
+      await throughProxy.close();
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 describe('dispatcher failures', () => {
@@ -409,8 +519,10 @@ describe('dispatcher pacing and stopping', () => {
 
     const times = channel.sent.map((delivery) => delivery.at.getTime());
     expect(times).toHaveLength(4);
-    // Never ahead of its schedule of one every 100 ms (a late one may be followed sooner).
-    for (let i = 1; i < times.length; i++) expect(times[i]! - times[0]!).toBeGreaterThanOrEqual(100 * i - 1);
+    // Never ahead of its schedule of one every 100 ms (a late one may be followed sooner). A
+    // request starts once its attempt record is written, a few ms after its slot; the
+    // limiter's window margin (20 ms) is what the platform may see of that.
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[0]!).toBeGreaterThanOrEqual(100 * i - 20);
   });
 
   it('when stopped while sends wait for their slot, then those entries are handed back at once', async () => {
@@ -435,5 +547,46 @@ describe('dispatcher pacing and stopping', () => {
     const next = make({ instanceId: 'instance-b', limits: { telegram: unlimited } });
     expect(await next.runOnce()).toBe(2);
     expect(channel.sent).toHaveLength(3);
+  });
+});
+
+describe('dispatcher after a crash, and the purge', () => {
+  it('when the purge runs an hour after a holder died mid-send, then its records of the waiting entry stay and the entry is still not sent again', async () => {
+    const { clock, channel, outbox, dispatcher } = setup();
+    const { entries, sent, claims, attempts } = outboxModels(database().connection);
+    const waiting = await outbox.enqueue(message(1));
+    const gone = await outbox.enqueue(message(2));
+    for (const id of [waiting.id, gone.id]) {
+      await claims.create({
+        _id: `${id}:1`,
+        owner: 'died-mid-send',
+        createdAt: clock.now(),
+        leaseUntil: new Date(clock.now().getTime() + 60_000),
+      });
+      await attempts.create({
+        _id: `${id}:0:1`,
+        entryId: id,
+        part: 0,
+        generation: 1,
+        owner: 'died-mid-send',
+        createdAt: clock.now(),
+      });
+    }
+    // notification:2 was sent after all (its copy landed) and left `outbox`.
+    const record = await entries.findById(gone.id).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
+    await entries.deleteOne({ _id: record!._id });
+    clock.advance(2 * 60 * 60_000);
+
+    expect(await outbox.purge()).toMatchObject({ claims: 1, attempts: 1 });
+    expect((await attempts.find({}).lean()).map((a) => a._id)).toEqual([`${waiting.id}:0:1`]);
+    expect(await claims.countDocuments({ _id: `${waiting.id}:1` })).toBe(1);
+
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(channel.requests).toHaveLength(0);
+    expect(await outbox.get('notification:1')).toMatchObject({
+      status: 'dead',
+      deadReason: OUTCOME_UNKNOWN_REASON,
+    });
   });
 });
