@@ -22,7 +22,15 @@ export interface HandlingResult {
   };
 }
 
+/** Tries (cut-short ones included) after which a handler error marks a message failed. */
 const MAX_PROCESSING_ATTEMPTS = 3;
+/**
+ * Holders that died mid-way (their token a lease old) before a message is marked failed. A
+ * death writes nothing, so these are counted by tokens, apart from handler errors: ten
+ * restarts while one message is in hand is a message that kills the process, not bad luck
+ * (the 1,000-message crash run with 10 kills left messages behind three dead holders).
+ */
+const MAX_TAKEOVERS = 10;
 
 /**
  * The inbound path (DESIGN decision 2): `receive` stores the message (unique on channel +
@@ -68,7 +76,7 @@ export function createInboundPipeline(deps: {
     if (record.status !== 'received' && record.status !== 'processing') return undefined;
     const now = deps.clock.now();
     const done = record.processingAttempts ?? 0;
-    for (let attempt = done + 1; attempt <= done + MAX_PROCESSING_ATTEMPTS; attempt++) {
+    for (let attempt = done + 1; attempt <= done + MAX_TAKEOVERS; attempt++) {
       const tokenId = `${String(record._id)}:${attempt}`;
       try {
         await Claims.create({ _id: tokenId, at: now });
@@ -81,6 +89,21 @@ export function createInboundPipeline(deps: {
       const token = await Claims.findById(tokenId).lean();
       if (token && token.at.getTime() > now.getTime() - leaseMs) return undefined;
     }
+    // Every holder died with it in hand: said, not left 'received' for ever.
+    await Messages.updateOne(
+      { _id: record._id, status: record.status },
+      {
+        $set: {
+          status: 'failed',
+          processingAttempts: done + MAX_TAKEOVERS,
+          error: `handling was cut short ${MAX_TAKEOVERS} times (the process stopped while handling it)`,
+        },
+      },
+    );
+    deps.logger.error(
+      { messageId: String(record._id), channel: record.channel },
+      'Message marked failed: every instance handling it stopped mid-way',
+    );
     return undefined;
   };
 

@@ -99,6 +99,43 @@ describe('inbound pipeline', () => {
     expect(await stored('m-2')).toMatchObject({ status: 'processed', processingAttempts: 2 });
   });
 
+  it('when three holders died with a message in hand, then the next takes it; after ten it is marked failed, not left received', async () => {
+    const handled: string[] = [];
+    const { clock, pipeline } = setup(async (message) => {
+      handled.push(message.text ?? '');
+      return { outcome: 'answered' };
+    });
+    const left = async (id: string, deadHolders: number) => {
+      const { _id } = await messageModel(database().connection).create({
+        key: `telegram:${id}`,
+        channel: 'telegram',
+        platformMessageId: id,
+        conversationId: 'chat-1',
+        senderId: 'owner-1',
+        text: `message ${id}`,
+        receivedAt: clock.now(),
+      });
+      for (let attempt = 1; attempt <= deadHolders; attempt++)
+        await messageClaimModel(database().connection).create({
+          _id: `${String(_id)}:${attempt}`,
+          at: clock.now(),
+        });
+    };
+    await left('m-3', 3);
+    await left('m-4', 10);
+    clock.advance(60_001);
+
+    await pipeline.recover();
+    await pipeline.idle();
+
+    expect(handled).toEqual(['message m-3']);
+    expect(await stored('m-3')).toMatchObject({ status: 'processed', processingAttempts: 4 });
+    expect(await stored('m-4')).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('10 times'),
+    });
+  });
+
   it('when handling keeps failing, then each recover retries it and the third failure marks it failed', async () => {
     let calls = 0;
     const { pipeline } = setup(async () => {
