@@ -173,9 +173,12 @@ export async function startCore(deps: {
     pollIntervalMs: 250,
     leaseMs: config.handlingLeaseMs,
     // A staff reply that could not reach the owner is said in the case's staff thread.
-    onDeadLetter: async ({ entry, reason }) => {
+    onDeadLetter: async ({ entry, reason, outcomeUnknown }) => {
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
       const ticket = await tickets.get(entry.caseId);
+      const text = outcomeUnknown
+        ? `⚠️ ${ticket.reference}: a reply may or may not have reached the owner (the sending process stopped mid-send; it is not sent again). Please check with the owner. 回复可能未送达业主（发送途中进程中断，不会自动重发），请与业主确认。`
+        : `⚠️ ${ticket.reference}: a reply could not be delivered to the owner (${reason}). 回复未能送达业主。`;
       await outbox.enqueue({
         key: `undelivered:${entry.key}`,
         address: {
@@ -184,9 +187,7 @@ export async function startCore(deps: {
         },
         purpose: 'escalation',
         caseId: entry.caseId,
-        message: {
-          text: `⚠️ ${ticket.reference}: a reply could not be delivered to the owner (${reason}). 回复未能送达业主。`,
-        },
+        message: { text },
       });
     },
     // The escalation message in the staff channel becomes the case's thread.
