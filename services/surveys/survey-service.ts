@@ -212,11 +212,16 @@ export function createSurveyService(deps: {
         >()
       ).map((response) => [response.ownerId, response]),
     );
-    const toAsk = recipients.filter(({ owner }) => {
+    const unasked = recipients.filter(({ owner }) => {
       const response = asked.get(owner.id);
       if (response?.queuedAt) report.alreadyAsked++;
       return !response?.queuedAt;
     });
+    // Started from a random place: passes on several instances at once (each catches up on
+    // start) then mostly ask different owners instead of racing over the same ones; the
+    // unique response _id still lets only one of them ask each owner.
+    const offset = Math.floor(Math.random() * unasked.length);
+    const toAsk = [...unasked.slice(offset), ...unasked.slice(0, offset)];
     if (options.dryRun) return { ...report, queued: toAsk.length, stopped: 'dry_run' };
     if (isQuiet(now, settings.quietHours, settings.timeZone)) return { ...report, stopped: 'quiet_hours' };
     const definition = await definitionOf(campaign);
