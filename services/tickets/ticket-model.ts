@@ -261,6 +261,21 @@ const referenceClaimSchema = new Schema<ReferenceClaimRecord>(
   { versionKey: false },
 );
 
+/**
+ * Where a person's cases are: `_id` = `identity:<identityKey>` or `owner:<ownerId>`, with
+ * the id of every case opened for them (written before the case itself, so none is ever
+ * missing). On the embedded engine a read by `_id` alone is answered by SQLite, while
+ * finding cases by `identityKey` decodes every case: this is how `listOpen` stays cheap.
+ */
+export interface CaseIndexRecord {
+  _id: string;
+  caseIds: string[];
+}
+const caseIndexSchema = new Schema<CaseIndexRecord>(
+  { _id: { type: String, required: true }, caseIds: { type: [String], default: [] } },
+  { versionKey: false },
+);
+
 export function ticketModels(connection: Connection) {
   return {
     Tickets: modelOn<TicketRecord>(connection, 'Ticket', ticketSchema, 'tickets'),
@@ -272,6 +287,7 @@ export function ticketModels(connection: Connection) {
       referenceClaimSchema,
       'ticket_references',
     ),
+    CaseIndex: modelOn<CaseIndexRecord>(connection, 'TicketCaseIndex', caseIndexSchema, 'ticket_index'),
   };
 }
 

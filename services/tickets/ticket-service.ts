@@ -21,6 +21,7 @@ import {
   REFERENCE_PREFIX,
   TICKET_KINDS,
   ticketModels,
+  type CaseIndexRecord,
   type TicketEventRecord,
   type TicketHistoryEntry,
   type TicketKind,
@@ -212,6 +213,12 @@ function noHandoverError(ticket: TicketRecord): DomainError {
   return new DomainError('no_handover', `Case ${ticket.reference} has no hand-over waiting for you`);
 }
 
+/** `listOpen` returns at most this many cases, reading the index's in batches of the second. */
+const LIST_OPEN_LIMIT = 20;
+const LIST_OPEN_BATCH = 5;
+/** Index entries written at once while filling in earlier cases. */
+const INDEX_FILL_BATCH = 8;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -234,7 +241,7 @@ export function createTicketService(deps: {
   timeZone?: string;
   logger?: Logger;
 }) {
-  const { Tickets, Events, Counters, References } = ticketModels(deps.connection);
+  const { Tickets, Events, Counters, References, CaseIndex } = ticketModels(deps.connection);
   const policy = deps.slaPolicy ?? DEFAULT_SLA_POLICY;
   const log = deps.logger;
   // The unique indexes carry every guarantee here; until they exist, racing inserts would both land.
@@ -246,6 +253,71 @@ export function createTicketService(deps: {
         throw error;
       },
     ));
+
+  /** The case index entries a case is listed under (see `CaseIndexRecord`). */
+  const indexNames = (ticket: { identityKey: string; ownerId?: string }): string[] => [
+    `identity:${ticket.identityKey}`,
+    ...(ticket.ownerId ? [`owner:${ticket.ownerId}`] : []),
+  ];
+  const addToIndex = async (names: string[], caseIds: string[]) => {
+    const add = (name: string, upsert: boolean) =>
+      CaseIndex.updateOne({ _id: name }, { $addToSet: { caseIds: { $each: caseIds } } }, { upsert });
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          await add(name, true);
+        } catch (error) {
+          // Two first cases of one person at once: both upserts insert, one loses; it exists now.
+          if (!isDuplicateKey(error)) throw error;
+          await add(name, false);
+        }
+      }),
+    );
+  };
+
+  /**
+   * Cases opened before the index existed (or written straight to the collection, like the
+   * demo estate) are added once per process, in the background; until that is done
+   * `listOpen` asks the cases collection itself. Cases opened here are always indexed first.
+   */
+  let indexFilled: Promise<void> | undefined;
+  let indexComplete = false;
+  const fillIndex = async () => {
+    const [cases, entries] = await Promise.all([
+      Tickets.find({}, { _id: 1, identityKey: 1, ownerId: 1 }).lean<
+        Array<{ _id: unknown; identityKey: string; ownerId: string }>
+      >(),
+      CaseIndex.find({}).lean<CaseIndexRecord[]>(),
+    ]);
+    const listed = new Map(entries.map((entry) => [entry._id, new Set(entry.caseIds)]));
+    const missing = new Map<string, string[]>();
+    for (const ticket of cases) {
+      const id = String(ticket._id);
+      for (const name of indexNames(ticket)) {
+        if (listed.get(name)?.has(id)) continue;
+        missing.set(name, [...(missing.get(name) ?? []), id]);
+      }
+    }
+    const names = [...missing.keys()];
+    for (let i = 0; i < names.length; i += INDEX_FILL_BATCH) {
+      await Promise.all(
+        names.slice(i, i + INDEX_FILL_BATCH).map((name) => addToIndex([name], missing.get(name) as string[])),
+      );
+    }
+    if (names.length > 0) log?.info({ entries: names.length }, 'Case index filled in for earlier cases');
+  };
+  const indexReady = (): boolean => {
+    indexFilled ??= fillIndex().then(
+      () => {
+        indexComplete = true;
+      },
+      (error: unknown) => {
+        indexFilled = undefined;
+        log?.warn({ err: error }, 'Filling in the case index failed; the next lookup tries again');
+      },
+    );
+    return indexComplete;
+  };
 
   /** Applies the logged events the document has not caught up with yet. */
   async function rollForward(ticket: TicketRecord): Promise<TicketRecord> {
@@ -503,11 +575,15 @@ export function createTicketService(deps: {
       };
       const slaCheckAt = nextSlaCheck(record, policy);
       const prefix = referencePrefix(input.kind, now);
+      // Indexed before it exists, so `listOpen` never misses it (a case never written leaves
+      // an id that finds nothing, which costs nothing).
+      const _id = new Types.ObjectId();
+      await addToIndex(indexNames(record), [String(_id)]);
       // A case opened before reference claims existed may hold the number claimed: take another.
       for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
         const reference = await claimReference(prefix, input.origin, now);
         try {
-          const created = await Tickets.create({ ...record, reference, slaCheckAt });
+          const created = await Tickets.create({ _id, ...record, reference, slaCheckAt });
           const ticket = created.toObject() as TicketRecord;
           log?.info({ reference, kind: input.kind, priority: ticket.priority }, 'Case opened');
           return received(ticket, true);
@@ -542,11 +618,31 @@ export function createTicketService(deps: {
      * the one an owner's follow-up belongs to.
      */
     async listOpen(identityKey: string, ownerId = ''): Promise<TicketRecord[]> {
-      const who = ownerId ? trusted({ $or: [{ identityKey }, { ownerId }] }) : { identityKey };
-      return Tickets.find({ ...who, status: trusted({ $ne: 'closed' }) })
-        .sort({ createdAt: -1 })
-        .limit(20)
-        .lean<TicketRecord[]>();
+      if (!indexReady()) {
+        const who = ownerId ? trusted({ $or: [{ identityKey }, { ownerId }] }) : { identityKey };
+        return Tickets.find({ ...who, status: trusted({ $ne: 'closed' }) })
+          .sort({ createdAt: -1 })
+          .limit(LIST_OPEN_LIMIT)
+          .lean<TicketRecord[]>();
+      }
+      // The same answer through the index: the listed cases, newest first (an ObjectId starts
+      // with its creation time), read by `_id` and checked as the query above would.
+      const entries = await Promise.all(
+        indexNames({ identityKey, ownerId }).map((name) => CaseIndex.findById(name).lean<CaseIndexRecord>()),
+      );
+      const ids = [...new Set(entries.flatMap((entry) => entry?.caseIds ?? []))].sort().reverse();
+      const open: TicketRecord[] = [];
+      for (let i = 0; i < ids.length && open.length < LIST_OPEN_LIMIT; i += LIST_OPEN_BATCH) {
+        const batch = ids.slice(i, i + LIST_OPEN_BATCH).filter((id) => Types.ObjectId.isValid(id));
+        for (const ticket of await Promise.all(
+          batch.map((id) => Tickets.findById(id).lean<TicketRecord>()),
+        )) {
+          if (!ticket || ticket.status === 'closed') continue;
+          if (ticket.identityKey === identityKey || (ownerId !== '' && ticket.ownerId === ownerId))
+            open.push(ticket);
+        }
+      }
+      return open.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, LIST_OPEN_LIMIT);
     },
 
     /**
