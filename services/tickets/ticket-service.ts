@@ -391,6 +391,24 @@ export function createTicketService(deps: {
     return ticket;
   }
 
+  /**
+   * The case this message opened already, if any (a retried handling). Found through the
+   * sender's index entry once the index is complete (every case is indexed under the
+   * identity it was opened for), else by `origin`. Either way the unique index on `origin`
+   * is what keeps one message from opening two cases.
+   */
+  async function openedBefore(origin: string, identityKey: string): Promise<TicketRecord | undefined> {
+    if (!indexReady()) return findByOrigin(origin);
+    const entry = await CaseIndex.findById(`identity:${identityKey}`).lean<CaseIndexRecord>();
+    const ids = (entry?.caseIds ?? []).filter((id) => Types.ObjectId.isValid(id));
+    // Someone with many cases: one query costs less than reading each.
+    if (ids.length > LIST_OPEN_LIMIT) return findByOrigin(origin);
+    for (const ticket of await Promise.all(ids.map((id) => Tickets.findById(id).lean<TicketRecord>()))) {
+      if (ticket?.origin === origin) return rollForward(ticket);
+    }
+    return undefined;
+  }
+
   async function findByOrigin(origin: string): Promise<TicketRecord | undefined> {
     const ticket = await Tickets.findOne({ origin }).lean<TicketRecord>();
     return ticket ? rollForward(ticket) : undefined;
@@ -559,7 +577,7 @@ export function createTicketService(deps: {
     ): Promise<{ ticket: TicketRecord; created: boolean; event: TicketEvent }> {
       assertValidOpenInput(input);
       await indexesReady();
-      const existing = await findByOrigin(input.origin);
+      const existing = await openedBefore(input.origin, input.identityKey);
       if (existing) return received(existing, false);
       const now = deps.clock.now();
       const { quarter, month } = periodKeys(now, deps.timeZone);

@@ -1,6 +1,6 @@
 import { ticketModels } from '../../../services/tickets/ticket-model';
 import { useTestDatabase } from '../../support/database';
-import { ticketSetup } from './ticket-fixtures';
+import { nextOrigin, ticketSetup } from './ticket-fixtures';
 
 const database = useTestDatabase();
 
@@ -60,5 +60,21 @@ describe('the case index behind listOpen', () => {
     expect((await tickets.listOpen('telegram:ci-3')).map((t) => String(t._id))).toEqual([second]);
     await Tickets.updateOne({ _id: first }, { $set: { status: 'reopened' } });
     expect((await tickets.listOpen('telegram:ci-3')).map((t) => String(t._id))).toEqual([second, first]);
+  });
+
+  it('when the same message opens a case again through the index, then the first case is returned, and without its index entry the unique origin still stops a second', async () => {
+    const { Tickets, CaseIndex } = ticketModels(database().connection);
+    const { tickets, open } = ticketSetup(database().connection);
+    await tickets.listOpen('telegram:ci-4');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the fill-in ends
+    const origin = nextOrigin();
+    const first = await open({ origin, identityKey: 'telegram:ci-4' });
+    const again = await open({ origin, identityKey: 'telegram:ci-4', text: 'something else' });
+    expect(again).toMatchObject({ created: false, ticket: { _id: first.ticket._id } });
+
+    await CaseIndex.deleteMany({ _id: 'identity:telegram:ci-4' });
+    const lost = await open({ origin, identityKey: 'telegram:ci-4', text: 'and again' });
+    expect(lost).toMatchObject({ created: false, ticket: { _id: first.ticket._id } });
+    expect(await Tickets.countDocuments({ origin })).toBe(1);
   });
 });
