@@ -211,7 +211,7 @@ export function createOwnerService(deps: {
         ownerId: '',
         verified: false,
         language: input.languageHint && LANGUAGES.includes(input.languageHint) ? input.languageHint : 'zh',
-        binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: EPOCH },
+        binding: { step: 'none' as const, building: '', unit: '', attempts: 0, lockedUntil: EPOCH },
         createdAt: now,
         ...(displayName ? {} : { displayName: '' }),
       },
@@ -241,6 +241,17 @@ export function createOwnerService(deps: {
       ).lean<IdentityRecord>();
       if (record && record.key === key) return toIdentity(record);
       idByKey.delete(key);
+    }
+    // Not known here: most likely a first contact, so insert (about 1 ms) rather than upsert
+    // by key (which reads every identity on the embedded engine); the unique key turns it into
+    // a duplicate when the identity exists, and the upsert below updates it.
+    try {
+      const created = await Identities.create({ ...update.$setOnInsert, ...update.$set });
+      const record = created.toObject() as IdentityRecord;
+      remember(record);
+      return toIdentity(record);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
     }
     // Concurrent first messages may both try to insert; the unique key lets one win and the
     // loser's retry finds the document and updates it.
