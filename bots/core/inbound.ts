@@ -199,6 +199,13 @@ export function createInboundPipeline(deps: {
       return pending.length;
     },
 
+    /**
+     * Gives up the handling scheduled here and not started yet (what is running finishes):
+     * those messages stay stored as received, for `recover` on this or another instance.
+     * Returns how many were let go. For a shutdown that must not wait out a backlog.
+     */
+    release: (): number => queue.clear(),
+
     /** Resolves once every scheduled message has been handled. */
     idle: () => queue.idle(),
     get backlog(): number {

@@ -45,6 +45,26 @@ export function createKeyedQueue(options: {
       waitingKeys.push(key);
       runNext();
     },
+    /**
+     * Drops every task not started yet and returns how many; running ones finish. A caller
+     * that gives up on a backlog uses it: the work must be recoverable elsewhere.
+     */
+    clear(): number {
+      let dropped = 0;
+      for (const tasks of queues.values()) {
+        dropped += tasks.length;
+        tasks.length = 0;
+      }
+      // A running key keeps its (now empty) entry, so a push meanwhile still waits its turn.
+      for (const key of waitingKeys) queues.delete(key);
+      waitingKeys.length = 0;
+      if (running === 0) {
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        for (const wake of waiters) wake();
+      }
+      return dropped;
+    },
     /** Resolves when nothing is queued or running. */
     idle(): Promise<void> {
       if (running === 0 && waitingKeys.length === 0) return Promise.resolve();

@@ -66,6 +66,8 @@ export interface ImportReport {
 }
 
 const IMPORT_CONCURRENCY = 8;
+/** Identity locations kept per process (a few MB at most); the oldest learnt is dropped first. */
+const IDENTITY_CACHE_SIZE = 100_000;
 const EPOCH = new Date(0);
 
 /**
@@ -91,6 +93,20 @@ export function createOwnerService(deps: {
       indexes = undefined;
       throw error;
     }));
+
+  /**
+   * Where each channel user's identity is: `key` -> `_id`, learnt from the documents read.
+   * On the embedded engine a filter on `_id` alone is answered by SQLite (about 20 ms among
+   * 5,000 documents) while any other filter decodes every document (about 300 ms), so the
+   * per-message upsert goes by `_id` once the key is known. The pair never changes while the
+   * document exists; an `_id` that finds nothing (deleted meanwhile) is forgotten and the key
+   * looked up again, so the map never has to be told about other instances' writes.
+   */
+  const idByKey = new Map<string, IdentityRecord['_id']>();
+  const remember = (record: IdentityRecord) => {
+    if (idByKey.size >= IDENTITY_CACHE_SIZE) idByKey.delete(idByKey.keys().next().value as string);
+    idByKey.set(record.key, record._id);
+  };
 
   const findIdentity = async (identityId: string): Promise<IdentityRecord | undefined> => {
     if (typeof identityId !== 'string' || !Types.ObjectId.isValid(identityId)) return undefined;
@@ -195,7 +211,7 @@ export function createOwnerService(deps: {
         ownerId: '',
         verified: false,
         language: input.languageHint && LANGUAGES.includes(input.languageHint) ? input.languageHint : 'zh',
-        binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: EPOCH },
+        binding: { step: 'none' as const, building: '', unit: '', attempts: 0, lockedUntil: EPOCH },
         createdAt: now,
         ...(displayName ? {} : { displayName: '' }),
       },
@@ -214,6 +230,29 @@ export function createOwnerService(deps: {
         ...(displayName ? { displayName } : {}),
       },
     };
+    const knownId = idByKey.get(key);
+    if (knownId !== undefined) {
+      const record = await Identities.findOneAndUpdate(
+        { _id: knownId },
+        { $set: update.$set },
+        {
+          returnDocument: 'after',
+        },
+      ).lean<IdentityRecord>();
+      if (record && record.key === key) return toIdentity(record);
+      idByKey.delete(key);
+    }
+    // Not known here: most likely a first contact, so insert (about 1 ms) rather than upsert
+    // by key (which reads every identity on the embedded engine); the unique key turns it into
+    // a duplicate when the identity exists, and the upsert below updates it.
+    try {
+      const created = await Identities.create({ ...update.$setOnInsert, ...update.$set });
+      const record = created.toObject() as IdentityRecord;
+      remember(record);
+      return toIdentity(record);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
     // Concurrent first messages may both try to insert; the unique key lets one win and the
     // loser's retry finds the document and updates it.
     for (let attempt = 1; ; attempt++) {
@@ -224,6 +263,7 @@ export function createOwnerService(deps: {
         }).lean<IdentityRecord>();
         if (!record)
           throw new AppError('identity_upsert_failed', `Upsert of identity ${key} returned nothing`);
+        remember(record);
         return toIdentity(record);
       } catch (error) {
         if (!isDuplicateKey(error) || attempt >= 3) throw error;
@@ -381,7 +421,14 @@ export function createOwnerService(deps: {
     /** An identity by id; undefined when there is none. */
     /** The identity of a channel user (`<channel>:<platform user id>`), if they ever wrote. */
     async identityByKey(key: string): Promise<Identity | undefined> {
+      const knownId = idByKey.get(key);
+      if (knownId !== undefined) {
+        const known = await Identities.findById(knownId).lean<IdentityRecord>();
+        if (known && known.key === key) return toIdentity(known);
+        idByKey.delete(key);
+      }
       const record = await Identities.findOne({ key }).lean<IdentityRecord>();
+      if (record) remember(record);
       return record ? toIdentity(record) : undefined;
     },
 

@@ -216,6 +216,8 @@ export interface TicketEventRecord {
   /** The fields the event sets on the ticket, so a crash between the two writes can be rolled forward. */
   set: Record<string, unknown>;
   push: Record<string, unknown>;
+  /** Where each `push` value goes in its array (its length before the event); absent in events logged before. */
+  positions?: Record<string, number>;
 }
 
 const eventSchema = new Schema<TicketEventRecord>(
@@ -228,6 +230,7 @@ const eventSchema = new Schema<TicketEventRecord>(
     action: { type: String, required: true },
     set: { type: Schema.Types.Mixed, default: {} },
     push: { type: Schema.Types.Mixed, default: {} },
+    positions: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },
 );
@@ -261,6 +264,21 @@ const referenceClaimSchema = new Schema<ReferenceClaimRecord>(
   { versionKey: false },
 );
 
+/**
+ * Where a person's cases are: `_id` = `identity:<identityKey>` or `owner:<ownerId>`, with
+ * the id of every case opened for them (written before the case itself, so none is ever
+ * missing). On the embedded engine a read by `_id` alone is answered by SQLite, while
+ * finding cases by `identityKey` decodes every case: this is how `listOpen` stays cheap.
+ */
+export interface CaseIndexRecord {
+  _id: string;
+  caseIds: string[];
+}
+const caseIndexSchema = new Schema<CaseIndexRecord>(
+  { _id: { type: String, required: true }, caseIds: { type: [String], default: [] } },
+  { versionKey: false },
+);
+
 export function ticketModels(connection: Connection) {
   return {
     Tickets: modelOn<TicketRecord>(connection, 'Ticket', ticketSchema, 'tickets'),
@@ -272,6 +290,7 @@ export function ticketModels(connection: Connection) {
       referenceClaimSchema,
       'ticket_references',
     ),
+    CaseIndex: modelOn<CaseIndexRecord>(connection, 'TicketCaseIndex', caseIndexSchema, 'ticket_index'),
   };
 }
 

@@ -3,6 +3,7 @@ import { CATEGORIES, INTENTS, isCategory, isIntent, type Category, type Intent }
 import { CHANNEL_NAMES } from '../channels/types';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
+import { servedByFerretdb } from '../database/server';
 import { AppError, DomainError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { isDuplicateKey } from '../outbox/outbox';
@@ -21,6 +22,7 @@ import {
   REFERENCE_PREFIX,
   TICKET_KINDS,
   ticketModels,
+  type CaseIndexRecord,
   type TicketEventRecord,
   type TicketHistoryEntry,
   type TicketKind,
@@ -212,6 +214,12 @@ function noHandoverError(ticket: TicketRecord): DomainError {
   return new DomainError('no_handover', `Case ${ticket.reference} has no hand-over waiting for you`);
 }
 
+/** `listOpen` returns at most this many cases, reading the index's in batches of the second. */
+const LIST_OPEN_LIMIT = 20;
+const LIST_OPEN_BATCH = 5;
+/** Index entries written at once while filling in earlier cases. */
+const INDEX_FILL_BATCH = 8;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -234,7 +242,7 @@ export function createTicketService(deps: {
   timeZone?: string;
   logger?: Logger;
 }) {
-  const { Tickets, Events, Counters, References } = ticketModels(deps.connection);
+  const { Tickets, Events, Counters, References, CaseIndex } = ticketModels(deps.connection);
   const policy = deps.slaPolicy ?? DEFAULT_SLA_POLICY;
   const log = deps.logger;
   // The unique indexes carry every guarantee here; until they exist, racing inserts would both land.
@@ -247,6 +255,115 @@ export function createTicketService(deps: {
       },
     ));
 
+  /** The case index entries a case is listed under (see `CaseIndexRecord`). */
+  const indexNames = (ticket: { identityKey: string; ownerId?: string }): string[] => [
+    `identity:${ticket.identityKey}`,
+    ...(ticket.ownerId ? [`owner:${ticket.ownerId}`] : []),
+  ];
+  const addToIndex = async (names: string[], caseIds: string[]) => {
+    const add = (name: string, upsert: boolean) =>
+      CaseIndex.updateOne({ _id: name }, { $addToSet: { caseIds: { $each: caseIds } } }, { upsert });
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          await add(name, true);
+        } catch (error) {
+          // Two first cases of one person at once: both upserts insert, one loses; it exists now.
+          if (!isDuplicateKey(error)) throw error;
+          await add(name, false);
+        }
+      }),
+    );
+  };
+
+  /**
+   * Cases opened before the index existed (or written straight to the collection, like the
+   * demo estate) are added once per process, in the background; until that is done
+   * `listOpen` asks the cases collection itself. Cases opened here are always indexed first.
+   */
+  let indexFilled: Promise<void> | undefined;
+  let indexComplete = false;
+  const fillIndex = async () => {
+    const [cases, entries] = await Promise.all([
+      Tickets.find({}, { _id: 1, identityKey: 1, ownerId: 1 }).lean<
+        Array<{ _id: unknown; identityKey: string; ownerId: string }>
+      >(),
+      CaseIndex.find({}).lean<CaseIndexRecord[]>(),
+    ]);
+    const listed = new Map(entries.map((entry) => [entry._id, new Set(entry.caseIds)]));
+    const missing = new Map<string, string[]>();
+    for (const ticket of cases) {
+      const id = String(ticket._id);
+      for (const name of indexNames(ticket)) {
+        if (listed.get(name)?.has(id)) continue;
+        missing.set(name, [...(missing.get(name) ?? []), id]);
+      }
+    }
+    const names = [...missing.keys()];
+    for (let i = 0; i < names.length; i += INDEX_FILL_BATCH) {
+      await Promise.all(
+        names.slice(i, i + INDEX_FILL_BATCH).map((name) => addToIndex([name], missing.get(name) as string[])),
+      );
+    }
+    if (names.length > 0) log?.info({ entries: names.length }, 'Case index filled in for earlier cases');
+  };
+  const indexReady = (): boolean => {
+    indexFilled ??= fillIndex().then(
+      () => {
+        indexComplete = true;
+      },
+      (error: unknown) => {
+        indexFilled = undefined;
+        log?.warn({ err: error }, 'Filling in the case index failed; the next lookup tries again');
+      },
+    );
+    return indexComplete;
+  };
+
+  /**
+   * The update that applies an event: what it sets, and what it appends, by position when
+   * the event names them (so applying it twice writes the same elements again), else by
+   * `$push` (events logged before positions were recorded).
+   */
+  const eventUpdate = (
+    event: Pick<TicketEventRecord, 'set' | 'push' | 'positions'>,
+    seq: number,
+  ): { $set: Record<string, unknown>; $push?: Record<string, unknown> } => {
+    const set: Record<string, unknown> = { ...event.set, version: seq };
+    const push: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(event.push ?? {})) {
+      const position = event.positions?.[field];
+      if (typeof position === 'number') set[`${field}.${position}`] = value;
+      else push[field] = value;
+    }
+    return Object.keys(push).length > 0 ? { $set: set, $push: push } : { $set: set };
+  };
+
+  /**
+   * Writes event `version + 1` onto a case still at `version`. MongoDB checks the version
+   * in the same atomic update. FerretDB 1.24 runs such a conditional update as a read, then
+   * a write of the whole document, and finds the case by decoding every case; a filter on
+   * `_id` alone is answered by SQLite. So there the version is read by `_id`, then the event
+   * written by `_id`: the same read-then-write, at a fraction of the cost. Events set every
+   * field by name or position, so writing one twice changes nothing; a stale write over a
+   * newer version (possible on FerretDB either way) is rolled forward from the log on the
+   * next read. Events logged with `$push` keep the conditional update.
+   */
+  async function applyToCase(
+    ticketId: TicketRecord['_id'],
+    version: number,
+    update: { $set: Record<string, unknown>; $push?: Record<string, unknown> },
+  ): Promise<void> {
+    const byIdAlone = !update.$push && (await servedByFerretdb(deps.connection).catch(() => false));
+    if (!byIdAlone) {
+      await Tickets.updateOne({ _id: ticketId, version }, update);
+      return;
+    }
+    const current = await Tickets.findById(ticketId, { version: 1 }).lean<{ version: number }>();
+    if (current?.version !== version) return;
+    await Tickets.updateOne({ _id: ticketId }, update);
+  }
+
   /** Applies the logged events the document has not caught up with yet. */
   async function rollForward(ticket: TicketRecord): Promise<TicketRecord> {
     let current = ticket;
@@ -254,13 +371,7 @@ export function createTicketService(deps: {
       const seq = current.version + 1;
       const ahead = await Events.findById(`${String(current._id)}:${seq}`).lean<TicketEventRecord>();
       if (!ahead) return current;
-      await Tickets.updateOne(
-        { _id: current._id, version: current.version },
-        {
-          $set: { ...ahead.set, version: seq },
-          ...(Object.keys(ahead.push).length > 0 ? { $push: ahead.push } : {}),
-        },
-      );
+      await applyToCase(current._id, current.version, eventUpdate(ahead, seq));
       const reread = await Tickets.findById(current._id).lean<TicketRecord>();
       if (!reread) return current; // purged meanwhile
       current = reread;
@@ -278,6 +389,24 @@ export function createTicketService(deps: {
     const ticket = await find(id);
     if (!ticket) throw new DomainError('ticket_not_found', `No case with id ${String(id)}`);
     return ticket;
+  }
+
+  /**
+   * The case this message opened already, if any (a retried handling). Found through the
+   * sender's index entry once the index is complete (every case is indexed under the
+   * identity it was opened for), else by `origin`. Either way the unique index on `origin`
+   * is what keeps one message from opening two cases.
+   */
+  async function openedBefore(origin: string, identityKey: string): Promise<TicketRecord | undefined> {
+    if (!indexReady()) return findByOrigin(origin);
+    const entry = await CaseIndex.findById(`identity:${identityKey}`).lean<CaseIndexRecord>();
+    const ids = (entry?.caseIds ?? []).filter((id) => Types.ObjectId.isValid(id));
+    // Someone with many cases: one query costs less than reading each.
+    if (ids.length > LIST_OPEN_LIMIT) return findByOrigin(origin);
+    for (const ticket of await Promise.all(ids.map((id) => Tickets.findById(id).lean<TicketRecord>()))) {
+      if (ticket?.origin === origin) return rollForward(ticket);
+    }
+    return undefined;
   }
 
   async function findByOrigin(origin: string): Promise<TicketRecord | undefined> {
@@ -372,6 +501,12 @@ export function createTicketService(deps: {
         };
         push.history = entry;
       }
+      // Appended by position (the array's length in the version this event follows), not
+      // $push: an event applied twice (its winner and a reader rolling it forward) then writes
+      // the same element twice instead of appending it twice.
+      const positions: Record<string, number> = {};
+      for (const field of Object.keys(push))
+        positions[field] = (ticket[field as keyof TicketRecord] as unknown[] | undefined)?.length ?? 0;
       const after = { ...ticket, ...(set as Partial<TicketRecord>) };
       const slaSteps = decided.step ? [...after.slaSteps, decided.step.key] : after.slaSteps;
       set.slaCheckAt = nextSlaCheck({ ...after, slaSteps }, policy);
@@ -385,6 +520,7 @@ export function createTicketService(deps: {
           action: decided.action,
           set,
           push,
+          positions,
         });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -392,10 +528,7 @@ export function createTicketService(deps: {
         await sleep(Math.random() * 4 * (attempt + 1));
         continue;
       }
-      await Tickets.updateOne(
-        { _id: ticket._id, version: ticket.version },
-        { $set: { ...set, version: seq }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) },
-      );
+      await applyToCase(ticket._id, ticket.version, eventUpdate({ set, push, positions }, seq));
       return { ticket: await load(id), seq, change: decided };
     }
     throw new DomainError('ticket_busy', 'The case changed too often at once; try again');
@@ -444,7 +577,7 @@ export function createTicketService(deps: {
     ): Promise<{ ticket: TicketRecord; created: boolean; event: TicketEvent }> {
       assertValidOpenInput(input);
       await indexesReady();
-      const existing = await findByOrigin(input.origin);
+      const existing = await openedBefore(input.origin, input.identityKey);
       if (existing) return received(existing, false);
       const now = deps.clock.now();
       const { quarter, month } = periodKeys(now, deps.timeZone);
@@ -503,11 +636,15 @@ export function createTicketService(deps: {
       };
       const slaCheckAt = nextSlaCheck(record, policy);
       const prefix = referencePrefix(input.kind, now);
+      // Indexed before it exists, so `listOpen` never misses it (a case never written leaves
+      // an id that finds nothing, which costs nothing).
+      const _id = new Types.ObjectId();
+      await addToIndex(indexNames(record), [String(_id)]);
       // A case opened before reference claims existed may hold the number claimed: take another.
       for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
         const reference = await claimReference(prefix, input.origin, now);
         try {
-          const created = await Tickets.create({ ...record, reference, slaCheckAt });
+          const created = await Tickets.create({ _id, ...record, reference, slaCheckAt });
           const ticket = created.toObject() as TicketRecord;
           log?.info({ reference, kind: input.kind, priority: ticket.priority }, 'Case opened');
           return received(ticket, true);
@@ -542,11 +679,31 @@ export function createTicketService(deps: {
      * the one an owner's follow-up belongs to.
      */
     async listOpen(identityKey: string, ownerId = ''): Promise<TicketRecord[]> {
-      const who = ownerId ? trusted({ $or: [{ identityKey }, { ownerId }] }) : { identityKey };
-      return Tickets.find({ ...who, status: trusted({ $ne: 'closed' }) })
-        .sort({ createdAt: -1 })
-        .limit(20)
-        .lean<TicketRecord[]>();
+      if (!indexReady()) {
+        const who = ownerId ? trusted({ $or: [{ identityKey }, { ownerId }] }) : { identityKey };
+        return Tickets.find({ ...who, status: trusted({ $ne: 'closed' }) })
+          .sort({ createdAt: -1 })
+          .limit(LIST_OPEN_LIMIT)
+          .lean<TicketRecord[]>();
+      }
+      // The same answer through the index: the listed cases, newest first (an ObjectId starts
+      // with its creation time), read by `_id` and checked as the query above would.
+      const entries = await Promise.all(
+        indexNames({ identityKey, ownerId }).map((name) => CaseIndex.findById(name).lean<CaseIndexRecord>()),
+      );
+      const ids = [...new Set(entries.flatMap((entry) => entry?.caseIds ?? []))].sort().reverse();
+      const open: TicketRecord[] = [];
+      for (let i = 0; i < ids.length && open.length < LIST_OPEN_LIMIT; i += LIST_OPEN_BATCH) {
+        const batch = ids.slice(i, i + LIST_OPEN_BATCH).filter((id) => Types.ObjectId.isValid(id));
+        for (const ticket of await Promise.all(
+          batch.map((id) => Tickets.findById(id).lean<TicketRecord>()),
+        )) {
+          if (!ticket || ticket.status === 'closed') continue;
+          if (ticket.identityKey === identityKey || (ownerId !== '' && ticket.ownerId === ownerId))
+            open.push(ticket);
+        }
+      }
+      return open.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, LIST_OPEN_LIMIT);
     },
 
     /**

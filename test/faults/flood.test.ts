@@ -133,3 +133,50 @@ describe('flood guard per channel', () => {
     expect(notices[0]?.message.text).toBe(floodTexts.slowDown.zh);
   });
 });
+
+describe('flood guard on a backlog', () => {
+  it('when a burst that arrived within seconds is handled over minutes, then it is still judged a flood by when it arrived', async () => {
+    const clock = createFakeClock('2026-11-22T03:00:00Z');
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const guard = createFloodGuard({
+      outbox,
+      clock,
+      logger: pino({ level: 'silent' }),
+      languageOf: async () => 'en',
+      settings: { perSenderPerMinute: 20, perChannelPerMinute: 100, perSenderUnderLoad: 3 },
+    });
+    const arrived = clock.now().getTime();
+    const handled = new Map<string, number>();
+    let held = 0;
+    // 40 senders x 5 messages stored within 10 s, handled one a second (200 s): by handling
+    // time only ~60 a minute, under the channel limit; by arrival 200 in 10 s, over it.
+    for (let round = 0; round < 5; round++) {
+      for (let owner = 0; owner < 40; owner++) {
+        const message = {
+          channel: 'telegram',
+          senderId: `b${owner}`,
+          conversationId: `cb${owner}`,
+          threadId: '',
+          text: 'The corridor light is broken',
+          action: '',
+          receivedAt: new Date(arrived + (round * 40 + owner) * 50),
+        } as unknown as MessageRecord;
+        clock.advance(1000);
+        const result = await guard.handle(message, async () => {
+          handled.set(`b${owner}`, (handled.get(`b${owner}`) ?? 0) + 1);
+          return { outcome: 'case_opened' };
+        });
+        if (result.outcome === 'flood_held') held++;
+      }
+    }
+    expect(handled.size).toBe(40);
+    expect([...handled.values()].every((n) => n === 3)).toBe(true);
+    expect(held).toBe(80);
+    const notices = await database()
+      .connection.collection('outbox')
+      .find({ key: /^flood:telegram:b/ })
+      .toArray();
+    expect(notices).toHaveLength(40);
+    expect(notices[0]?.message.text).toBe(floodTexts.slowDown.en);
+  });
+});

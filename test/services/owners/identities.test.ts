@@ -34,6 +34,28 @@ describe('identify', () => {
     expect(await Identities.countDocuments({ key: 'telegram:race' })).toBe(1);
   });
 
+  it('when an identity this instance knows is changed elsewhere or deleted, then identify returns what is stored and recreates a deleted one', async () => {
+    const clock = createFakeClock();
+    const service = createOwnerService({ connection: database().connection, clock });
+    const { identities: Identities } = ownerModels(database().connection);
+    const first = await service.identify(telegramUser('known', { languageHint: 'en' }));
+    // Another instance switched the language: the next message sees it, and refreshes the address.
+    await Identities.updateOne({ key: 'telegram:known' }, { $set: { language: 'zh' } });
+    const again = await service.identify(
+      telegramUser('known', { address: { channel: 'telegram', conversationId: 'chat-moved' } }),
+    );
+    expect(again).toMatchObject({ id: first.id, language: 'zh' });
+    expect((await service.identityByKey('telegram:known'))?.address.conversationId).toBe('chat-moved');
+
+    await Identities.deleteMany({ key: 'telegram:known' });
+    expect(await service.identityByKey('telegram:known')).toBeUndefined();
+    const recreated = await service.identify(telegramUser('known', { languageHint: 'en' }));
+    expect(recreated.id).not.toBe(first.id);
+    expect(recreated.language).toBe('en');
+    expect(await Identities.countDocuments({ key: 'telegram:known' })).toBe(1);
+    expect((await service.identityByKey('telegram:known'))?.id).toBe(recreated.id);
+  });
+
   it('when a new user writes, then the identity is unbound, unverified, in the hinted language, not binding', async () => {
     const clock = createFakeClock();
     const service = createOwnerService({ connection: database().connection, clock });
