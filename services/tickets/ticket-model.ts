@@ -216,8 +216,6 @@ export interface TicketEventRecord {
   /** The fields the event sets on the ticket, so a crash between the two writes can be rolled forward. */
   set: Record<string, unknown>;
   push: Record<string, unknown>;
-  /** Where each `push` value goes in its array (its length before the event); absent in events logged before. */
-  positions?: Record<string, number>;
 }
 
 const eventSchema = new Schema<TicketEventRecord>(
@@ -230,7 +228,6 @@ const eventSchema = new Schema<TicketEventRecord>(
     action: { type: String, required: true },
     set: { type: Schema.Types.Mixed, default: {} },
     push: { type: Schema.Types.Mixed, default: {} },
-    positions: { type: Schema.Types.Mixed },
   },
   { versionKey: false, minimize: false },
 );

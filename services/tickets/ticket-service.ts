@@ -3,7 +3,6 @@ import { CATEGORIES, INTENTS, isCategory, isIntent, type Category, type Intent }
 import { CHANNEL_NAMES } from '../channels/types';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
-import { servedByFerretdb } from '../database/server';
 import { AppError, DomainError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { isDuplicateKey } from '../outbox/outbox';
@@ -320,50 +319,6 @@ export function createTicketService(deps: {
     return indexComplete;
   };
 
-  /**
-   * The update that applies an event: what it sets, and what it appends, by position when
-   * the event names them (so applying it twice writes the same elements again), else by
-   * `$push` (events logged before positions were recorded).
-   */
-  const eventUpdate = (
-    event: Pick<TicketEventRecord, 'set' | 'push' | 'positions'>,
-    seq: number,
-  ): { $set: Record<string, unknown>; $push?: Record<string, unknown> } => {
-    const set: Record<string, unknown> = { ...event.set, version: seq };
-    const push: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(event.push ?? {})) {
-      const position = event.positions?.[field];
-      if (typeof position === 'number') set[`${field}.${position}`] = value;
-      else push[field] = value;
-    }
-    return Object.keys(push).length > 0 ? { $set: set, $push: push } : { $set: set };
-  };
-
-  /**
-   * Writes event `version + 1` onto a case still at `version`. MongoDB checks the version
-   * in the same atomic update. FerretDB 1.24 runs such a conditional update as a read, then
-   * a write of the whole document, and finds the case by decoding every case; a filter on
-   * `_id` alone is answered by SQLite. So there the version is read by `_id`, then the event
-   * written by `_id`: the same read-then-write, at a fraction of the cost. Events set every
-   * field by name or position, so writing one twice changes nothing; a stale write over a
-   * newer version (possible on FerretDB either way) is rolled forward from the log on the
-   * next read. Events logged with `$push` keep the conditional update.
-   */
-  async function applyToCase(
-    ticketId: TicketRecord['_id'],
-    version: number,
-    update: { $set: Record<string, unknown>; $push?: Record<string, unknown> },
-  ): Promise<void> {
-    const byIdAlone = !update.$push && (await servedByFerretdb(deps.connection).catch(() => false));
-    if (!byIdAlone) {
-      await Tickets.updateOne({ _id: ticketId, version }, update);
-      return;
-    }
-    const current = await Tickets.findById(ticketId, { version: 1 }).lean<{ version: number }>();
-    if (current?.version !== version) return;
-    await Tickets.updateOne({ _id: ticketId }, update);
-  }
-
   /** Applies the logged events the document has not caught up with yet. */
   async function rollForward(ticket: TicketRecord): Promise<TicketRecord> {
     let current = ticket;
@@ -371,7 +326,13 @@ export function createTicketService(deps: {
       const seq = current.version + 1;
       const ahead = await Events.findById(`${String(current._id)}:${seq}`).lean<TicketEventRecord>();
       if (!ahead) return current;
-      await applyToCase(current._id, current.version, eventUpdate(ahead, seq));
+      await Tickets.updateOne(
+        { _id: current._id, version: current.version },
+        {
+          $set: { ...ahead.set, version: seq },
+          ...(Object.keys(ahead.push).length > 0 ? { $push: ahead.push } : {}),
+        },
+      );
       const reread = await Tickets.findById(current._id).lean<TicketRecord>();
       if (!reread) return current; // purged meanwhile
       current = reread;
@@ -501,12 +462,6 @@ export function createTicketService(deps: {
         };
         push.history = entry;
       }
-      // Appended by position (the array's length in the version this event follows), not
-      // $push: an event applied twice (its winner and a reader rolling it forward) then writes
-      // the same element twice instead of appending it twice.
-      const positions: Record<string, number> = {};
-      for (const field of Object.keys(push))
-        positions[field] = (ticket[field as keyof TicketRecord] as unknown[] | undefined)?.length ?? 0;
       const after = { ...ticket, ...(set as Partial<TicketRecord>) };
       const slaSteps = decided.step ? [...after.slaSteps, decided.step.key] : after.slaSteps;
       set.slaCheckAt = nextSlaCheck({ ...after, slaSteps }, policy);
@@ -520,7 +475,6 @@ export function createTicketService(deps: {
           action: decided.action,
           set,
           push,
-          positions,
         });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -528,7 +482,10 @@ export function createTicketService(deps: {
         await sleep(Math.random() * 4 * (attempt + 1));
         continue;
       }
-      await applyToCase(ticket._id, ticket.version, eventUpdate({ set, push, positions }, seq));
+      await Tickets.updateOne(
+        { _id: ticket._id, version: ticket.version },
+        { $set: { ...set, version: seq }, ...(Object.keys(push).length > 0 ? { $push: push } : {}) },
+      );
       return { ticket: await load(id), seq, change: decided };
     }
     throw new DomainError('ticket_busy', 'The case changed too often at once; try again');
