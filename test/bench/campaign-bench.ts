@@ -4,8 +4,8 @@ import type { Connection } from 'mongoose';
 import { PROJECT_ROOT } from '../../nlp/project-root';
 import { trusted } from '../../services/database/connect';
 import { outboxModels } from '../../services/outbox/outbox-model';
-import { ownerModels } from '../../services/owners/owner-model';
 import { surveyModels } from '../../services/surveys/survey-model';
+import { seedTelegramOwners } from '../support/telegram-owners';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 import { format, type startBenchDatabase } from './bench-database';
 
@@ -14,6 +14,8 @@ type Databases = Awaited<ReturnType<typeof startBenchDatabase>>;
 const OWNERS = 2000;
 /** Telegram's broadcast limit, enforced by the fake Bot API (429, retry_after 1, above it). */
 const ALLOWED_PER_SECOND = 30;
+const seedOwners = (connection: Connection) =>
+  seedTelegramOwners(connection, { count: OWNERS, firstChat: 100000, buildings: 20, phonePrefix: '1380000' });
 const QUARTER = '2026Q4';
 
 /**
@@ -27,55 +29,6 @@ const QUARTER = '2026Q4';
 export async function benchCampaign(databases: Databases): Promise<void> {
   await oneInstance(databases);
   await twoInstancesOneKilled(databases);
-}
-
-/** Verified owners with a Telegram identity each (chat ids 100000+), written in bulk. */
-async function seedOwners(connection: Connection): Promise<void> {
-  const { owners, identities } = ownerModels(connection);
-  const now = new Date();
-  for (let start = 0; start < OWNERS; start += 500) {
-    const batch = Array.from({ length: Math.min(500, OWNERS - start) }, (_, i) => start + i);
-    const inserted = await owners.insertMany(
-      batch.map((i) => ({
-        householdKey: `${1 + (i % 20)}/${i}/1380000${String(i).padStart(4, '0')}`,
-        name: `Owner ${i}`,
-        building: String(1 + (i % 20)),
-        unit: String(i),
-        entrance: '',
-        room: String(i),
-        phone: `1380000${String(i).padStart(4, '0')}`,
-        phoneLast4: String(i).padStart(4, '0'),
-        language: i % 3 === 0 ? 'en' : 'zh',
-        verified: true,
-        demo: false,
-        source: 'import',
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
-    await identities.insertMany(
-      inserted.map((owner, j) => {
-        const chat = String(100000 + (batch[j] as number));
-        return {
-          key: `telegram:${chat}`,
-          channel: 'telegram',
-          platformUserId: chat,
-          displayName: '',
-          address: { channel: 'telegram', conversationId: chat, threadId: '' },
-          ownerId: String(owner._id),
-          verified: true,
-          language: owner.language,
-          binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
-          unreachable: false,
-          unreachableReason: '',
-          unreachableAt: null,
-          lastInboundAt: now,
-          createdAt: now,
-          updatedAt: now,
-        };
-      }),
-    );
-  }
 }
 
 const acceptedSends = (fake: FakeTelegram) =>

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Connection } from 'mongoose';
 import pino from 'pino';
 import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
 import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
@@ -14,60 +13,15 @@ import { startFerretdb } from '../../services/database/ferretdb';
 import { createDispatcher, type Dispatcher } from '../../services/outbox/dispatcher';
 import { createOutbox } from '../../services/outbox/outbox';
 import { outboxModels } from '../../services/outbox/outbox-model';
-import { ownerModels } from '../../services/owners/owner-model';
 import { createOwnerService } from '../../services/owners/owner-service';
 import { surveyModels } from '../../services/surveys/survey-model';
 import { createSurveyService } from '../../services/surveys/survey-service';
 import { runSurveyCampaign, type SurveyJobDeps } from '../../schedules/survey-campaign';
+import { seedTelegramOwners } from '../support/telegram-owners';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 
 const OWNERS = 48;
 const silent = pino({ level: 'silent' });
-
-/** Verified owners with a Telegram identity each (chat ids 700000+). */
-async function seedOwners(connection: Connection): Promise<string[]> {
-  const { owners, identities } = ownerModels(connection);
-  const now = new Date();
-  const inserted = await owners.insertMany(
-    Array.from({ length: OWNERS }, (_, i) => ({
-      householdKey: `${1 + (i % 4)}/${i}/1390000${String(i).padStart(4, '0')}`,
-      name: `Owner ${i}`,
-      building: String(1 + (i % 4)),
-      unit: String(i),
-      entrance: '',
-      room: String(i),
-      phone: `1390000${String(i).padStart(4, '0')}`,
-      phoneLast4: String(i).padStart(4, '0'),
-      language: i % 2 === 0 ? 'en' : 'zh',
-      verified: true,
-      demo: false,
-      source: 'import',
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  const chats = inserted.map((_, i) => String(700000 + i));
-  await identities.insertMany(
-    inserted.map((owner, i) => ({
-      key: `telegram:${chats[i]}`,
-      channel: 'telegram',
-      platformUserId: chats[i],
-      displayName: '',
-      address: { channel: 'telegram', conversationId: chats[i], threadId: '' },
-      ownerId: String(owner._id),
-      verified: true,
-      language: owner.language,
-      binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
-      unreachable: false,
-      unreachableReason: '',
-      unreachableAt: null,
-      lastInboundAt: now,
-      createdAt: now,
-      updatedAt: now,
-    })),
-  );
-  return chats;
-}
 
 /**
  * Issue 9: the database engine (an embedded FerretDB of this test's own, supervised as the
@@ -118,7 +72,12 @@ describe('the database restarts mid-campaign', () => {
 
   it('when the engine is killed while the campaign is queued and sent, then after the upkeep pass every owner got exactly one survey', async () => {
     const connection = database.connection;
-    const chats = await seedOwners(connection);
+    const chats = await seedTelegramOwners(connection, {
+      count: OWNERS,
+      firstChat: 700000,
+      buildings: 4,
+      phonePrefix: '1390000',
+    });
     const clock = systemClock;
     const owners = createOwnerService({ connection, clock });
     const outbox = createOutbox({ connection, clock });
