@@ -193,10 +193,6 @@ export function createRateLimiter(deps: {
       if (slices.owns(channel.name, slice)) return Math.max(first, slice * g.perSlice);
     return undefined;
   };
-  const gridReadyAt = (channel: ChannelState, g: Grid, at: number): number => {
-    const point = ownPoint(channel, g, at);
-    return point === undefined ? Infinity : point * g.intervalMs;
-  };
 
   const bucket = (perSecond: number, burst: number): Bucket => {
     const none = { next: 0, intervalMs: 0, toleranceMs: 0, burst: 1, windowCount: 0, windowMs: 0 };
@@ -295,8 +291,12 @@ export function createRateLimiter(deps: {
       // Shared, the schedule's points come on top of this instance's own ceiling, which
       // counts from when sends really started (a send held up after its grant bunches up
       // with the next ones otherwise).
+      const point = channel.grid && ownPoint(channel, channel.grid, at);
       const globalReady = channel.grid
-        ? Math.max(gridReadyAt(channel, channel.grid, at), ceilingAt(channel.global))
+        ? Math.max(
+            point === undefined ? Infinity : point * channel.grid.intervalMs,
+            ceilingAt(channel.global),
+          )
         : readyAt(channel.global);
       if (globalReady > at) return arm(channel, globalReady - at);
       let best: Waiter | undefined;
@@ -317,7 +317,8 @@ export function createRateLimiter(deps: {
       if (!best) return arm(channel, earliest - at);
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
-      if (channel.grid) channel.grid.nextPoint = (ownPoint(channel, channel.grid, at) as number) + 1;
+      // Ready means owned: `point` is a number here whenever the channel is shared.
+      if (channel.grid && point !== undefined) channel.grid.nextPoint = point + 1;
       const slots = [take(global, at), take(conversation, at)] as const;
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
       best.resolve({
