@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import { CHANNEL_NAMES, type Address, type OutboundMessage } from '../channels/types';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
+import { insertEach } from '../database/model';
 import { AppError } from '../errors';
 import type { OutboxMetrics } from './outbox-metrics';
 import {
@@ -24,6 +25,12 @@ export interface EnqueueInput {
   caseId?: string;
   /** Not sent before this time (a return visit due tomorrow morning). */
   notBefore?: Date;
+}
+
+/** What enqueue did: the entry's id, and whether this call created it (false: the key was taken). */
+export interface EnqueueResult {
+  id: string;
+  created: boolean;
 }
 
 export interface OutboxStats {
@@ -87,77 +94,126 @@ export function createOutbox(deps: {
       'retention.keysMs must be at least retention.sentMs and retention.deadMs, or a purged key could be sent again',
     );
 
-  const insertEntry = async (id: Types.ObjectId, input: EnqueueInput, now: Date): Promise<boolean> => {
+  const entryRecord = (id: Types.ObjectId, input: EnqueueInput, now: Date) => {
     const notBefore = input.notBefore ?? now;
-    try {
-      await Entries.create({
-        _id: id,
-        key: input.key,
-        address: {
-          channel: input.address.channel,
-          conversationId: input.address.conversationId,
-          threadId: input.address.threadId ?? '',
-        },
-        message: {
-          text: input.message.text,
-          language: input.message.language ?? '',
-          buttons: input.message.buttons ?? [],
-          replyToPlatformMessageId: input.message.replyToPlatformMessageId ?? '',
-        },
-        purpose: input.purpose,
-        priority: PURPOSE_PRIORITY[input.purpose],
-        ownerId: input.ownerId ?? '',
-        caseId: input.caseId ?? '',
-        status: 'pending',
-        notBefore,
-        nextAttemptAt: notBefore,
-        createdAt: now,
-      });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return {
+      _id: id,
+      key: input.key,
+      address: {
+        channel: input.address.channel,
+        conversationId: input.address.conversationId,
+        threadId: input.address.threadId ?? '',
+      },
+      message: {
+        text: input.message.text,
+        language: input.message.language ?? '',
+        buttons: input.message.buttons ?? [],
+        replyToPlatformMessageId: input.message.replyToPlatformMessageId ?? '',
+      },
+      purpose: input.purpose,
+      priority: PURPOSE_PRIORITY[input.purpose],
+      ownerId: input.ownerId ?? '',
+      caseId: input.caseId ?? '',
+      status: 'pending',
+      notBefore,
+      nextAttemptAt: notBefore,
+      createdAt: now,
+    };
   };
 
-  const enqueue = async (input: EnqueueInput): Promise<{ id: string; created: boolean }> => {
-    assertValidInput(input);
-    const now = deps.clock.now();
-    const id = new Types.ObjectId();
-    // Step 1: take the key. A unique insert is atomic on both engines, so exactly one
-    // caller wins it, however many instances enqueue the same key at once.
-    try {
-      await Keys.create({ _id: input.key, entryId: id, createdAt: now });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      // Live entries first, then sent ones: a sent entry is written to `outbox_sent` before it
-      // leaves `outbox`, so in this order a moving entry is always found in one of them.
-      const existing =
-        (await Entries.findOne({ key: input.key }, { _id: 1 }).lean()) ??
-        (await Sent.findOne({ key: input.key }, { _id: 1 }).lean());
-      if (existing) return counted(input, { id: String(existing._id), created: false });
-      const ledger = await Keys.findById(input.key).lean();
-      if (!ledger) return enqueue(input); // purged between our insert and this read: take it again
+  /**
+   * Entries for keys some earlier enqueue took, in three reads for the lot (on the embedded
+   * engine each read decodes the whole collection, so never one per key).
+   */
+  const alreadyTaken = async (inputs: EnqueueInput[], now: Date): Promise<EnqueueResult[]> => {
+    const results = new Map<string, EnqueueResult>();
+    const found = (records: Array<{ _id: unknown; key: string }>) => {
+      for (const record of records) results.set(record.key, { id: String(record._id), created: false });
+    };
+    const missing = () => inputs.map((input) => input.key).filter((key) => !results.has(key));
+    // Live entries first, then sent ones: a sent entry is written to `outbox_sent` before it
+    // leaves `outbox`, so in this order a moving entry is always found in one of them.
+    found(await Entries.find({ key: trusted({ $in: missing() }) }, { _id: 1, key: 1 }).lean());
+    if (missing().length > 0)
+      found(await Sent.find({ key: trusted({ $in: missing() }) }, { _id: 1, key: 1 }).lean());
+    const orphans = missing();
+    if (orphans.length > 0) {
+      const ledgers = new Map(
+        (await Keys.find({ _id: trusted({ $in: orphans }) }).lean()).map((ledger) => [ledger._id, ledger]),
+      );
       // The key is taken but its entry is missing. If the key is younger than any retention,
       // the entry was never written: its enqueue died between the two steps (or is between
-      // them right now). Write it under the id the ledger names; the unique _id lets only
-      // one writer succeed. An older key belongs to an entry that was sent and purged.
+      // them right now). Write it under the id the ledger names; the unique _id and key let
+      // only one writer succeed. An older key belongs to an entry that was sent and purged.
       const horizon = now.getTime() - Math.min(retention.sentMs, retention.deadMs);
-      if (ledger.createdAt.getTime() > horizon) {
-        const created = await insertEntry(ledger.entryId, input, now);
-        return counted(input, { id: String(ledger.entryId), created });
-      }
-      return counted(input, { id: String(ledger.entryId), created: false });
+      const repairs = inputs.filter((input) => {
+        const ledger = ledgers.get(input.key);
+        if (ledger && ledger.createdAt.getTime() <= horizon)
+          results.set(input.key, { id: String(ledger.entryId), created: false });
+        return ledger !== undefined && ledger.createdAt.getTime() > horizon;
+      });
+      const repaired = await insertEach(
+        Entries,
+        repairs.map((input) => entryRecord(ledgers.get(input.key)!.entryId, input, now)),
+      );
+      repairs.forEach((input, i) =>
+        results.set(input.key, { id: String(ledgers.get(input.key)!.entryId), created: repaired[i]! }),
+      );
+      // Purged between our insert and these reads: take those keys again.
+      const purged = inputs.filter((input) => !results.has(input.key));
+      const retaken = await enqueueAll(purged, now);
+      purged.forEach((input, i) => results.set(input.key, retaken[i]!));
     }
-    // Step 2: the entry. If another caller repaired it first (above), it already exists.
-    const created = await insertEntry(id, input, now);
-    return counted(input, { id: String(id), created });
+    return inputs.map((input) => results.get(input.key)!);
   };
 
-  const counted = (input: EnqueueInput, result: { id: string; created: boolean }) => {
-    deps.metrics?.enqueued.inc({ purpose: input.purpose, result: result.created ? 'created' : 'duplicate' });
-    return result;
+  /** `enqueueMany` without validation or metrics. */
+  const enqueueAll = async (inputs: EnqueueInput[], now: Date): Promise<EnqueueResult[]> => {
+    if (inputs.length === 0) return [];
+    const ids = inputs.map(() => new Types.ObjectId());
+    // Step 1: take the keys. A unique insert is atomic on both engines, so exactly one
+    // caller wins each key, however many instances enqueue it at once.
+    const tookKey = await insertEach(
+      Keys,
+      inputs.map((input, i) => ({ _id: input.key, entryId: ids[i], createdAt: now })),
+    );
+    // Step 2: the entries of the keys taken. If another caller repaired one first (in
+    // `alreadyTaken`), it exists already.
+    const mine = inputs.flatMap((_, i) => (tookKey[i] ? [i] : []));
+    const created = await insertEach(
+      Entries,
+      mine.map((i) => entryRecord(ids[i]!, inputs[i]!, now)),
+    );
+    const results: EnqueueResult[] = new Array(inputs.length);
+    mine.forEach((i, j) => (results[i] = { id: String(ids[i]), created: created[j]! }));
+    const others = inputs.flatMap((_, i) => (tookKey[i] ? [] : [i]));
+    const existing = await alreadyTaken(
+      others.map((i) => inputs[i]!),
+      now,
+    );
+    others.forEach((i, j) => (results[i] = existing[j]!));
+    return results;
   };
+
+  /**
+   * Enqueues many messages in a few round trips (a campaign queues thousands): each one
+   * exactly once per key, as `enqueue`. Results are in input order. Repeating a key within
+   * one call gives one entry.
+   */
+  const enqueueMany = async (inputs: readonly EnqueueInput[]): Promise<EnqueueResult[]> => {
+    for (const input of inputs) assertValidInput(input);
+    const results = await enqueueAll([...inputs], deps.clock.now());
+    inputs.forEach((input, i) => {
+      deps.metrics?.enqueued.inc({
+        purpose: input.purpose,
+        result: results[i]!.created ? 'created' : 'duplicate',
+      });
+    });
+    return results;
+  };
+
+  /** Stores a message to send under its idempotency key (a second enqueue of the key is a no-op). */
+  const enqueue = async (input: EnqueueInput): Promise<EnqueueResult> => (await enqueueMany([input]))[0]!;
 
   /** Deletes claim tokens or attempt records older than an hour, except those of entries still to send. */
   const purgeStale = async (
@@ -205,6 +261,7 @@ export function createOutbox(deps: {
 
   return {
     enqueue,
+    enqueueMany,
 
     /** The entry for a key; undefined when there is none (or it was sent longer ago than the retention). */
     async get(key: string): Promise<OutboxEntry | undefined> {

@@ -150,6 +150,52 @@ describe('outbox enqueue', () => {
     expect(await entries.countDocuments({ key: 'reply:m-crashed' })).toBe(1);
   });
 
+  it('when many are enqueued at once, then each key gets one entry, results follow the input, and taken keys are found or repaired', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { keys, entries, sent } = outboxModels(database().connection);
+    const live = await outbox.enqueue(survey('o-live'));
+    const moved = await outbox.enqueue(survey('o-moved'));
+    const record = await entries.findOne({ key: 'survey:2026Q4:o-moved' }).lean();
+    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
+    await entries.deleteOne({ _id: record!._id });
+    const orphan = await keys.create({
+      _id: 'survey:2026Q4:o-orphan',
+      entryId: new Types.ObjectId(),
+      createdAt: clock.now(),
+    });
+    clock.advance(60_000);
+
+    const inputs = ['o-new-1', 'o-live', 'o-new-2', 'o-moved', 'o-orphan', 'o-new-1'].map((id) => survey(id));
+    const reversed = [...inputs].reverse();
+    const [first, second] = await Promise.all([outbox.enqueueMany(inputs), outbox.enqueueMany(reversed)]);
+
+    // Two calls at once, each key listed twice in all: one creation per new or orphaned key.
+    const created = [...inputs, ...reversed].filter((_, i) => [...first!, ...second!][i]!.created);
+    expect(created.map((input) => input.key).sort()).toEqual([
+      'survey:2026Q4:o-new-1',
+      'survey:2026Q4:o-new-2',
+      'survey:2026Q4:o-orphan',
+    ]);
+    expect(first![1]).toEqual({ id: live.id, created: false });
+    expect(first![3]).toEqual({ id: moved.id, created: false });
+    expect(first![4]!.id).toBe(String(orphan.entryId));
+    expect(first![5]!.id).toBe(first![0]!.id);
+    expect(second![0]!.id).toBe(first![0]!.id);
+    for (const id of ['o-new-1', 'o-new-2', 'o-orphan', 'o-live'])
+      expect(await entries.countDocuments({ key: `survey:2026Q4:${id}` })).toBe(1);
+    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-moved' })).toBe(0);
+  });
+
+  it('when one input of many is invalid, then nothing is enqueued', async () => {
+    const outbox = createOutbox({ connection: database().connection, clock: createFakeClock() });
+    const inputs = [survey('o-fine'), survey('o-bad', { message: { text: '' } })];
+
+    await expect(outbox.enqueueMany(inputs)).rejects.toMatchObject({ code: 'outbox_invalid_entry' });
+
+    expect(await outbox.get('survey:2026Q4:o-fine')).toBeUndefined();
+  });
+
   it('when a dead letter is requeued, then it is pending and due again with fresh attempts', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
