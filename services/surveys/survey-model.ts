@@ -93,7 +93,10 @@ export interface SurveyResponseRecord {
   reminderSentAt: Date | null;
   /** Added: the channel identity (`<channel>:<platform user id>`) the survey went to, for reminders. */
   identityKey: string;
-  /** Added: when the first message went into the outbox; null = still to queue (resume after a crash). */
+  /**
+   * Added: when the first message went into the outbox (responses are written after it).
+   * Null only in responses written by versions that wrote them first: queued again.
+   */
   queuedAt: Date | null;
   /** Added: when the question the owner is on now was asked (the newest pending question wins a reply). */
   askedAt: Date | null;

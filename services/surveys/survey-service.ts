@@ -1,8 +1,9 @@
 import type { Connection } from 'mongoose';
 import { choiceFromNumber } from '../channels/render';
-import type { Address, Button, OutboundMessage } from '../channels/types';
+import type { Button, OutboundMessage } from '../channels/types';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
+import { insertEach } from '../database/model';
 import { AppError, DomainError } from '../errors';
 import { localize, type Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
@@ -60,7 +61,8 @@ export interface CampaignSendReport {
 }
 
 const OPEN: SurveyResponseRecord['status'][] = ['sent', 'partial'];
-const BATCH = 50;
+/** Owners queued per step: two bulk inserts to the outbox and one of responses. */
+const BATCH = 250;
 
 /** `quarterly:2026Q4` (the contract in survey-model.ts). */
 export const campaignIdOf = (quarter: string) => `quarterly:${quarter}`;
@@ -68,9 +70,9 @@ export const campaignIdOf = (quarter: string) => `quarterly:${quarter}`;
 export const surveyMessageKey = (quarter: string, ownerId: string) => `survey:${quarter}:${ownerId}`;
 
 /**
- * The quarterly survey: one campaign per quarter (a unique insert), one response per owner
- * per campaign (a unique insert before the first message is queued under
- * `survey:<quarter>:<ownerId>`), questions one at a time, every answer stored at once
+ * The quarterly survey: one campaign per quarter (a unique insert), one first message per
+ * owner per campaign (the outbox key `survey:<quarter>:<ownerId>`) and one response (a
+ * unique insert right after it), questions one at a time, every answer stored at once
  * (`<responseId>:<questionId>`, answering again replaces it), reminders and expiry.
  * Sending is a resumable pass: run it again after a crash, on another instance, or twice
  * at once, and each owner is still asked once.
@@ -187,10 +189,11 @@ export function createSurveyService(deps: {
   }
 
   /**
-   * Asks every verified, reachable owner not yet asked in this campaign. Stops at quiet
-   * hours (the next pass goes on). The response is inserted before the message is queued;
-   * a response whose message may not have been queued (a crash in between) is queued again
-   * under the same key, which the outbox turns into a no-op when it was.
+   * Asks every verified, reachable owner not yet asked in this campaign, a few hundred at a
+   * time in bulk writes. Stops at quiet hours (the next pass goes on). Each owner's first
+   * message is queued under `survey:<quarter>:<ownerId>` (one per owner, whoever queues
+   * it), then the response is written; an owner without a response is queued again, which
+   * the outbox turns into a no-op when the message is there already.
    */
   async function sendCampaign(
     campaignId: string,
@@ -219,7 +222,7 @@ export function createSurveyService(deps: {
     });
     // Started from a random place: passes on several instances at once (each catches up on
     // start) then mostly ask different owners instead of racing over the same ones; the
-    // unique response _id still lets only one of them ask each owner.
+    // message key still lets only one of them ask each owner.
     const offset = Math.floor(Math.random() * unasked.length);
     const toAsk = [...unasked.slice(offset), ...unasked.slice(0, offset)];
     if (options.dryRun) return { ...report, queued: toAsk.length, stopped: 'dry_run' };
@@ -231,66 +234,63 @@ export function createSurveyService(deps: {
         report.stopped = 'quiet_hours';
         break;
       }
-      const batch = toAsk.slice(start, start + BATCH);
-      const queuedIds: string[] = [];
-      let queued = 0;
-      await Promise.all(
-        batch.map(async ({ owner, identity }) => {
-          const id = `${campaignId}:${owner.id}`;
-          let address: Address = identity.address;
-          let language: Language = identity.language;
-          if (asked.has(owner.id)) {
-            // Inserted earlier, message maybe not queued: ask on the identity it names.
-            const named = await deps.owners.identityByKey(asked.get(owner.id)?.identityKey ?? '');
-            if (named) ({ address, language } = named);
-          } else {
-            const at = deps.clock.now();
-            try {
-              await Responses.create({
-                _id: id,
-                campaignId,
-                quarter: campaign.quarter,
-                ownerId: owner.id,
-                building: owner.building,
-                channel: identity.channel,
-                language,
-                status: 'sent',
-                nextQuestion: 0,
-                sentAt: at,
-                lastAnsweredAt: null,
-                completedAt: null,
-                reminderSentAt: null,
-                identityKey: identity.key,
-                queuedAt: null,
-                askedAt: at,
-              } satisfies SurveyResponseRecord);
-            } catch (error) {
-              if (!isDuplicateKey(error)) throw error;
-              report.alreadyAsked++; // another instance asked this owner a moment ago
-              return;
-            }
-          }
-          const { created } = await deps.outbox.enqueue({
-            key: surveyMessageKey(campaign.quarter, owner.id),
-            address,
-            purpose: 'survey',
-            ownerId: owner.id,
-            message: firstMessage(definition, campaign.quarter, language),
-          });
-          queuedIds.push(id);
-          // Another pass may be queueing the same response right now (it read the response
-          // before our queuedAt landed); the message key lets one of us queue it, and only
-          // that one counts it.
-          if (created) queued++;
-          else report.alreadyAsked++;
+      const batch = await Promise.all(
+        toAsk.slice(start, start + BATCH).map(async ({ owner, identity }) => {
+          // A response from a version that wrote it before the message: ask on the identity it names.
+          const earlier = asked.get(owner.id);
+          const named = earlier ? await deps.owners.identityByKey(earlier.identityKey) : undefined;
+          return { owner, identity: named ?? identity };
         }),
       );
-      if (queuedIds.length > 0)
-        await Responses.updateMany(
-          { _id: trusted({ $in: queuedIds }) },
-          { $set: { queuedAt: deps.clock.now() } },
-        );
-      report.queued += queued;
+      // The messages first, under keys that let one of several passes at once queue each.
+      const results = await deps.outbox.enqueueMany(
+        batch.map(({ owner, identity }) => ({
+          key: surveyMessageKey(campaign.quarter, owner.id),
+          address: identity.address,
+          purpose: 'survey' as const,
+          ownerId: owner.id,
+          message: firstMessage(definition, campaign.quarter, identity.language),
+        })),
+      );
+      // Then the responses: one means "asked" to later passes. A pass that stopped in
+      // between left messages without one; the next pass finds their keys taken and writes
+      // the responses. A rival pass may be writing the same ones: the first insert stays.
+      const at = deps.clock.now();
+      const fresh = batch.filter(({ owner }) => !asked.has(owner.id));
+      await insertEach(
+        Responses,
+        fresh.map(
+          ({ owner, identity }) =>
+            ({
+              _id: `${campaignId}:${owner.id}`,
+              campaignId,
+              quarter: campaign.quarter,
+              ownerId: owner.id,
+              building: owner.building,
+              channel: identity.channel,
+              language: identity.language,
+              status: 'sent',
+              nextQuestion: 0,
+              sentAt: at,
+              lastAnsweredAt: null,
+              completedAt: null,
+              reminderSentAt: null,
+              identityKey: identity.key,
+              queuedAt: at,
+              askedAt: at,
+            }) satisfies SurveyResponseRecord,
+        ),
+      );
+      const legacy = batch
+        .filter(({ owner }) => asked.has(owner.id))
+        .map(({ owner }) => `${campaignId}:${owner.id}`);
+      if (legacy.length > 0)
+        await Responses.updateMany({ _id: trusted({ $in: legacy }) }, { $set: { queuedAt: at } });
+      // Only the pass that created a message counts it as queued.
+      for (const { created } of results) {
+        if (created) report.queued++;
+        else report.alreadyAsked++;
+      }
       options.onProgress?.(Math.min(start + BATCH, toAsk.length), toAsk.length);
     }
     log.info({ ...report }, 'Survey campaign pass');

@@ -50,15 +50,26 @@ describe('survey campaign job', () => {
     expect(await a.run()).toMatchObject({ quarter: '2027Q1', created: false, queued: 0 });
     expect(await surveyKeys('2027Q1')).toEqual(owners.map((o) => `survey:2027Q1:${o.ownerId}`).sort());
 
-    // A crash between the response insert and the enqueue: the next pass queues that one.
+    // A pass stopped at each point of an owner's queueing; the next pass finishes each once.
     const { Responses } = surveyModels(database().connection);
-    const lost = owners[0]!;
-    await outboxModels(database().connection).entries.deleteOne({ key: `survey:2027Q1:${lost.ownerId}` });
-    await outboxModels(database().connection).keys.deleteOne({ _id: `survey:2027Q1:${lost.ownerId}` });
-    await Responses.updateOne({ _id: `quarterly:2027Q1:${lost.ownerId}` }, { $set: { queuedAt: null } });
-    expect(await a.run()).toMatchObject({ queued: 1 });
+    const { entries, keys } = outboxModels(database().connection);
+    const [afterKey, afterMessage, legacy] = owners.map((owner) => owner.ownerId);
+    // After taking the key, before the message: the key's entry is written under its id.
+    await entries.deleteOne({ key: `survey:2027Q1:${afterKey}` });
+    await Responses.deleteOne({ _id: `quarterly:2027Q1:${afterKey}` });
+    // After the message, before the response: the response is written, nothing queued.
+    await Responses.deleteOne({ _id: `quarterly:2027Q1:${afterMessage}` });
+    // A response written before its message (older versions), which never came: queued.
+    await entries.deleteOne({ key: `survey:2027Q1:${legacy}` });
+    await keys.deleteOne({ _id: `survey:2027Q1:${legacy}` });
+    await Responses.updateOne({ _id: `quarterly:2027Q1:${legacy}` }, { $set: { queuedAt: null } });
+
+    expect(await a.run()).toMatchObject({ queued: 2 });
     expect(await surveyKeys('2027Q1')).toHaveLength(6);
-    expect(await Responses.countDocuments({ campaignId: 'quarterly:2027Q1' })).toBe(6);
+    expect(
+      await Responses.countDocuments({ campaignId: 'quarterly:2027Q1', queuedAt: trusted({ $ne: null }) }),
+    ).toBe(6);
+    expect(await a.run()).toMatchObject({ queued: 0 });
   });
 
   it('when the start falls in quiet hours and two instances run at once, then owners are asked after the quiet hours, each once', async () => {
