@@ -159,12 +159,17 @@ interface Claim {
   attemptIds: string[];
 }
 
-/**
- * A slot granted longer ago than this (the attempt record was slow to write) is not used:
- * the limiter counts a send from its start, but only while it starts within its catch-up
- * tolerance of the grant (`CATCH_UP_MS` in rate-limiter.ts).
- */
-const GRANT_STALE_MS = 250;
+/** How long an attempt record took to write, lately: the longest of the last few, plus a little. */
+function recentDurations(keep = 16, spareMs = 5) {
+  const last: number[] = [];
+  return {
+    took(ms: number) {
+      last.push(ms);
+      if (last.length > keep) last.shift();
+    },
+    expectedMs: () => (last.length === 0 ? 50 : Math.max(...last)) + spareMs,
+  };
+}
 
 /** How long to wait between tries of a write that must land (the record of a send). */
 const PERSIST_RETRY = { baseMs: 250, maxMs: 5000 };
@@ -210,6 +215,7 @@ export function createDispatcher(options: DispatcherOptions) {
       : { shareWith: { connection: options.connection, instanceId, logger: log } }),
   });
 
+  const attemptWrites = recentDurations();
   /** Entries this instance holds, by id. */
   const held = new Map<string, Claim>();
   /** Entries whose token a rival won: skipped until its lease could have run out. */
@@ -465,33 +471,38 @@ export function createDispatcher(options: DispatcherOptions) {
       const parts = renderForChannel(toOutboundMessage(claim.record), adapter.capabilities);
       let platformMessageId = claim.record.platformMessageId || undefined;
       const resumeAt = claim.partsSent;
+      // A dead holder may have sent it: read that before waiting for a slot (a slot held
+      // through these reads of the whole collection would often come and go unused).
+      if (claim.reclaimed) {
+        if (await deliveredMeanwhile(claim)) return;
+        if (await sentByDeadHolder(claim, parts.length)) return;
+      }
       for (let part = resumeAt; part < parts.length; part++) {
         if (stopping) return await release(claim);
-        let slot: SendSlot;
-        try {
-          slot = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
-        } catch (error) {
-          if (error instanceof LimiterCancelledError) return await release(claim);
-          throw error;
-        }
-        if (!(await keepLease(claim))) return;
-        if (claim.reclaimed && part === resumeAt) {
-          if (await deliveredMeanwhile(claim)) return;
-          if (await sentByDeadHolder(claim, parts.length)) return;
-        }
-        // The record that this request is about to go. Written after the slot is granted, so
-        // a crash while waiting for one leaves nothing to doubt; when the database was very
-        // slow the slot is left unused (it still counts) and a fresh one is awaited.
-        const grantedAt = clock.now().getTime();
-        if (!(await recordAttempt(claim, part))) return;
-        if (clock.now().getTime() - grantedAt > GRANT_STALE_MS) {
+        // A slot, then the record that this request is about to go, then the request on the
+        // slot's time. The record is written as late as recent writes allow: a crash after it
+        // and before the request leaves an entry nobody may send again (outcome unknown). A
+        // slot whose time passed meanwhile (a very slow database) is left unused (it still
+        // counts) and another is awaited.
+        let slot: SendSlot | undefined;
+        let attempted = false;
+        while (!slot) {
+          let granted: SendSlot;
           try {
-            slot = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
+            granted = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
           } catch (error) {
             if (error instanceof LimiterCancelledError) return await release(claim);
             throw error;
           }
           if (!(await keepLease(claim))) return;
+          if (!attempted) {
+            if (!(await granted.due(attemptWrites.expectedMs()))) continue;
+            const writing = clock.now().getTime();
+            if (!(await recordAttempt(claim, part))) return;
+            attemptWrites.took(clock.now().getTime() - writing);
+            attempted = true;
+          }
+          if (await granted.due()) slot = granted;
         }
         let result: SendResult;
         try {

@@ -58,6 +58,13 @@ interface Bucket {
 /** A granted send. */
 export interface SendSlot {
   /**
+   * Waits for the slot's time (now, or a moment ahead on a shared schedule), or until
+   * `aheadMs` before it, and says whether the request may still go: false when that time
+   * passed by more than the slot allows (the process was held up); the slot is then lost,
+   * though it still counts: ask again.
+   */
+  due(aheadMs?: number): Promise<boolean>;
+  /**
    * Call right before the request goes out: the ceiling counts from then, so a send held up
    * between its grant and the request (a busy event loop, a descheduled process) does not
    * let the one a window later reach the platform within the same second.
@@ -121,6 +128,13 @@ const SLICE_TARGET_MS = 250;
 const SLICES_AHEAD = 3;
 /** A point on a shared schedule may be used this late (the rest of the margin is for the network). */
 const GRID_TOLERANCE_MS = 15;
+/**
+ * A point on a shared schedule is granted this long before it comes, so that what the
+ * sender writes before a request (its attempt record) is done by then and the request
+ * leaves on the point. Granted at the point, a write slowed by a busy database made
+ * requests of two instances reach the platform up to 50 ms off their points: 429s.
+ */
+const GRID_LEAD_MS = 100;
 /** How often a shared limiter deletes old slice records. */
 const FORGET_SLICES_EVERY_MS = 30_000;
 
@@ -288,22 +302,30 @@ export function createRateLimiter(deps: {
         return;
       }
       if (at < channel.pausedUntil) return arm(channel, channel.pausedUntil - at);
-      // Shared, the schedule's points come on top of this instance's own ceiling, which
-      // counts from when sends really started (a send held up after its grant bunches up
-      // with the next ones otherwise).
-      const point = channel.grid && ownPoint(channel, channel.grid, at);
-      const globalReady = channel.grid
-        ? Math.max(
-            point === undefined ? Infinity : point * channel.grid.intervalMs,
-            ceilingAt(channel.global),
-          )
-        : readyAt(channel.global);
-      if (globalReady > at) return arm(channel, globalReady - at);
+      // When the send goes, and how late it may still go. Alone: now, within the catch-up.
+      // Shared: on the next point this instance owns, granted up to `GRID_LEAD_MS` ahead;
+      // the points come on top of this instance's own ceiling, which counts from when sends
+      // really started (a send held up after its grant bunches up with the next ones otherwise).
+      const g = channel.grid;
+      let sendAt = at;
+      let latest = at + CATCH_UP_MS;
+      let point: number | undefined;
+      if (g) {
+        const ceiling = ceilingAt(channel.global);
+        point = ownPoint(channel, g, Math.max(at, ceiling));
+        if (point === undefined) return arm(channel, MAX_TICK_MS); // a claim round pumps when it ends
+        sendAt = Math.max(point * g.intervalMs, ceiling);
+        latest = point * g.intervalMs + g.toleranceMs;
+        if (sendAt - GRID_LEAD_MS > at) return arm(channel, sendAt - GRID_LEAD_MS - at);
+      } else {
+        const ready = readyAt(channel.global);
+        if (ready > at) return arm(channel, ready - at);
+      }
       let best: Waiter | undefined;
       let earliest = Infinity;
       for (const waiter of channel.waiters) {
         const ready = readyAt(conversationBucket(channel, waiter.conversationId));
-        if (ready > at) {
+        if (ready > sendAt) {
           earliest = Math.min(earliest, ready);
           continue;
         }
@@ -314,18 +336,22 @@ export function createRateLimiter(deps: {
         )
           best = waiter;
       }
-      if (!best) return arm(channel, earliest - at);
+      if (!best) return arm(channel, earliest - (g ? GRID_LEAD_MS : 0) - at);
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
-      // Ready means owned: `point` is a number here whenever the channel is shared.
-      if (channel.grid && point !== undefined) channel.grid.nextPoint = point + 1;
-      const slots = [take(global, at), take(conversation, at)] as const;
+      if (g && point !== undefined) g.nextPoint = point + 1;
+      const slots = [take(global, sendAt), take(conversation, sendAt)] as const;
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
       best.resolve({
+        due: async (aheadMs = 0) => {
+          for (let left = sendAt - aheadMs - now(); left > 0; left = sendAt - aheadMs - now())
+            await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TICK_MS)));
+          return now() <= latest;
+        },
         started: () => {
           const startedAt = now();
-          restamp(global, slots[0], at, startedAt);
-          restamp(conversation, slots[1], at, startedAt);
+          restamp(global, slots[0], sendAt, startedAt);
+          restamp(conversation, slots[1], sendAt, startedAt);
         },
       });
     }

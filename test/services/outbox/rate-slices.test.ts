@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { systemClock } from '../../../services/clock';
+import { createFakeClock, systemClock } from '../../../services/clock';
 import { createRateLimiter } from '../../../services/outbox/rate-limiter';
 import { createRateSlices } from '../../../services/outbox/rate-slices';
 import { useTestDatabase } from '../../support/database';
@@ -95,8 +95,9 @@ describe('rate limiter shared by two instances', () => {
     await Promise.all(
       Object.entries(instances).map(async ([instance, rate]) => {
         for (let i = 0; Date.now() < deadline; i++) {
-          await rate.acquire('telegram', `chat-${instance}-${i}`);
-          granted.push({ instance, at: Date.now() });
+          // As a sender does: the request goes when the slot is due, if it still may.
+          const slot = await rate.acquire('telegram', `chat-${instance}-${i}`);
+          if (await slot.due()) granted.push({ instance, at: Date.now() });
         }
       }),
     );
@@ -109,5 +110,31 @@ describe('rate limiter shared by two instances', () => {
     ).toBeLessThanOrEqual(10);
     expect(granted.some((g) => g.instance === 'a')).toBe(true);
     expect(granted.some((g) => g.instance === 'b')).toBe(true);
+  });
+
+  it('when a shared slot is granted, then it comes shortly before its point and is due on it, and a sender held up past the point loses it', async () => {
+    // 10/s shared: a point every 104 ms on the wall clock. The clock starts 80 ms before a point.
+    const intervalMs = (1000 + 40) / 10;
+    const point = Math.ceil(new Date('2030-01-01T00:00:00Z').getTime() / intervalMs);
+    const clock = createFakeClock(new Date(point * intervalMs - 80));
+    const limiter = createRateLimiter({
+      clock,
+      limits: { telegram: { perSecond: 10, perConversationPerSecond: Infinity } },
+      shareWith: { connection: database().connection, instanceId: 'lead', logger },
+    });
+
+    const first = await limiter.acquire('telegram', 'chat-1'); // granted 80 ms ahead of its point
+    let due: boolean | undefined;
+    const waiting = first.due().then((onTime) => (due = onTime));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(due).toBeUndefined(); // the point has not come
+    clock.advance(80);
+    await waiting;
+    expect(due).toBe(true);
+
+    clock.advance(50); // the next point is 54 ms away: within the lead
+    const second = await limiter.acquire('telegram', 'chat-2');
+    clock.advance(54 + 16); // the sender was held up 16 ms past that point
+    expect(await second.due()).toBe(false);
   });
 });
