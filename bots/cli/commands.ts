@@ -11,6 +11,7 @@ import { renderReportHtml } from '../http/dashboard-report';
 import { runAnnounce } from '../../services/announcements/announce-command';
 import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../services/surveys/survey-commands';
 import { runOwnersForget } from '../../services/privacy/forget-command';
+import { runOutboxDead, runOutboxRequeue } from '../../services/outbox/outbox-commands';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -166,6 +167,23 @@ export const commands: Record<string, Command> = {
         ...(context.flags.quarter !== undefined ? { quarter: context.flags.quarter } : {}),
       });
     },
+  },
+  'outbox dead': {
+    usage: '[--outcome-unknown] [--purpose P] [--limit 50]',
+    summary: 'dead letters, newest first, with the reason each was given up',
+    run: (context) =>
+      runOutboxDead({ connection: context.database.connection, out: context.out, flags: context.flags }),
+  },
+  'outbox requeue': {
+    usage: '(KEY... | --outcome-unknown [--purpose P])',
+    summary: 'send dead letters again (outcome-unknown ones may then arrive twice)',
+    run: (context) =>
+      runOutboxRequeue({
+        connection: context.database.connection,
+        out: context.out,
+        keys: context.args,
+        flags: context.flags,
+      }),
   },
   announce: {
     usage: '[--building B] (--zh TEXT --en TEXT | TEXT)',
