@@ -207,15 +207,16 @@ export function createDispatcher(options: DispatcherOptions) {
   // clock skew up to this much), so the holder's writes need no fence in the filter.
   const leaseMarginMs = Math.min(5000, leaseMs / 10);
   const log = options.logger.child({ component: 'outbox', instance: instanceId });
+  const attemptWrites = recentDurations();
   const limiter = createRateLimiter({
     clock,
     limits: options.limits,
+    leadMs: attemptWrites.expectedMs,
     ...(options.shareRate === false
       ? {}
       : { shareWith: { connection: options.connection, instanceId, logger: log } }),
   });
 
-  const attemptWrites = recentDurations();
   /** Entries this instance holds, by id. */
   const held = new Map<string, Claim>();
   /** Entries whose token a rival won: skipped until its lease could have run out. */

@@ -129,12 +129,15 @@ const SLICES_AHEAD = 3;
 /** A point on a shared schedule may be used this late (the rest of the margin is for the network). */
 const GRID_TOLERANCE_MS = 15;
 /**
- * A point on a shared schedule is granted this long before it comes, so that what the
- * sender writes before a request (its attempt record) is done by then and the request
- * leaves on the point. Granted at the point, a write slowed by a busy database made
- * requests of two instances reach the platform up to 50 ms off their points: 429s.
+ * A point on a shared schedule is granted at least this long before it comes (longer when
+ * the sender says its writes take longer: `leadMs`), so that what the sender writes before
+ * a request (its attempt record) is done by then and the request leaves on the point.
+ * Granted at the point, a write slowed by a busy database made requests of two instances
+ * reach the platform up to 50 ms off their points: 429s.
  */
 const GRID_LEAD_MS = 100;
+/** No more than this (a database that slow is better waited out than planned for). */
+const MAX_GRID_LEAD_MS = 2000;
 /** How often a shared limiter deletes old slice records. */
 const FORGET_SLICES_EVERY_MS = 30_000;
 
@@ -156,6 +159,8 @@ export function createRateLimiter(deps: {
   limits?: Partial<Record<ChannelName, Partial<ChannelLimit>>>;
   /** Share each channel's overall rate with the other instances on this database. */
   shareWith?: { connection: Connection; instanceId: string; logger: Logger };
+  /** How long before its time a shared slot should be granted: what the sender does first takes about this long. */
+  leadMs?: () => number;
 }) {
   const channels = new Map<ChannelName, ChannelState>();
   let seq = 0;
@@ -171,6 +176,7 @@ export function createRateLimiter(deps: {
       },
     });
   let forgotSlicesAt = now();
+  const lead = () => Math.min(MAX_GRID_LEAD_MS, Math.max(GRID_LEAD_MS, deps.leadMs?.() ?? 0));
 
   const grid = (perSecond: number): Grid | undefined => {
     if (!slices || !(Number.isFinite(perSecond) && perSecond > 0)) return undefined;
@@ -303,7 +309,7 @@ export function createRateLimiter(deps: {
       }
       if (at < channel.pausedUntil) return arm(channel, channel.pausedUntil - at);
       // When the send goes, and how late it may still go. Alone: now, within the catch-up.
-      // Shared: on the next point this instance owns, granted up to `GRID_LEAD_MS` ahead;
+      // Shared: on the next point this instance owns, granted a little ahead (`lead`);
       // the points come on top of this instance's own ceiling, which counts from when sends
       // really started (a send held up after its grant bunches up with the next ones otherwise).
       const g = channel.grid;
@@ -316,7 +322,7 @@ export function createRateLimiter(deps: {
         if (point === undefined) return arm(channel, MAX_TICK_MS); // a claim round pumps when it ends
         sendAt = Math.max(point * g.intervalMs, ceiling);
         latest = point * g.intervalMs + g.toleranceMs;
-        if (sendAt - GRID_LEAD_MS > at) return arm(channel, sendAt - GRID_LEAD_MS - at);
+        if (sendAt - lead() > at) return arm(channel, sendAt - lead() - at);
       } else {
         const ready = readyAt(channel.global);
         if (ready > at) return arm(channel, ready - at);
@@ -336,7 +342,7 @@ export function createRateLimiter(deps: {
         )
           best = waiter;
       }
-      if (!best) return arm(channel, earliest - (g ? GRID_LEAD_MS : 0) - at);
+      if (!best) return arm(channel, earliest - (g ? lead() : 0) - at);
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
       if (g && point !== undefined) g.nextPoint = point + 1;
