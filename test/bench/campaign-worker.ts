@@ -56,10 +56,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${JSON.stringify({ instanceId, queued: report.queued, alreadyAsked: report.alreadyAsked })}\n`,
     );
-    // Like the upkeep job (every 5 minutes by default), but sooner: every 2 s while owners
-    // are left to ask (a rival died mid-queue), every 30 s once everyone was asked.
+    // Like the upkeep job (OUTREACH_CRON, every 5 minutes by default, on one instance at a
+    // time), but on every instance and sooner while owners are left to ask (every 2 s: a
+    // rival may have died mid-queue). Each pass reads every owner, identity and response.
     const everyoneAsked = report.queued === 0 && report.alreadyAsked >= report.recipients;
-    await new Promise((resolve) => setTimeout(resolve, everyoneAsked ? 30_000 : 2000));
+    await new Promise((resolve) => setTimeout(resolve, everyoneAsked ? 300_000 : 2000));
   }
 }
 
