@@ -60,8 +60,8 @@ export interface SendSlot {
   /**
    * Waits for the slot's time (now, or a moment ahead on a shared schedule), or until
    * `aheadMs` before it, and says whether the request may still go: false when that time
-   * passed by more than the slot allows (the process was held up); the slot is then lost,
-   * though it still counts: ask again.
+   * passed by more than the slot allows (the process was held up) or the channel was
+   * paused meanwhile (a retry-after); the slot is then lost, though it still counts: ask again.
    */
   due(aheadMs?: number): Promise<boolean>;
   /**
@@ -352,7 +352,8 @@ export function createRateLimiter(deps: {
         due: async (aheadMs = 0) => {
           for (let left = sendAt - aheadMs - now(); left > 0; left = sendAt - aheadMs - now())
             await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TICK_MS)));
-          return now() <= latest;
+          // A retry-after that came meanwhile holds slots granted before it, too.
+          return now() <= latest && now() >= channel.pausedUntil;
         },
         started: () => {
           const startedAt = now();

@@ -136,5 +136,12 @@ describe('rate limiter shared by two instances', () => {
     const second = await limiter.acquire('telegram', 'chat-2');
     clock.advance(54 + 16); // the sender was held up 16 ms past that point
     expect(await second.due()).toBe(false);
+
+    // A retry-after that comes between a grant and its point holds that send too.
+    clock.advance(104 - 16 - 80); // 80 ms before the next point
+    const third = await limiter.acquire('telegram', 'chat-3');
+    limiter.pause('telegram', new Date(clock.now().getTime() + 1000));
+    clock.advance(80);
+    expect(await third.due()).toBe(false);
   });
 });
