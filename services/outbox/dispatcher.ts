@@ -490,7 +490,13 @@ export function createDispatcher(options: DispatcherOptions) {
         while (!slot) {
           let granted: SendSlot;
           try {
-            granted = await limiter.acquire(address.channel, address.conversationId, claim.record.priority);
+            // Its attempt record written, a send that lost its slot goes first: while it
+            // waits, a crash would leave an entry nobody may send.
+            granted = await limiter.acquire(
+              address.channel,
+              address.conversationId,
+              attempted ? -Infinity : claim.record.priority,
+            );
           } catch (error) {
             if (error instanceof LimiterCancelledError) return await release(claim);
             throw error;

@@ -355,14 +355,22 @@ export function createRateLimiter(deps: {
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
       if (g && point !== undefined) g.nextPoint = point + 1;
+      const conversationNext = conversation.next;
       const slots = [take(global, sendAt), take(conversation, sendAt)] as const;
+      const takenNext = conversation.next;
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
       best.resolve({
         due: async (aheadMs = 0) => {
           for (let left = sendAt - aheadMs - now(); left > 0; left = sendAt - aheadMs - now())
             await new Promise((resolve) => setTimeout(resolve, Math.min(left, MAX_TICK_MS)));
           // A retry-after that came meanwhile holds slots granted before it, too.
-          return now() <= latest && now() >= channel.pausedUntil;
+          if (now() <= latest && now() >= channel.pausedUntil) return true;
+          // Unused, the slot gives its conversation's turn back (the chat got nothing), so
+          // the retry does not wait out that chat's second. The channel's part stays spent.
+          if (conversation.next === takenNext) conversation.next = conversationNext;
+          if (slots[1] >= 0 && conversation.recent[slots[1]] === sendAt)
+            conversation.recent[slots[1]] = -Infinity;
+          return false;
         },
         started: () => {
           const startedAt = now();

@@ -71,6 +71,24 @@ describe('rate limiter', () => {
     expect(limiter.estimateWaitMs('slack', 'C1')).toBe(1040);
   });
 
+  it('when a slot goes unused because the sender was held up, then its chat is not kept waiting for it', async () => {
+    const clock = createFakeClock();
+    const limiter = createRateLimiter({
+      clock,
+      limits: { slack: { perSecond: Infinity, perConversationPerSecond: 1 } },
+    });
+    const lost = await limiter.acquire('slack', 'C1');
+    clock.advance(300); // past the slot's catch-up: it may not be used
+    expect(await lost.due()).toBe(false);
+
+    const retry = await limiter.acquire('slack', 'C1');
+    expect(await retry.due()).toBe(true);
+    retry.started();
+
+    // The retry is what the chat got: the next one waits the full second after it.
+    expect(limiter.estimateWaitMs('slack', 'C1')).toBe(1040);
+  });
+
   it('when one conversation is cooling down, then other conversations are served meanwhile', async () => {
     const clock = createFakeClock();
     const limiter = createRateLimiter({ clock, limits: { telegram: { perSecond: Infinity } } });
