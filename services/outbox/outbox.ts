@@ -126,45 +126,59 @@ export function createOutbox(deps: {
    * engine each read decodes the whole collection, so never one per key).
    */
   const alreadyTaken = async (inputs: EnqueueInput[], now: Date): Promise<EnqueueResult[]> => {
+    if (inputs.length === 0) return []; // the usual case: every key was free
+    // Once per key: a key repeated in the batch is one entry, created at most once.
+    const unique = [...new Map(inputs.map((input) => [input.key, input])).values()];
     const results = new Map<string, EnqueueResult>();
     const found = (records: Array<{ _id: unknown; key: string }>) => {
       for (const record of records) results.set(record.key, { id: String(record._id), created: false });
     };
-    const missing = () => inputs.map((input) => input.key).filter((key) => !results.has(key));
+    const missing = () => unique.filter((input) => !results.has(input.key));
+    const keysOf = (some: EnqueueInput[]) => some.map((input) => input.key);
     // Live entries first, then sent ones: a sent entry is written to `outbox_sent` before it
     // leaves `outbox`, so in this order a moving entry is always found in one of them.
-    found(await Entries.find({ key: trusted({ $in: missing() }) }, { _id: 1, key: 1 }).lean());
+    found(await Entries.find({ key: trusted({ $in: keysOf(unique) }) }, { _id: 1, key: 1 }).lean());
     if (missing().length > 0)
-      found(await Sent.find({ key: trusted({ $in: missing() }) }, { _id: 1, key: 1 }).lean());
+      found(await Sent.find({ key: trusted({ $in: keysOf(missing()) }) }, { _id: 1, key: 1 }).lean());
     const orphans = missing();
     if (orphans.length > 0) {
       const ledgers = new Map(
-        (await Keys.find({ _id: trusted({ $in: orphans }) }).lean()).map((ledger) => [ledger._id, ledger]),
+        (await Keys.find({ _id: trusted({ $in: keysOf(orphans) }) }).lean()).map((ledger) => [
+          ledger._id,
+          ledger,
+        ]),
       );
       // The key is taken but its entry is missing. If the key is younger than any retention,
       // the entry was never written: its enqueue died between the two steps (or is between
       // them right now). Write it under the id the ledger names; the unique _id and key let
       // only one writer succeed. An older key belongs to an entry that was sent and purged.
       const horizon = now.getTime() - Math.min(retention.sentMs, retention.deadMs);
-      const repairs = inputs.filter((input) => {
+      const repairs: Array<{ input: EnqueueInput; entryId: Types.ObjectId }> = [];
+      for (const input of orphans) {
         const ledger = ledgers.get(input.key);
-        if (ledger && ledger.createdAt.getTime() <= horizon)
-          results.set(input.key, { id: String(ledger.entryId), created: false });
-        return ledger !== undefined && ledger.createdAt.getTime() > horizon;
-      });
+        if (!ledger) continue;
+        if (ledger.createdAt.getTime() > horizon) repairs.push({ input, entryId: ledger.entryId });
+        else results.set(input.key, { id: String(ledger.entryId), created: false });
+      }
       const repaired = await insertEach(
         Entries,
-        repairs.map((input) => entryRecord(ledgers.get(input.key)!.entryId, input, now)),
+        repairs.map(({ input, entryId }) => entryRecord(entryId, input, now)),
       );
-      repairs.forEach((input, i) =>
-        results.set(input.key, { id: String(ledgers.get(input.key)!.entryId), created: repaired[i]! }),
+      repairs.forEach(({ input, entryId }, i) =>
+        results.set(input.key, { id: String(entryId), created: repaired[i]! }),
       );
       // Purged between our insert and these reads: take those keys again.
-      const purged = inputs.filter((input) => !results.has(input.key));
+      const purged = missing();
       const retaken = await enqueueAll(purged, now);
       purged.forEach((input, i) => results.set(input.key, retaken[i]!));
     }
-    return inputs.map((input) => results.get(input.key)!);
+    const answered = new Set<string>();
+    return inputs.map((input) => {
+      const result = results.get(input.key)!;
+      const first = !answered.has(input.key);
+      answered.add(input.key);
+      return first ? result : { ...result, created: false };
+    });
   };
 
   /** `enqueueMany` without validation or metrics. */
