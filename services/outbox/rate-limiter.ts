@@ -296,6 +296,11 @@ export function createRateLimiter(deps: {
   const restamp = (b: Bucket, index: number, grantedAt: number, startedAt: number) => {
     if (index >= 0 && b.recent[index] === grantedAt) b.recent[index] = Math.max(grantedAt, startedAt);
   };
+  /** Undoes `take` for a slot that was not used, unless later grants moved on since. */
+  const untake = (b: Bucket, index: number, grantedAt: number, taken: { before: number; after: number }) => {
+    if (b.next === taken.after) b.next = taken.before;
+    if (index >= 0 && b.recent[index] === grantedAt) b.recent[index] = -Infinity;
+  };
   /** Nothing left to remember: a new bucket would behave the same. */
   const cooledDown = (b: Bucket, at: number) =>
     at - b.next > b.toleranceMs && (b.recent.length === 0 || Math.max(...b.recent) + b.windowMs <= at);
@@ -355,9 +360,9 @@ export function createRateLimiter(deps: {
       const global = channel.global;
       const conversation = conversationBucket(channel, best.conversationId);
       if (g && point !== undefined) g.nextPoint = point + 1;
-      const conversationNext = conversation.next;
+      const before = conversation.next;
       const slots = [take(global, sendAt), take(conversation, sendAt)] as const;
-      const takenNext = conversation.next;
+      const conversationTaken = { before, after: conversation.next };
       channel.waiters.splice(channel.waiters.indexOf(best), 1);
       best.resolve({
         due: async (aheadMs = 0) => {
@@ -367,9 +372,7 @@ export function createRateLimiter(deps: {
           if (now() <= latest && now() >= channel.pausedUntil) return true;
           // Unused, the slot gives its conversation's turn back (the chat got nothing), so
           // the retry does not wait out that chat's second. The channel's part stays spent.
-          if (conversation.next === takenNext) conversation.next = conversationNext;
-          if (slots[1] >= 0 && conversation.recent[slots[1]] === sendAt)
-            conversation.recent[slots[1]] = -Infinity;
+          untake(conversation, slots[1], sendAt, conversationTaken);
           return false;
         },
         started: () => {
