@@ -1,12 +1,7 @@
 import pino from 'pino';
-import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
-import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
-import { systemClock } from '../../services/clock';
 import { connectDatabase } from '../../services/database/connect';
 import { createDispatcher } from '../../services/outbox/dispatcher';
-import { createOutbox } from '../../services/outbox/outbox';
-import { createOwnerService } from '../../services/owners/owner-service';
-import { createSurveyService } from '../../services/surveys/survey-service';
+import { telegramCampaignServices } from '../support/telegram-owners';
 
 /**
  * One "app instance" of the campaign bench, as its own process so the bench can SIGKILL
@@ -19,26 +14,14 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'silent' });
   const database = await connectDatabase({ uri: uri as string, dbName, engine: 'ferretdb', logger });
   const connection = database.connection;
-  const clock = systemClock;
-  const owners = createOwnerService({ connection, clock });
-  const outbox = createOutbox({ connection, clock });
-  const surveys = createSurveyService({
-    connection,
-    owners,
-    outbox,
-    clock,
+  const { clock, surveys, adapters } = telegramCampaignServices(connection, {
+    apiRoot: apiRoot as string,
+    token: token as string,
     logger,
-    settings: { quietHours: null },
-  });
-  const telegram = createTelegramChannel({
-    settings: { token: token as string, apiRoot: apiRoot as string, webhookSecret: 'bench' },
-    clock,
-    logger,
-    onUnreachable: async () => undefined,
   });
   const dispatcher = createDispatcher({
     connection,
-    adapters: new Map<ChannelName, ChannelAdapter>([['telegram', telegram.adapter]]),
+    adapters,
     clock,
     logger,
     instanceId,

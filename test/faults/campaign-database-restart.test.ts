@@ -4,20 +4,14 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
-import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
-import { systemClock } from '../../services/clock';
 import { connectDatabase, trusted, type Database } from '../../services/database/connect';
 import type { EmbeddedEngine } from '../../services/database/engine';
 import { startFerretdb } from '../../services/database/ferretdb';
 import { createDispatcher, type Dispatcher } from '../../services/outbox/dispatcher';
-import { createOutbox } from '../../services/outbox/outbox';
 import { outboxModels } from '../../services/outbox/outbox-model';
-import { createOwnerService } from '../../services/owners/owner-service';
 import { surveyModels } from '../../services/surveys/survey-model';
-import { createSurveyService } from '../../services/surveys/survey-service';
 import { runSurveyCampaign, type SurveyJobDeps } from '../../schedules/survey-campaign';
-import { seedTelegramOwners } from '../support/telegram-owners';
+import { seedTelegramOwners, telegramCampaignServices } from '../support/telegram-owners';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 
 const OWNERS = 48;
@@ -78,26 +72,14 @@ describe('the database restarts mid-campaign', () => {
       buildings: 4,
       phonePrefix: '1390000',
     });
-    const clock = systemClock;
-    const owners = createOwnerService({ connection, clock });
-    const outbox = createOutbox({ connection, clock });
-    const surveys = createSurveyService({
-      connection,
-      owners,
-      outbox,
-      clock,
+    const { clock, outbox, surveys, adapters } = telegramCampaignServices(connection, {
+      apiRoot: telegram.apiRoot,
+      token: telegram.token,
       logger: silent,
-      settings: { quietHours: null },
     });
-    const adapter = createTelegramChannel({
-      settings: { token: telegram.token, apiRoot: telegram.apiRoot, webhookSecret: 'campaign-restart' },
-      clock,
-      logger: silent,
-      onUnreachable: async () => undefined,
-    }).adapter;
     dispatcher = createDispatcher({
       connection,
-      adapters: new Map<ChannelName, ChannelAdapter>([['telegram', adapter]]),
+      adapters,
       clock,
       logger: capture(dispatcherLog),
       outbox,

@@ -1,5 +1,13 @@
 import type { Connection } from 'mongoose';
+import { createTelegramChannel } from '../../bots/channels/telegram/telegram';
+import type { ChannelAdapter, ChannelName } from '../../services/channels/types';
+import { systemClock } from '../../services/clock';
+import type { Language } from '../../services/i18n/text';
+import type { Logger } from '../../services/logging/logger';
+import { createOutbox } from '../../services/outbox/outbox';
 import { ownerModels } from '../../services/owners/owner-model';
+import { createOwnerService } from '../../services/owners/owner-service';
+import { createSurveyService } from '../../services/surveys/survey-service';
 
 /**
  * `count` verified owners with one reachable Telegram identity each (chat ids from
@@ -37,24 +45,82 @@ export async function seedTelegramOwners(
     const batchChats = batch.map((i) => String(options.firstChat + i));
     chats.push(...batchChats);
     await identities.insertMany(
-      inserted.map((owner, j) => ({
-        key: `telegram:${batchChats[j]}`,
-        channel: 'telegram',
-        platformUserId: batchChats[j],
-        displayName: '',
-        address: { channel: 'telegram', conversationId: batchChats[j], threadId: '' },
-        ownerId: String(owner._id),
-        verified: true,
-        language: owner.language,
-        binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
-        unreachable: false,
-        unreachableReason: '',
-        unreachableAt: null,
-        lastInboundAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })),
+      inserted.map((owner, j) =>
+        verifiedIdentity({
+          channel: 'telegram',
+          platformUserId: batchChats[j] as string,
+          conversationId: batchChats[j] as string,
+          ownerId: String(owner._id),
+          language: owner.language,
+          at: now,
+        }),
+      ),
     );
   }
   return chats;
+}
+
+/** The identity record of an owner bound on `channel` (no binding dialog in progress). */
+export function verifiedIdentity(identity: {
+  channel: ChannelName;
+  platformUserId: string;
+  conversationId: string;
+  ownerId: string;
+  language: Language;
+  at: Date;
+  displayName?: string;
+}) {
+  const { channel, platformUserId, conversationId, at } = identity;
+  return {
+    key: `${channel}:${platformUserId}`,
+    channel,
+    platformUserId,
+    displayName: identity.displayName ?? '',
+    address: { channel, conversationId, threadId: '' },
+    ownerId: identity.ownerId,
+    verified: true,
+    language: identity.language,
+    binding: { step: 'none' as const, building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
+    unreachable: false,
+    unreachableReason: '',
+    unreachableAt: null,
+    lastInboundAt: at,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * What an app instance runs a survey campaign with, on `connection`, sending to a (fake)
+ * Telegram Bot API at `apiRoot`: the survey service (quiet hours off) and the adapters for
+ * a dispatcher. For fault tests and benches that build instances by hand.
+ */
+export function telegramCampaignServices(
+  connection: Connection,
+  options: { apiRoot: string; token: string; logger: Logger },
+) {
+  const clock = systemClock;
+  const { logger } = options;
+  const owners = createOwnerService({ connection, clock });
+  const outbox = createOutbox({ connection, clock });
+  const surveys = createSurveyService({
+    connection,
+    owners,
+    outbox,
+    clock,
+    logger,
+    settings: { quietHours: null },
+  });
+  const telegram = createTelegramChannel({
+    settings: {
+      token: options.token,
+      apiRoot: options.apiRoot,
+      webhookSecret: 'unused: nothing is received',
+    },
+    clock,
+    logger,
+    onUnreachable: async () => undefined,
+  });
+  const adapters = new Map<ChannelName, ChannelAdapter>([['telegram', telegram.adapter]]);
+  return { clock, outbox, surveys, adapters };
 }

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../../../services/clock';
 import { ownerModels } from '../../../services/owners/owner-model';
+import { verifiedIdentity } from '../../support/telegram-owners';
 
 export interface SeededOwner {
   ownerId: string;
@@ -48,23 +49,17 @@ export async function seedOwners(
       updatedAt: now,
     });
     const channel = spec.channel ?? 'telegram';
-    await Identities.create({
-      key: `${channel}:${spec.from}`,
-      channel,
-      platformUserId: spec.from,
-      displayName: `Owner ${spec.from}`,
-      address: { channel, conversationId: spec.chatId ?? `chat-${spec.from}`, threadId: '' },
-      ownerId: String(owner._id),
-      verified: true,
-      language: spec.language ?? 'en',
-      binding: { step: 'none', building: '', unit: '', attempts: 0, lockedUntil: new Date(0) },
-      unreachable: false,
-      unreachableReason: '',
-      unreachableAt: null,
-      lastInboundAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await Identities.create(
+      verifiedIdentity({
+        channel,
+        platformUserId: spec.from,
+        conversationId: spec.chatId ?? `chat-${spec.from}`,
+        ownerId: String(owner._id),
+        language: spec.language ?? 'en',
+        at: now,
+        displayName: `Owner ${spec.from}`,
+      }),
+    );
     seeded.push({ ownerId: String(owner._id), from: spec.from, building: spec.building });
   }
   return seeded;
