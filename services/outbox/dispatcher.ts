@@ -396,7 +396,7 @@ export function createDispatcher(options: DispatcherOptions) {
       'address.channel': trusted({ $in: channels }),
       ...(skip.length > 0 ? { _id: trusted({ $nin: skip }) } : {}),
     })
-      .sort({ priority: 1, nextAttemptAt: 1 })
+      .sort({ priority: 1, nextAttemptAt: 1, _id: 1 })
       .limit(candidateLimit)
       .lean<OutboxRecord[]>();
     if (candidates.length === candidateLimit) limited = true;

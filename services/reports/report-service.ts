@@ -197,7 +197,11 @@ export function createReportService(deps: {
     const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
     // Small batches: each one must come back within the driver's 30 s socket timeout even
     // from a busy embedded engine, which decodes every case in full (about 1 ms each).
-    const cursor = Tickets.find({}, projection).lean<CaseRow[]>().cursor({ batchSize: 500 });
+    // Oldest first: the first wording of a root cause names it, and the recent actions are the last ones.
+    const cursor = Tickets.find({}, projection)
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<CaseRow[]>()
+      .cursor({ batchSize: 500 });
     for await (const ticket of cursor as AsyncIterable<CaseRow>) {
       if (ticket.ownerId && excluded.has(ticket.ownerId)) continue;
       const f = caseFacts(ticket, now, policy);
