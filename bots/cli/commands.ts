@@ -12,6 +12,7 @@ import { runAnnounce } from '../../services/announcements/announce-command';
 import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../services/surveys/survey-commands';
 import { runOwnersForget } from '../../services/privacy/forget-command';
 import { runOutboxDead, runOutboxRequeue } from '../../services/outbox/outbox-commands';
+import { runEngineMigrate } from '../../services/database/engine-migrate-command';
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -183,6 +184,19 @@ export const commands: Record<string, Command> = {
         out: context.out,
         keys: context.args,
         flags: context.flags,
+      }),
+  },
+  'engine migrate': {
+    usage: '',
+    summary:
+      'copy the data of the earlier embedded engine (DATA_DIR/sqlite) into the database in use; keeps the old files',
+    run: (context) =>
+      runEngineMigrate({
+        database: context.database,
+        dataDir: context.config.database.dataDir,
+        cacheDir: context.config.database.cacheDir,
+        logger: context.logger,
+        out: context.out,
       }),
   },
   announce: {

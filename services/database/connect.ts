@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Logger } from '../logging/logger';
 import type { EngineKind } from './engine';
+import { installRevisionGuard } from './revision-guard';
 
 /** An open database connection plus what /healthz needs to know about it. */
 export interface Database {
@@ -22,6 +23,7 @@ export async function connectDatabase(options: {
   engine: EngineKind;
   logger: Logger;
 }): Promise<Database> {
+  installRevisionGuard();
   const connection = mongoose.createConnection(options.uri, {
     dbName: options.dbName ?? databaseNameIn(options.uri) ?? 'ownerbot',
     maxPoolSize: 20,

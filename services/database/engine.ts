@@ -3,17 +3,21 @@ import path from 'node:path';
 import { MongoMemoryServer } from 'mongodb-memory-server-core';
 import { DatabaseError } from '../errors';
 import type { Logger } from '../logging/logger';
-import { ensureFerretdbBinary, hasGo, startFerretdb } from './ferretdb';
+import { startEmbeddedEngine } from './embedded-engine';
+import { ensureFerretdbBinary, hasGo } from './ferretdb-build';
+import { migrateSqliteDataOnStart } from './sqlite-migration';
 
 /** Which engine serves the database; shown by /healthz. */
-export type EngineKind = 'mongodb' | 'ferretdb' | 'mongodb-memory-server';
+export type EngineKind = 'mongodb' | 'ferretdb-postgresql' | 'mongodb-memory-server';
 
 /** A database engine this process started (or the external one it was pointed at). */
 export interface EmbeddedEngine {
   kind: EngineKind;
   uri: string;
-  /** Process id of the engine child, when we run one. */
+  /** Process id of the engine child (FerretDB), when we run one. */
   readonly pid: number | undefined;
+  /** Process id of the embedded engine's PostgreSQL, when we run one. */
+  readonly postgresPid?: number | undefined;
   /** Stops the engine and waits for it to exit. */
   stop(): Promise<void>;
   /** Synchronous last resort for crash paths: SIGKILL the child, no waiting. */
@@ -23,13 +27,14 @@ export interface EmbeddedEngine {
 export const NO_ENGINE_MESSAGE = [
   'No database engine is available. Choose one of:',
   '  1. set MONGODB_URI to a MongoDB server or Atlas cluster (mongodb://... or mongodb+srv://...);',
-  '  2. install Go (https://go.dev/dl/) so ownerbot can build its embedded engine, FerretDB, on first start;',
+  '  2. install Go (https://go.dev/dl/) so ownerbot can build its embedded engine, FerretDB (on PostgreSQL from npm), on first start;',
   '  3. allow mongodb-memory-server to download a mongod binary (internet access to fastdl.mongodb.org).',
 ].join('\n');
 
 /**
- * Gives the process a database: the configured `MONGODB_URI`, else an embedded FerretDB
- * (built with Go), else mongodb-memory-server. Fails with one message naming all three ways out.
+ * Gives the process a database: the configured `MONGODB_URI`, else the embedded engine
+ * (FerretDB, built with Go, on a private PostgreSQL), else mongodb-memory-server. Fails with
+ * one message naming all three ways out. Data of the earlier SQLite engine is copied over once.
  */
 export async function startDatabaseEngine(options: {
   uri: string | undefined;
@@ -43,7 +48,14 @@ export async function startDatabaseEngine(options: {
   fs.mkdirSync(options.dataDir, { recursive: true });
   if (hasGo()) {
     const binary = await ensureFerretdbBinary({ cacheDir: options.cacheDir, logger: options.logger });
-    return startFerretdb({ binary, dataDir: options.dataDir, logger: options.logger });
+    const engine = await startEmbeddedEngine({ binary, dataDir: options.dataDir, logger: options.logger });
+    await migrateSqliteDataOnStart({
+      binary,
+      dataDir: options.dataDir,
+      targetUri: engine.uri,
+      logger: options.logger,
+    });
+    return engine;
   }
   options.logger.warn('Go is not installed; trying mongodb-memory-server for the embedded database');
   try {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../../services/database/connect';
 import type { EmbeddedEngine } from '../../services/database/engine';
-import { ensureFerretdbBinary, startFerretdb } from '../../services/database/ferretdb';
+import { startEmbeddedEngine } from '../../services/database/embedded-engine';
+import { ensureFerretdbBinary } from '../../services/database/ferretdb-build';
 import { PROJECT_ROOT } from '../../nlp/project-root';
 
 /** A fresh embedded engine in a temp folder for one bench run (or MONGODB_URI when set). */
@@ -19,7 +20,7 @@ export async function startBenchDatabase(): Promise<{
   if (!uri) {
     const binary = await ensureFerretdbBinary({ cacheDir: path.join(PROJECT_ROOT, '.cache'), logger });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ownerbot-bench-db-'));
-    engine = await startFerretdb({ binary, dataDir, logger });
+    engine = await startEmbeddedEngine({ binary, dataDir, logger });
     uri = engine.uri;
   }
   const opened: Database[] = [];
@@ -28,7 +29,7 @@ export async function startBenchDatabase(): Promise<{
       const database = await connectDatabase({
         uri: uri as string,
         dbName: `bench_${name}_${Date.now()}`,
-        engine: engine ? 'ferretdb' : 'mongodb',
+        engine: engine ? 'ferretdb-postgresql' : 'mongodb',
         logger,
       });
       opened.push(database);

@@ -12,7 +12,12 @@ import { telegramCampaignServices } from '../support/telegram-owners';
 async function main(): Promise<void> {
   const [uri, dbName, apiRoot, token, perSecond, instanceId, quarter] = process.argv.slice(2) as string[];
   const logger = pino({ level: 'silent' });
-  const database = await connectDatabase({ uri: uri as string, dbName, engine: 'ferretdb', logger });
+  const database = await connectDatabase({
+    uri: uri as string,
+    dbName,
+    engine: 'ferretdb-postgresql',
+    logger,
+  });
   const connection = database.connection;
   const { clock, surveys, adapters } = telegramCampaignServices(connection, {
     apiRoot: apiRoot as string,

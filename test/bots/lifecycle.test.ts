@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
-import { isAlive } from '../../services/database/ferretdb';
+import { isAlive } from '../../services/database/supervised-process';
 import { spawnApp, type AppProcess } from '../support/app-process';
 
 async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -22,8 +22,8 @@ async function waitForHealth(port: number, status: number, timeoutMs = 30_000) {
   throw new Error(`healthz never answered ${status}; last: ${JSON.stringify(last)}`);
 }
 
-function enginePid(dataDir: string): number {
-  return Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+function enginePid(dataDir: string, server: 'ferretdb' | 'postgres' = 'ferretdb'): number {
+  return Number(fs.readFileSync(path.join(dataDir, `${server}.pid`), 'utf8'));
 }
 
 async function startedApp(dataDir: string): Promise<{ app: AppProcess; enginePort: number }> {
@@ -46,7 +46,7 @@ describe('process lifecycle (the real entry point)', () => {
     const first = await startedApp(dataDir);
     const ok = await health(first.app.port);
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ status: 'ok', database: { ok: true, engine: 'ferretdb' } });
+    expect(ok.body).toMatchObject({ status: 'ok', database: { ok: true, engine: 'ferretdb-postgresql' } });
 
     const connection = await mongoose
       .createConnection(`mongodb://127.0.0.1:${first.enginePort}/ownerbot`)
@@ -54,10 +54,10 @@ describe('process lifecycle (the real entry point)', () => {
     await connection.collection('restart_probe').insertOne({ note: 'written before restart' });
     await connection.close();
 
-    const pid = enginePid(dataDir);
+    const pids = [enginePid(dataDir), enginePid(dataDir, 'postgres')];
     first.app.child.kill('SIGTERM');
     expect(await first.app.waitForExit(10_000)).toBe(0);
-    expect(isAlive(pid)).toBe(false);
+    expect(pids.filter(isAlive)).toEqual([]);
 
     const second = await startedApp(dataDir);
     const again = await mongoose
@@ -80,12 +80,18 @@ describe('process lifecycle (the real entry point)', () => {
       process.kill(pid, 'SIGCONT');
       await waitForHealth(app.port, 200);
 
-      // A crashed engine is restarted by the app itself.
+      // A crashed engine is restarted by the app itself: FerretDB, then PostgreSQL under it.
       process.kill(pid, 'SIGKILL');
-      await app.waitForLog((line) => line.msg === 'Embedded database engine is back');
+      await app.waitForLog((line) => line.msg === 'FerretDB is back');
+      expect((await waitForHealth(app.port, 200)).body).toMatchObject({ database: { ok: true } });
+      expect(enginePid(dataDir)).not.toBe(pid);
+
+      const postgresPid = enginePid(dataDir, 'postgres');
+      process.kill(postgresPid, 'SIGKILL');
+      await app.waitForLog((line) => line.msg === 'PostgreSQL is back');
       const back = await waitForHealth(app.port, 200);
       expect(back.body).toMatchObject({ database: { ok: true } });
-      expect(enginePid(dataDir)).not.toBe(pid);
+      expect(enginePid(dataDir, 'postgres')).not.toBe(postgresPid);
     } finally {
       app.child.kill('SIGTERM');
       await app.waitForExit(10_000);

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { connectDatabase, trusted, type Database } from '../../services/database/connect';
 import type { EmbeddedEngine } from '../../services/database/engine';
-import { startFerretdb } from '../../services/database/ferretdb';
+import { startEmbeddedEngine } from '../../services/database/embedded-engine';
 import { createDispatcher, type Dispatcher } from '../../services/outbox/dispatcher';
 import { outboxModels } from '../../services/outbox/outbox-model';
 import { surveyModels } from '../../services/surveys/survey-model';
@@ -46,11 +46,11 @@ describe('the database restarts mid-campaign', () => {
     const binary = process.env.OWNERBOT_TEST_ENGINE_BINARY;
     if (!binary) throw new Error('OWNERBOT_TEST_ENGINE_BINARY is unset: run through jest (global-setup)');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ownerbot-campaign-restart-'));
-    engine = await startFerretdb({ binary, dataDir, logger: capture(engineLog) });
+    engine = await startEmbeddedEngine({ binary, dataDir, logger: capture(engineLog) });
     database = await connectDatabase({
       uri: engine.uri,
       dbName: 'ownerbot',
-      engine: 'ferretdb',
+      engine: 'ferretdb-postgresql',
       logger: silent,
     });
     telegram = await startFakeTelegram();
@@ -108,7 +108,7 @@ describe('the database restarts mid-campaign', () => {
     const pidBefore = engine.pid;
     process.kill(pidBefore as number, 'SIGKILL');
     const deliveredAtKill = telegram.delivered.length;
-    for (let waited = 0; !engineLog.some((line) => line.includes('Embedded database engine is back'));) {
+    for (let waited = 0; !engineLog.some((line) => line.includes('FerretDB is back'));) {
       if ((waited += 100) > 60_000) throw new Error(`the engine never came back: ${engineLog.join('\n')}`);
       await sleep(100);
     }

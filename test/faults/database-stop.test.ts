@@ -122,7 +122,7 @@ describe('the database stops while webhooks arrive', () => {
   }, 150_000);
 
   let perChat: number[] = [];
-  it('when the engine is killed while replies are being sent, then it is restarted and every owner gets their reply', async () => {
+  it('when the engine’s PostgreSQL is killed while replies are being sent, then it is restarted and every owner gets their reply', async () => {
     const chats = Array.from({ length: 10 }, (_, i) => 2100 + i);
     let updateId = 100;
     for (const chat of chats)
@@ -137,9 +137,9 @@ describe('the database stops while webhooks arrive', () => {
       () => telegram.delivered.some((c) => chats.includes(Number(c.params.chat_id))),
       30_000,
     );
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postgres.pid'), 'utf8'));
     process.kill(pid, 'SIGKILL');
-    await app.waitForLog((line) => line.msg === 'Embedded database engine is back', 60_000);
+    await app.waitForLog((line) => line.msg === 'PostgreSQL is back', 60_000);
     // Sends that failed while the engine was down are retried with backoff (5 s, doubling).
     await telegram
       .waitFor(
@@ -165,7 +165,7 @@ describe('the database stops while webhooks arrive', () => {
     expect(perChat.every((n) => n >= 1)).toBe(true); // none lost
   }, 200_000);
 
-  it('when the engine is killed mid-dispatch, then no reply is sent twice and every one is recorded as sent', async () => {
+  it('when the engine’s PostgreSQL is killed mid-dispatch, then no reply is sent twice and every one is recorded as sent', async () => {
     expect(perChat).toEqual(perChat.map(() => 1));
     const connection = await mongoose
       .createConnection(`mongodb://127.0.0.1:${enginePort}/ownerbot`)

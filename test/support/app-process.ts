@@ -131,7 +131,7 @@ export function useAppProcess(options: {
     database = await connectDatabase({
       uri: testDatabaseUri(),
       dbName: name,
-      engine: 'ferretdb',
+      engine: 'ferretdb-postgresql',
       logger: pino({ level: 'silent' }),
     });
     await options.seed?.(database.connection);

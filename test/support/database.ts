@@ -33,7 +33,7 @@ export function useTestDatabase(): () => Database {
     database = await connectDatabase({
       uri: testDatabaseUri(),
       dbName: uniqueDatabaseName(),
-      engine: 'ferretdb',
+      engine: 'ferretdb-postgresql',
       logger: pino({ level: 'silent' }),
     });
   });

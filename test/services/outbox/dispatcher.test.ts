@@ -196,7 +196,7 @@ describe('dispatcher across instances', () => {
     const second: Database = await connectDatabase({
       uri: testDatabaseUri(),
       dbName: database().connection.name,
-      engine: 'ferretdb',
+      engine: 'ferretdb-postgresql',
       logger: silent,
     });
     try {
@@ -322,7 +322,7 @@ describe('dispatcher across instances', () => {
     const throughProxy = await connectDatabase({
       uri: `mongodb://127.0.0.1:${proxy.port}/`,
       dbName: database().connection.name,
-      engine: 'ferretdb',
+      engine: 'ferretdb-postgresql',
       logger: silent,
     });
     const { logger, lines } = captureLogs();
