@@ -1,7 +1,6 @@
-import { modelOn } from '../../../services/database/model';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import type {
   Address,
@@ -10,41 +9,13 @@ import type {
   OutboundMessage,
 } from '../../../services/channels/types';
 import type { Clock } from '../../../services/clock';
-import { trusted } from '../../../services/database/connect';
 import type { Logger } from '../../../services/logging/logger';
-import { isDuplicateKey } from '../../../services/outbox/outbox';
 import { webChatPage } from './page';
+import { createReplyFeed } from './reply-feed';
+import { createTranscriptStore } from './transcript-store';
 
-/**
- * What the bot said in a web chat session, in order. `send` writes here first, so a reply
- * reaches the owner whether their page is open on this instance, on another one, or only
- * later: the event stream replays everything after the last id the page saw.
- */
-interface TranscriptRecord {
-  _id: string; // `<sessionId>:<seq padded>`
-  sessionId: string;
-  seq: number;
-  text: string;
-  buttons: Array<{ action: string; label: string }>;
-  at: Date;
-}
-
-const transcriptSchema = new Schema<TranscriptRecord>(
-  {
-    _id: { type: String, required: true },
-    sessionId: { type: String, required: true },
-    seq: { type: Number, required: true },
-    text: { type: String, required: true },
-    buttons: { type: [{ action: String, label: String, _id: false }], default: [] },
-    at: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-transcriptSchema.index({ sessionId: 1, seq: 1 });
-
-function transcriptModel(connection: Connection): Model<TranscriptRecord> {
-  return modelOn<TranscriptRecord>(connection, 'WebTranscript', transcriptSchema, 'web_transcripts');
-}
+/** An idle event stream gets a comment line this often. */
+const KEEP_ALIVE_MS = 25_000;
 
 const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
 const messageBody = z.object({
@@ -56,23 +27,16 @@ const messageBody = z.object({
   action: z.string().max(100).optional(),
 });
 
-/** How often an open event stream looks for replies written by another instance. */
-const POLL_MS = 1000;
-
 /**
  * The built-in web chat: the page at `/`, `POST /chat/session`, `POST /chat/messages` and
  * the live replies at `GET /chat/events` (server-sent events). It is a channel like any
  * other: messages go through the same inbound path, replies through the same outbox.
  */
 export function createWebChat(deps: { connection: Connection; clock: Clock; logger: Logger }) {
-  const Transcripts = transcriptModel(deps.connection);
+  const transcripts = createTranscriptStore(deps.connection);
   const log = deps.logger.child({ channel: 'web' });
-  const streams = new Map<string, Set<() => void>>();
+  const feed = createReplyFeed({ transcripts, clock: deps.clock, logger: log });
   let onMessage: ((message: InboundMessage) => Promise<unknown>) | undefined;
-
-  const wakeStreams = (sessionId: string) => {
-    for (const wake of streams.get(sessionId) ?? []) wake();
-  };
 
   const adapter: ChannelAdapter = {
     name: 'web',
@@ -82,39 +46,18 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
     },
     async stop() {
       onMessage = undefined;
-      for (const wakes of streams.values()) for (const wake of wakes) wake();
+      feed.stop();
     },
     async send(address: Address, message: OutboundMessage) {
       const sessionId = address.conversationId;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const last = await Transcripts.findOne({ sessionId }, { seq: 1 }).sort({ seq: -1 }).lean();
-        const seq = (last?.seq ?? 0) + 1;
-        const id = `${sessionId}:${String(seq).padStart(8, '0')}`;
-        try {
-          await Transcripts.create({
-            _id: id,
-            sessionId,
-            seq,
-            text: message.text,
-            buttons: message.buttons ?? [],
-            at: deps.clock.now(),
-          });
-          wakeStreams(sessionId);
-          return { platformMessageId: id };
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error; // another reply took this number: take the next
-        }
-      }
-      throw new Error(`web chat: could not append to session ${sessionId}`);
+      const id = await transcripts.append(sessionId, message, deps.clock.now());
+      feed.notify(sessionId);
+      return { platformMessageId: id };
     },
   };
 
   async function replay(reply: FastifyReply, sessionId: string, after: number): Promise<number> {
-    const records = await Transcripts.find({ sessionId, seq: trusted({ $gt: after }) })
-      .sort({ seq: 1 })
-      .limit(200)
-      .lean();
-    for (const record of records) {
+    for (const record of await transcripts.after(sessionId, after)) {
       reply.raw.write(
         `id: ${record.seq}\nevent: message\ndata: ${JSON.stringify({ text: record.text, buttons: record.buttons })}\n\n`,
       );
@@ -183,26 +126,40 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
       reply.raw.write(': connected\n\n');
       open.add(reply);
       let after = Number.isInteger(lastSeen) && lastSeen > 0 ? lastSeen : 0;
+      // Woken by the reply feed; `pending` keeps a wake that came while the replay ran.
+      let pending = true;
       let wake: (() => void) | undefined;
-      const wakes = streams.get(sessionId) ?? new Set<() => void>();
-      streams.set(sessionId, wakes);
       let closed = false;
-      const onWake = () => wake?.();
-      wakes.add(onWake);
+      const unsubscribe = feed.subscribe(sessionId, () => {
+        pending = true;
+        wake?.();
+      });
       request.raw.on('close', () => {
         closed = true;
-        wakes.delete(onWake);
-        if (wakes.size === 0) streams.delete(sessionId);
+        unsubscribe();
         open.delete(reply);
         wake?.();
       });
       try {
         while (!closed && !reply.raw.writableEnded) {
-          after = await replay(reply, sessionId, after);
+          if (pending) {
+            pending = false;
+            after = await replay(reply, sessionId, after);
+            continue;
+          }
           await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, POLL_MS).unref();
+            // A comment line now and then keeps proxies from closing an idle stream.
+            const timer = setTimeout(() => {
+              if (!closed) reply.raw.write(': keep-alive\n\n');
+              resolve();
+            }, KEEP_ALIVE_MS);
+            timer.unref();
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
           });
+          wake = undefined;
         }
       } catch (error) {
         log.warn({ err: error }, 'Web chat event stream ended on an error');
