@@ -10,7 +10,9 @@ import { createSlackChannel } from './channels/slack/slack';
 import { registerSlackDesk } from './channels/slack/slack-desk';
 import { createTelegramChannel } from './channels/telegram/telegram';
 import { createWechatChannel } from './channels/wechat/wechat';
+import { createSessionIds } from './channels/web/session-ids';
 import { createWebChat } from './channels/web/web-chat';
+import { reportRefusals } from './channels/web/web-limits';
 import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
@@ -55,12 +57,19 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const metrics = createMetrics();
     const core = await startCore({ config, connection: database.connection, logger, metrics });
     openCore = core;
-    server = createHttpServer({ logger, metrics, database });
+    server = createHttpServer({ logger, metrics, database, trustedProxies: config.trustedProxies });
     const adapters: ChannelAdapter[] = [];
-    // Counted per channel and result for /metrics and /healthz (issue 9).
+    // Counted per channel and result for /metrics and /healthz.
     const store = instrumentReceive((message) => core.inbound.receive(message), metrics);
     // The web chat needs no credentials: it is always on, so a fresh install has a channel.
-    const webChat = createWebChat({ connection: database.connection, clock: systemClock, logger });
+    const webChat = createWebChat({
+      connection: database.connection,
+      clock: systemClock,
+      logger,
+      sessionIds: await createSessionIds(database.connection),
+      limits: config.webChatLimits,
+      onRefused: reportRefusals(metrics, logger, systemClock),
+    });
     webChat.routes(server);
     adapters.push(webChat.adapter);
     if (config.telegram) {

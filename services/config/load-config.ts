@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../surveys/local-time';
 import { ConfigError } from '../errors';
 import { DEFAULT_SLA_POLICY, parseSlaMinutes, type SlaPolicy } from '../tickets/sla';
+import { parseTrustedProxies } from './trusted-proxies';
+import { parseWebChatLimits, type WebChatLimits } from './web-chat-limits';
 
 /** Why each owner channel is on or off, for the start-up log. */
 export interface ChannelStatus {
@@ -75,6 +77,10 @@ export interface Config {
   floodChannelMessagesPerMinute: number;
   /** How long a message or outbox entry taken by an instance stays its own; after a crash another instance takes over after this. */
   handlingLeaseMs: number;
+  /** Limits on the anonymous web chat; null = off. */
+  webChatLimits: WebChatLimits | null;
+  /** Proxies (addresses, CIDRs) whose X-Forwarded-For names the client; empty = the socket's address. */
+  trustedProxies: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -222,6 +228,14 @@ const envSchema = z.object({
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 3600),
     { error: 'must be a whole number of seconds 2-3600' },
   ),
+  WEB_CHAT_LIMITS: optionalText.superRefine((value, context) => {
+    for (const problem of parseWebChatLimits(value).problems)
+      context.addIssue({ code: 'custom', message: problem });
+  }),
+  TRUSTED_PROXIES: optionalText.superRefine((value, context) => {
+    for (const problem of parseTrustedProxies(value).problems)
+      context.addIssue({ code: 'custom', message: problem });
+  }),
   FLOOD_CHANNEL_MESSAGES_PER_MINUTE: optionalText.refine(
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000000),
     { error: 'must be a whole number 1-1000000' },
@@ -372,5 +386,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
     floodChannelMessagesPerMinute: Number(env.FLOOD_CHANNEL_MESSAGES_PER_MINUTE ?? '2000'),
     handlingLeaseMs: Number(env.HANDLING_LEASE_SECONDS ?? '60') * 1000,
+    webChatLimits: parseWebChatLimits(env.WEB_CHAT_LIMITS).limits,
+    trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES).proxies,
   };
 }

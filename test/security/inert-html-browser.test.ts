@@ -57,14 +57,14 @@ describe('owner text with HTML and script, shown in Chromium', () => {
   }, 90_000);
 
   it('when another site makes a logged-in staff browser post a desk form, then the case is unchanged', async () => {
-    const { sessionId, say } = await openChatSession(base());
+    const { reference, say } = await openChatSession(base());
     await say('The water heater in my flat leaks, please repair it', 'm1');
     const tickets = database().connection.collection('tickets');
     const deadline = Date.now() + 20_000;
-    let ticket = await tickets.findOne({ identityKey: `web:${sessionId}` });
+    let ticket = await tickets.findOne({ identityKey: `web:${reference}` });
     while (!ticket && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      ticket = await tickets.findOne({ identityKey: `web:${sessionId}` });
+      ticket = await tickets.findOne({ identityKey: `web:${reference}` });
     }
     const id = String(ticket?._id);
 
