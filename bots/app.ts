@@ -18,6 +18,8 @@ import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
 import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
+import { createAdminAccess } from './http/admin-access';
+import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
 import { createHttpServer } from './http/server';
@@ -120,9 +122,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       adapters.push(wechat.adapter);
       wechatQrCode = () => wechat.latestQrCode || undefined;
     }
-    registerDesk(server, {
+    // One sign-in for the desk and the dashboard: `admin` with ADMIN_TOKEN, or a named account.
+    const access = createAdminAccess({
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
+      accounts: createStaffAccounts({ connection: database.connection, clock: systemClock }),
+      clock: systemClock,
+    });
+    registerDesk(server, {
+      access,
       wechatQrCode: () => wechatQrCode(),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
@@ -139,8 +147,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const reportRefresh = startReportRefreshSchedule({ reports, logger, timezone: config.timezone });
     stopReports = () => reportRefresh.stop();
     registerDashboard(server, {
-      adminToken: config.adminToken,
-      openOnLoopback: !config.database.uri,
+      access,
       reports,
       connection: database.connection,
       clock: systemClock,

@@ -6,12 +6,11 @@ import type { Staff, TicketService } from '../../services/tickets/ticket-service
 import type { CaseDesk } from '../core/case-desk';
 import type { AuditLog } from '../../services/privacy/audit-log';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
-import { createAdminAccess, escapeHtml } from './admin-access';
+import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
 
 export interface DeskDeps {
-  adminToken: string | undefined;
-  /** Embedded mode without ADMIN_TOKEN: the desk opens to loopback only, for trying ownerbot out. */
-  openOnLoopback: boolean;
+  /** Who may use the desk (shared with the dashboard). */
+  access: AdminAccess;
   wechatQrCode: () => string | undefined;
   /** Absent in tests of the login page alone. */
   tickets?: TicketService;
@@ -39,17 +38,13 @@ textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;backg
 /**
  * The staff web desk at /desk, for companies without Slack and as a fallback: the case
  * queue with claim, reply and resolve (complaints need their summary), and the WeChat login
- * QR code. Behind ADMIN_TOKEN as an HTTP Basic password; the user name is the staff member's
- * name, recorded on every action as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it
- * opens to loopback only, so `npm start` can be tried on one machine.
+ * QR code. Staff sign in with their own account (or `admin` with ADMIN_TOKEN); every action is
+ * recorded as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it opens to loopback only, so
+ * `npm start` can be tried on one machine.
  */
 export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
-  const access = createAdminAccess({
-    adminToken: deps.adminToken,
-    openOnLoopback: deps.openOnLoopback,
-    realm: 'ownerbot desk',
-  });
-  const staffOf = (request: FastifyRequest): Staff | undefined => access.userOf(request);
+  const { access } = deps;
+  const staffOf = (request: FastifyRequest): AdminUser => access.userOf(request) as AdminUser;
 
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply
@@ -59,8 +54,6 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
       .send(
         `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title><style>${STYLE}</style></head><body>${body}</body></html>`,
       );
-
-  const refuse = (reply: FastifyReply) => access.refuse(reply, 'Desk · 工作台');
 
   function caseCard(ticket: TicketRecord, staff: Staff): string {
     const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(access.csrfTokenFor(staff))}">`;
@@ -94,6 +87,7 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
   }
 
   server.register(async (scope) => {
+    scope.addHook('preHandler', access.requireSignIn('Desk · 工作台', 'ownerbot desk'));
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
@@ -102,7 +96,6 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
 
     scope.get('/desk', async (request, reply) => {
       const staff = staffOf(request);
-      if (!staff) return refuse(reply);
       const error = (request.query as { error?: string }).error;
       const qrCode = deps.wechatQrCode();
       const wechat = qrCode
@@ -122,7 +115,6 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
     const action = (name: 'claim' | 'reply' | 'resolve') =>
       scope.post(`/desk/cases/:id/${name}`, async (request, reply) => {
         const staff = staffOf(request);
-        if (!staff) return refuse(reply);
         if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
         const { id } = request.params as { id: string };
         const form = (request.body ?? {}) as Record<string, string>;

@@ -149,7 +149,7 @@ describe('the logs of a full run', () => {
     // The desk, with a wrong and the right token.
     const desk = (password: string) =>
       fetch(`${base()}/desk`, {
-        headers: { authorization: `Basic ${Buffer.from(`Alice:${password}`).toString('base64')}` },
+        headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
       });
     expect((await desk('not-the-token')).status).toBe(401);
     expect((await desk(SECRETS.admin)).status).toBe(200);

@@ -1,5 +1,3 @@
-import Fastify from 'fastify';
-import { createAdminAccess } from '../../bots/http/admin-access';
 import { runOwnersForget } from '../../services/privacy/forget-command';
 import { createRetentionPurge } from '../../services/privacy/retention';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
@@ -174,62 +172,6 @@ describe('retention purge', () => {
       .toArray();
     expect(JSON.stringify(events)).not.toContain('bathroom fan');
     expect(await purge.purge()).toMatchObject({ messagesErased: 0, casesErased: 0, caseMessagesErased: 0 });
-  });
-});
-
-describe('staff page access', () => {
-  async function probe(
-    settings: Parameters<typeof createAdminAccess>[0],
-    remoteAddress: string,
-    auth?: string,
-  ) {
-    const access = createAdminAccess(settings);
-    const server = Fastify();
-    server.get('/staff', async (request, reply) => {
-      const user = access.userOf(request);
-      return user ? { user: user.id } : access.refuse(reply, 'Staff');
-    });
-    const response = await server.inject({
-      method: 'GET',
-      url: '/staff',
-      remoteAddress,
-      headers: auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {},
-    });
-    await server.close();
-    return response;
-  }
-  const TOKEN = 'a-long-admin-token-0123';
-
-  it('when ADMIN_TOKEN is set, then only the exact token opens, from anywhere, loopback included', async () => {
-    expect(
-      (await probe({ adminToken: TOKEN, openOnLoopback: true, realm: 'r' }, '127.0.0.1')).statusCode,
-    ).toBe(401);
-    for (const wrong of ['', 'a-long-admin-token-0124', `${TOKEN}x`, TOKEN.slice(0, -1)])
-      expect(
-        (await probe({ adminToken: TOKEN, openOnLoopback: false, realm: 'r' }, '10.0.0.5', `eve:${wrong}`))
-          .statusCode,
-      ).toBe(401);
-    const ok = await probe(
-      { adminToken: TOKEN, openOnLoopback: false, realm: 'r' },
-      '10.0.0.5',
-      `Alice:${TOKEN}`,
-    );
-    expect(ok.json()).toEqual({ user: 'desk:Alice' });
-  });
-
-  it('when no token is set, then the demo mode opens to loopback only and production stays shut', async () => {
-    expect(
-      (await probe({ adminToken: undefined, openOnLoopback: true, realm: 'r' }, '127.0.0.1')).statusCode,
-    ).toBe(200);
-    expect((await probe({ adminToken: undefined, openOnLoopback: true, realm: 'r' }, '::1')).statusCode).toBe(
-      200,
-    );
-    expect(
-      (await probe({ adminToken: undefined, openOnLoopback: true, realm: 'r' }, '192.168.1.20')).statusCode,
-    ).toBe(401);
-    expect(
-      (await probe({ adminToken: undefined, openOnLoopback: false, realm: 'r' }, '127.0.0.1')).statusCode,
-    ).toBe(503);
   });
 });
 
