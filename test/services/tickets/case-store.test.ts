@@ -2,7 +2,7 @@ import { updateFor } from '../../../services/tickets/case-store';
 import { FAR_FUTURE } from '../../../services/tickets/case-sla';
 import { DEFAULT_SLA_POLICY } from '../../../services/tickets/sla';
 import * as decide from '../../../services/tickets/transitions';
-import { alice, HOUR, MINUTE, OPENED_AT, storedCase } from './ticket-fixtures';
+import { alice, followUp, HOUR, MINUTE, OPENED_AT, storedCase } from './ticket-fixtures';
 
 const T0 = OPENED_AT;
 const LATER = new Date(T0.getTime() + MINUTE);
@@ -44,13 +44,7 @@ describe('the update a change becomes', () => {
 
   it('when a message is added, then it is pushed without a history entry, still counting the version', () => {
     const ticket = aCase();
-    const message = {
-      at: LATER,
-      from: 'owner' as const,
-      text: 'Hello?',
-      messageKey: 'telegram:2',
-      attachments: [],
-    };
+    const message = followUp();
     const update = updateFor(ticket, decide.addMessage(ticket, message)!, context);
     expect(update.$push).toEqual({ messages: message });
     expect(update.$inc).toEqual({ version: 1 });

@@ -3,7 +3,7 @@ import { createFakeClock, type FakeClock } from '../../../services/clock';
 import { DomainError } from '../../../services/errors';
 import { newCase } from '../../../services/tickets/open-case';
 import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../../services/tickets/sla';
-import type { TicketRecord, TicketStatus } from '../../../services/tickets/ticket-model';
+import type { TicketMessage, TicketRecord, TicketStatus } from '../../../services/tickets/ticket-model';
 import {
   createTicketService,
   type OpenTicketInput,
@@ -47,6 +47,31 @@ export function storedCase(
     ...overrides,
   };
 }
+
+/** An owner's follow-up five minutes after `OPENED_AT`, as the dialog adds it. */
+export const followUp = (overrides: Partial<TicketMessage> = {}): TicketMessage => ({
+  at: new Date(OPENED_AT.getTime() + 5 * 60_000),
+  from: 'owner',
+  text: 'Hello?',
+  messageKey: 'telegram:2',
+  attachments: [],
+  ...overrides,
+});
+
+/**
+ * The state machine: the status each verb leaves a case in when the case's owner uses it
+ * from each status; a status missing is refused (`invalid_transition`).
+ */
+export const EXPECTED_TRANSITIONS: Record<string, Partial<Record<TicketStatus, TicketStatus>>> = {
+  claim: { new: 'claimed', reopened: 'claimed' },
+  start: { claimed: 'in_progress', reopened: 'in_progress' },
+  resolve: { claimed: 'resolved', in_progress: 'resolved', reopened: 'resolved' },
+  startReturnVisit: { resolved: 'return_visit' },
+  close: { resolved: 'closed', return_visit: 'closed' },
+  reopen: { resolved: 'reopened', return_visit: 'reopened', closed: 'reopened' },
+  offerHandover: { claimed: 'claimed', in_progress: 'in_progress', reopened: 'reopened' },
+  recordReturnVisit: { resolved: 'resolved', return_visit: 'return_visit' },
+};
 
 let messageCount = 0;
 /** A platform message id no other test of the run uses. */
