@@ -145,6 +145,15 @@ describe('retention purge', () => {
     core.clock.advance(31 * 24 * 60 * 60_000);
     await core.send('The bathroom fan works again, thank you', { from: 'frank' });
 
+    const oldLog = database().connection.collection('ticket_events');
+    await oldLog.insertMany([
+      {
+        _id: `${String(settled?._id)}:1` as never,
+        ticketId: String(settled?._id),
+        push: { messages: { text: 'The bathroom fan in my flat is broken, please repair it' } },
+      },
+      { _id: 'another case:1' as never, ticketId: 'another case', push: {} },
+    ]);
     const purge = createRetentionPurge({
       connection: database().connection,
       clock: core.clock,
@@ -166,11 +175,11 @@ describe('retention purge', () => {
     expect(purged).toMatchObject({ status: 'resolved', kind: settled?.kind, category: settled?.category });
     // A case still being worked keeps its words.
     expect((await tickets.findOne({ _id: open?._id }))?.messages[0]?.text).toContain('garage door');
-    const events = await database()
-      .connection.collection('ticket_events')
-      .find({ ticketId: String(settled?._id) })
-      .toArray();
-    expect(JSON.stringify(events)).not.toContain('bathroom fan');
+    // Nothing kept with the case (its history included) still quotes the owner.
+    expect(JSON.stringify(purged)).not.toContain('bathroom fan');
+    // Nor the per-change log earlier releases kept beside the case.
+    expect(await oldLog.countDocuments({ ticketId: String(settled?._id) })).toBe(0);
+    expect(await oldLog.countDocuments({ ticketId: 'another case' })).toBe(1);
     expect(await purge.purge()).toMatchObject({ messagesErased: 0, casesErased: 0, caseMessagesErased: 0 });
   });
 });
