@@ -1,0 +1,49 @@
+import type { LocalizedText } from './text';
+
+/**
+ * What an owner sees in a WeChat template message, by the kind of outreach it stands in for.
+ * Template fields of type `thing` hold at most 20 characters, so every text here fits.
+ */
+export const templateTexts = {
+  title: {
+    survey: { zh: '业主满意度调查', en: 'Owner satisfaction survey' },
+    return_visit: { zh: '服务回访', en: 'Follow-up on your request' },
+    notice: { zh: '物业通知', en: 'Notice from the property' },
+  },
+  action: {
+    survey: { zh: '回复“好”即可开始作答', en: 'Reply OK to begin' },
+    return_visit: { zh: '回复“好”告诉我们结果', en: 'Reply OK to answer' },
+    notice: { zh: '回复“好”查看全文', en: 'Reply OK to read it all' },
+  },
+  property: { zh: '物业服务中心', en: 'Property service centre' },
+} satisfies {
+  title: Record<string, LocalizedText>;
+  action: Record<string, LocalizedText>;
+  property: LocalizedText;
+};
+
+/** Why owners could not be reached, for the desk and `survey status` (staff read both languages). */
+export const unreachableReasons: Record<string, LocalizedText> = {
+  wechat_template_required: {
+    zh: '超过 48 小时未发消息，且未配置模板消息',
+    en: 'silent for over 48 hours and no template message configured',
+  },
+  wechat_unsubscribed: { zh: '已取消关注公众号', en: 'unfollowed the Official Account' },
+  wechat_refused: { zh: '已拒收公众号消息', en: 'turned off messages from the account' },
+  wechat_openid_invalid: { zh: '不是本公众号的用户', en: 'not a user of this Official Account' },
+  wechat_template_invalid: {
+    zh: '模板 ID 无效（请在公众号后台核对）',
+    en: 'template id not valid (check the admin console)',
+  },
+  wechat_template_fields_invalid: {
+    zh: '模板字段与配置不符（见 docs/channels.md）',
+    en: 'template fields do not match the mapping (docs/channels.md)',
+  },
+  wechat_quota_reached: { zh: '当日模板消息额度已用完', en: "the day's template quota was used up" },
+  wechat_ip_not_allowed: {
+    zh: '服务器 IP 不在公众号白名单中',
+    en: "the server's IP is not in the account's allow-list",
+  },
+  telegram_blocked: { zh: '已屏蔽机器人', en: 'blocked the bot' },
+  outcome_unknown: { zh: '发送中断，结果未知', en: 'the send was cut off; outcome unknown' },
+};
