@@ -19,6 +19,8 @@ import { registerDesk } from './http/desk';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
 import { createHttpServer } from './http/server';
+import { createOutbox } from '../services/outbox/outbox';
+import { createWechatOfficial } from '../services/wechat-official/wechat-official';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
 export interface RunningApp {
@@ -53,7 +55,26 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
-    const core = await startCore({ config, connection: database.connection, logger, metrics });
+    // The Official Account API (WeChat templates); its follow-up joins the dialog's outreach.
+    const official =
+      config.wechat && config.wechatOfficial
+        ? createWechatOfficial({
+            connection: database.connection,
+            clock: systemClock,
+            logger,
+            settings: config.wechatOfficial,
+            timeZone: config.timezone,
+            ...(config.conversation.propertyName ? { propertyName: config.conversation.propertyName } : {}),
+            outbox: createOutbox({ connection: database.connection, clock: systemClock }),
+          })
+        : undefined;
+    const core = await startCore({
+      config,
+      connection: database.connection,
+      logger,
+      metrics,
+      ...(official ? { outreach: [official.followUp] } : {}),
+    });
     openCore = core;
     server = createHttpServer({ logger, metrics, database });
     const adapters: ChannelAdapter[] = [];
@@ -107,6 +128,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         logger,
         lastInboundAt: async (contactId) =>
           (await core.owners.identityByKey(`wechat:${contactId}`))?.lastInboundAt,
+        ...(official ? { official } : {}),
+        onUnreachable: (contactId, reason) => core.owners.markUnreachable('wechat', contactId, reason),
       });
       adapters.push(wechat.adapter);
       wechatQrCode = () => wechat.latestQrCode || undefined;
@@ -115,6 +138,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
       wechatQrCode: () => wechatQrCode(),
+      outreachNotReached: () => core.reach.unreachedSince(new Date(Date.now() - 30 * 86_400_000)),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
       audit: core.audit,
