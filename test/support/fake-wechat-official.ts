@@ -74,6 +74,16 @@ export async function startFakeWechatOfficial(
   let serial = 0;
   let msgid = 1_000_000;
   let templateQuota = options.templateQuota ?? Infinity;
+  /** Accepted sends until the current token expires on its own (a campaign outliving its token). */
+  let expireAfterSends: number | undefined;
+  const accepted = () => {
+    if (expireAfterSends === undefined) return;
+    expireAfterSends--;
+    if (expireAfterSends <= 0 && current) {
+      tokens.set(current, now());
+      expireAfterSends = undefined;
+    }
+  };
 
   const issue = (): string => {
     current = `ACCESS_TOKEN_${++serial}_${Math.random().toString(36).slice(2, 10)}`;
@@ -133,6 +143,7 @@ export async function startFakeWechatOfficial(
       token,
     };
     templatesSent.push(sent);
+    accepted();
     return { errcode: 0, errmsg: 'ok', msgid: sent.msgid };
   }
 
@@ -143,6 +154,7 @@ export async function startFakeWechatOfficial(
       return { errcode: 45015, errmsg: 'response out of time limit or subscription is canceled' };
     const content = String((body.text as { content?: unknown } | undefined)?.content ?? '');
     textsSent.push({ touser: String(body.touser), content, msgid: ++msgid });
+    accepted();
     return { errcode: 0, errmsg: 'ok' };
   }
 
@@ -200,6 +212,8 @@ export async function startFakeWechatOfficial(
     expireCurrentToken: () => {
       if (current) tokens.set(current, now());
     },
+    /** The current token expires once this many more sends were accepted (mid-campaign). */
+    expireCurrentTokenAfterSends: (sends: number) => (expireAfterSends = sends),
     setTemplateQuota: (remaining: number) => (templateQuota = remaining),
     /** The next request to `path` answers this errcode (e.g. -1 "system busy"). */
     failNext: (path: string, errcode: number, errmsg = 'planned failure') =>
