@@ -150,14 +150,19 @@ export async function createWechatOfficialHarness(
   }
 
   /**
-   * `count` verified owners on WeChat, openids `o` + 27 characters; even-numbered ones last
-   * wrote `silentHours` ago, odd ones `activeHours` ago. Each is a contact of the mock puppet.
+   * `count` verified owners on WeChat (numbered from `from`), openids `o` + 27 characters;
+   * even-numbered ones last wrote `silentHours` ago, odd ones `activeHours` ago. Each is a
+   * contact of the mock puppet.
    */
-  async function seedOwners(count: number, hours: { silentHours: number; activeHours: number }) {
+  async function seedOwners(
+    count: number,
+    hours: { silentHours: number; activeHours: number; from?: number },
+  ) {
+    const from = hours.from ?? 0;
     const { owners, identities } = ownerModels(connection);
     const now = h.clock.now();
     const inserted = await owners.insertMany(
-      Array.from({ length: count }, (_, i) => ({
+      Array.from({ length: count }, (_, j) => from + j).map((i) => ({
         householdKey: `${1 + (i % 4)}/${i}/1380000${String(i).padStart(4, '0')}`,
         name: `Owner ${i}`,
         building: String(1 + (i % 4)),
@@ -174,7 +179,7 @@ export async function createWechatOfficialHarness(
         updatedAt: now,
       })),
     );
-    const openids = inserted.map((_, i) => `oWx${String(i).padStart(5, '0')}_lakeside_owner_x`);
+    const openids = inserted.map((_, j) => `oWx${String(from + j).padStart(5, '0')}_lakeside_owner_x`);
     await identities.insertMany(
       inserted.map((owner, i) =>
         verifiedIdentity({
