@@ -57,7 +57,7 @@ export async function startFakeWechatOfficial(
   } = {},
 ) {
   const appId = options.appId ?? 'wx1234567890abcdef';
-  const appSecret = options.appSecret ?? 'fake-app-secret-0123456789abcdef';
+  const appSecret = options.appSecret ?? 'f4ke5ecret0123456789abcdef012345';
   const now = options.now ?? Date.now;
   const ttlMs = (options.tokenTtlSeconds ?? 7200) * 1000;
   const templates = new Map(Object.entries(options.templates ?? {}));
