@@ -47,13 +47,20 @@ schema.index({ releasedBy: 1 });
  * change is a single-document update guarded by `status`, so a held message is released by
  * exactly one owner message, however many instances handle messages at once.
  */
-export function createHeldMessages(deps: { connection: Connection; clock: Clock }) {
+export function createHeldMessages(deps: {
+  connection: Connection;
+  clock: Clock;
+  /** Older held messages are not delivered any more (a survey long closed, a past notice); default 30 days. */
+  maxAgeMs?: number;
+}) {
   const Held = modelOn<HeldMessageRecord>(
     deps.connection,
     'WechatHeldMessage',
     schema,
     'wechat_held_messages',
   );
+  const maxAgeMs = deps.maxAgeMs ?? 30 * 86_400_000;
+  const recent = () => trusted({ $gte: new Date(deps.clock.now().getTime() - maxAgeMs) });
 
   return {
     /**
@@ -101,7 +108,7 @@ export function createHeldMessages(deps: { connection: Connection; clock: Clock 
 
     /** When the newest message held for this contact went as a template; undefined when none is held. */
     async heldSince(contactId: string): Promise<Date | undefined> {
-      const [newest] = await Held.find({ contactId, status: 'held' }, { heldAt: 1 })
+      const [newest] = await Held.find({ contactId, status: 'held', heldAt: recent() }, { heldAt: 1 })
         .sort({ heldAt: -1 })
         .limit(1)
         .lean<Array<Pick<HeldMessageRecord, 'heldAt'>>>();
@@ -114,7 +121,7 @@ export function createHeldMessages(deps: { connection: Connection; clock: Clock 
      */
     async release(contactId: string, messageKey: string): Promise<HeldMessageRecord[]> {
       await Held.updateMany(
-        { contactId, status: 'held' },
+        { contactId, status: 'held', heldAt: recent() },
         { $set: { status: 'released', releasedBy: messageKey, releasedAt: deps.clock.now() } },
       );
       return Held.find({ releasedBy: messageKey, contactId })

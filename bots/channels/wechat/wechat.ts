@@ -171,14 +171,16 @@ export function createWechatChannel(deps: {
     inWindow: boolean,
   ): Promise<SendResult> {
     const delivery = message.delivery;
-    const held = delivery && delivery.part > 0 && (await official.held.wentAsTemplate(delivery.key));
-    if (held) {
-      await official.held.hold({
-        contactId: openid,
-        ...delivery,
-        text: message.text,
-        language: message.language,
-      });
+    const hold = delivery && {
+      contactId: openid,
+      key: delivery.key,
+      part: delivery.part,
+      purpose: delivery.purpose,
+      text: message.text,
+      ...(message.language ? { language: message.language } : {}),
+    };
+    if (hold && hold.part > 0 && (await official.held.wentAsTemplate(hold.key))) {
+      await official.held.hold(hold);
       return {};
     }
     if (inWindow) {
@@ -190,9 +192,8 @@ export function createWechatChannel(deps: {
         log.info({ purpose: delivery?.purpose }, 'WeChat says the 48-hour window closed; trying a template');
       }
     }
-    if (!delivery || !official.sender.hasTemplate(delivery.purpose))
+    if (!delivery || !hold || !official.sender.hasTemplate(delivery.purpose))
       throw templateRequired(`no template is configured for ${delivery?.purpose ?? 'this message'}`);
-    const hold = { contactId: openid, ...delivery, text: message.text, language: message.language };
     await official.held.hold(hold);
     try {
       const { msgid } = await official.sender.sendTemplate(openid, {

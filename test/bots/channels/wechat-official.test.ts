@@ -3,6 +3,7 @@ import { outboxModels } from '../../../services/outbox/outbox-model';
 import { ownerModels } from '../../../services/owners/owner-model';
 import type { OutboxPurpose } from '../../../services/outbox/outbox-model';
 import { DEFAULT_TEMPLATE_FIELDS } from '../../../services/wechat-official/template-render';
+import { forgetOwner } from '../../../services/privacy/forget';
 import { useTestDatabase } from '../../support/database';
 import { startFakeWechatOfficial, type FakeWechatOfficial } from '../../support/fake-wechat-official';
 import {
@@ -146,6 +147,15 @@ describe('WeChat outreach through the Official Account API (fake API, puppet moc
     expect(replies.length).toBeGreaterThan(1); // over 2,000 characters: sent in parts
     expect(replies.join('\n')).toContain('第 1 条');
   }, 60_000);
+
+  it('when an owner with a held message is forgotten, then the held message is erased too', async () => {
+    const owner = owners[6]!;
+    await outreach(owner.openid, 'announcement', '本周六上午检修电梯');
+    const held = database().connection.collection('wechat_held_messages');
+    expect(await held.countDocuments({ contactId: owner.openid, status: 'held' })).toBeGreaterThan(0);
+    await forgetOwner({ connection: database().connection, clock: w.h.clock, target: owner.ownerId });
+    expect(await held.countDocuments({ contactId: owner.openid })).toBe(0);
+  });
 });
 
 describe('WeChat outreach with the Official Account API but no templates', () => {
