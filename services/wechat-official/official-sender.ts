@@ -30,21 +30,25 @@ export function createOfficialSender(deps: {
   const log = deps.logger.child({ component: 'wechat-official' });
   let quotaFailure: { until: number; error: ChannelError } | undefined;
 
+  /** The API's refusals as the outbox's `ChannelError`s; anything else as it is. */
+  const asChannelError = (error: unknown, context: string): unknown =>
+    error instanceof WechatApiError ? toChannelError(error, deps.clock.now(), context) : error;
+
   async function withToken<T>(call: (token: string) => Promise<T>, context: string): Promise<T> {
-    const token = await deps.tokens.current();
+    // Fetching the token can fail too (an IP missing from the allow-list, a wrong secret).
+    const token = await deps.tokens.current().catch((error: unknown) => {
+      throw asChannelError(error, 'access token');
+    });
     try {
       return await call(token);
     } catch (error) {
-      if (!(error instanceof WechatApiError)) throw error;
-      if (errcodeMeaning(error.errcode).meaning !== 'token')
-        throw toChannelError(error, deps.clock.now(), context);
+      if (!(error instanceof WechatApiError && errcodeMeaning(error.errcode).meaning === 'token'))
+        throw asChannelError(error, context);
       log.info({ errcode: error.errcode }, 'WeChat refused the access token; refreshing it once');
-      const fresh = await deps.tokens.replaceRefused(token);
       try {
-        return await call(fresh);
+        return await call(await deps.tokens.replaceRefused(token));
       } catch (retryError) {
-        if (retryError instanceof WechatApiError) throw toChannelError(retryError, deps.clock.now(), context);
-        throw retryError;
+        throw asChannelError(retryError, context);
       }
     }
   }

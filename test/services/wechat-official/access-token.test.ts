@@ -117,4 +117,17 @@ describe('the shared Official Account access token', () => {
     expect(tokenCalls.map((call) => call.body.force_refresh)).toEqual([false, true]);
     expect(fake.templatesSent.at(-1)).toMatchObject({ touser: 'oOwnerC' });
   });
+
+  it("when the server's IP is not in the allow-list, then the send fails with a reason that says so, to be retried", async () => {
+    const { sender } = instance();
+    fake.expireCurrentToken();
+    fake.failNext('/cgi-bin/stable_token', 40164, 'invalid ip 203.0.113.7, not in whitelist');
+    const failure = await sender
+      .sendTemplate('oOwnerD', { purpose: 'survey', text: 'Quarterly survey', language: 'en' })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'wechat_ip_not_allowed', kind: 'network' });
+    expect(String((failure as Error).message)).toContain(
+      "this server's IP address is not in the Official Account's IP allow-list",
+    );
+  });
 });
