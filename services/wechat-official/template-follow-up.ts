@@ -12,6 +12,13 @@ export function isStartReply(text: string): boolean {
   return START_REPLY.test(text.normalize('NFKC').trim());
 }
 
+/**
+ * How long after the owner's own message the held ones follow it: the reply to that message
+ * is queued further down the dialog (after classification, say), so a held survey question
+ * queued at once could otherwise overtake it.
+ */
+export const FOLLOW_AFTER_MS = 3000;
+
 const asPurpose = (purpose: string): OutboxPurpose =>
   (OUTBOX_PURPOSES as readonly string[]).includes(purpose) ? (purpose as OutboxPurpose) : 'notification';
 
@@ -49,10 +56,12 @@ export function createTemplateFollowUp(deps: {
       const held = await deps.held.release(input.identity.address.conversationId, input.messageKey);
       if (held.length === 0) return undefined;
       if (isStartReply(input.text)) return { outcome: 'template_follow_up', reply: combined(held) };
-      // Behind the reply to the owner's own message (outreach purposes come after replies).
+      // Behind the reply to the owner's own message.
+      const notBefore = new Date(input.at.getTime() + FOLLOW_AFTER_MS);
       await deps.outbox.enqueueMany(
         held.map((message) => ({
           key: `held:${message._id}`,
+          notBefore,
           address: input.identity.address,
           purpose: asPurpose(message.purpose),
           ...(input.identity.ownerId ? { ownerId: input.identity.ownerId } : {}),

@@ -5,6 +5,7 @@ import { ownerModels } from '../../../services/owners/owner-model';
 import { runSurveyStatus } from '../../../services/surveys/survey-commands';
 import { surveyModels } from '../../../services/surveys/survey-model';
 import { campaignIdOf } from '../../../services/surveys/survey-service';
+import { FOLLOW_AFTER_MS } from '../../../services/wechat-official/template-follow-up';
 import { useTestDatabase } from '../../support/database';
 import { startFakeWechatOfficial, type FakeWechatOfficial } from '../../support/fake-wechat-official';
 import { captureOutput } from '../../support/output';
@@ -131,8 +132,13 @@ describe('a quarterly survey to 200 WeChat owners, half silent for over 48 hours
   it('when a silent owner writes about something else, then that is handled first and the survey question follows', async () => {
     const owner = owners[4]!;
     const replies = await w.ownerSays(owner.openid, '楼道的灯坏了，麻烦派人来修一下');
-    expect(replies[0]).toMatch(/已收到您的报修/);
-    expect(replies.join('\n')).toContain('（第 1/14 题）');
+    expect(replies).toEqual([expect.stringMatching(/已收到您的报修/)]);
+    const before = fake.textsSent.length;
+    w.h.clock.advance(FOLLOW_AFTER_MS);
+    await w.drain();
+    expect(fake.textsSent.slice(before).map((sent) => sent.content)).toEqual([
+      expect.stringContaining('（第 1/14 题）'),
+    ]);
     expect(fake.templatesSent.filter((sent) => sent.touser === owner.openid)).toHaveLength(1);
   }, 60_000);
 });
