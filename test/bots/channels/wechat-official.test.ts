@@ -95,6 +95,14 @@ describe('WeChat outreach through the Official Account API (fake API, puppet moc
     expect(await identityOf(owners[4]!.openid)).toMatchObject({ unreachable: false });
   });
 
+  it('when the openid is not a user of this account (40003), then the send is a dead letter at once', async () => {
+    const entry = await outreach('wxid_personal_account_contact', 'announcement');
+    expect(entry).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(entry.deadReason).toMatch(
+      /^wechat_openid_invalid \(403\): this openid is not a user of this Official Account/,
+    );
+  });
+
   it('when WeChat is busy (-1), then the send is retried later and goes through', async () => {
     fake.failNext('/cgi-bin/message/template/send', -1, 'system error');
     const entry = await outreach(owners[6]!.openid, 'survey');
