@@ -4,9 +4,12 @@ import { OUTBOX_PURPOSES, type OutboxPurpose } from '../outbox/outbox-model';
 import type { OutreachAnswerer } from '../surveys/outreach-answer';
 import type { HeldMessageRecord, HeldMessages } from './held-messages';
 
-/** "好", "OK", "开始", a number: an owner answering a template's invitation, not asking anything. */
+/**
+ * "好", "OK", a number: an owner answering a template's invitation, not asking anything.
+ * ("开始" and "start" are the menu command, handled before outreach answers.)
+ */
 const START_REPLY =
-  /^(好|好的|好啊|好吧|行|可以|嗯+|是|是的|收到|开始|ok|okay|yes|y|sure|start|begin|go|\d{1,2})[.!。！~～]*$/i;
+  /^(好|好的|好啊|好吧|行|可以|嗯+|是|是的|收到|ok|okay|yes|y|sure|begin|go|\d{1,2})[.!。！~～]*$/i;
 
 export function isStartReply(text: string): boolean {
   return START_REPLY.test(text.normalize('NFKC').trim());
