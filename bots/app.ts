@@ -138,7 +138,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
       wechatQrCode: () => wechatQrCode(),
-      outreachNotReached: () => core.reach.unreachedSince(new Date(Date.now() - 30 * 86_400_000)),
+      outreachNotReached: () =>
+        core.reach.unreachedSince(new Date(systemClock.now().getTime() - 30 * 86_400_000)),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
       audit: core.audit,

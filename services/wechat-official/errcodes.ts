@@ -5,8 +5,13 @@ import { WechatApiError } from './api';
 export type ErrcodeMeaning =
   /** The access token was refused: refresh it once and try again. */
   | 'token'
-  /** The owner unsubscribed, refused our messages or is not a follower of this account. */
+  /** The owner unsubscribed or refused our messages. */
   | 'unreachable'
+  /**
+   * Not a user of this account: with the Official Account puppet this cannot happen, so it
+   * means a puppet serving another account. Not retried, but the owner is not marked.
+   */
+  | 'foreign_openid'
   /** Outside the 48-hour customer-service window: only a template may go. */
   | 'out_of_window'
   /** The template id or its fields do not match the account's template: an operator must fix it. */
@@ -41,7 +46,7 @@ const ERRCODES: Record<number, Errcode> = {
     explain: 'the owner turned off messages from the Official Account',
   },
   40003: {
-    meaning: 'unreachable',
+    meaning: 'foreign_openid',
     code: 'wechat_openid_invalid',
     explain: 'this openid is not a user of this Official Account (WECHAT_APP_ID)',
   },
@@ -110,6 +115,8 @@ export function toChannelError(error: WechatApiError, now: Date, context = ''): 
   switch (known.meaning) {
     case 'unreachable':
       return new ChannelError(known.code, message, { kind: 'rejected', status: 403, cause: error });
+    case 'foreign_openid':
+      return new ChannelError(known.code, message, { kind: 'rejected', status: 404, cause: error });
     case 'template':
     case 'out_of_window':
       return new ChannelError(known.code, message, { kind: 'rejected', status: 400, cause: error });

@@ -99,7 +99,7 @@ describe('WeChat outreach through the Official Account API (fake API, puppet moc
     const entry = await outreach('wxid_personal_account_contact', 'announcement');
     expect(entry).toMatchObject({ status: 'dead', attempts: 1 });
     expect(entry.deadReason).toMatch(
-      /^wechat_openid_invalid \(403\): this openid is not a user of this Official Account/,
+      /^wechat_openid_invalid \(404\): this openid is not a user of this Official Account/,
     );
   });
 

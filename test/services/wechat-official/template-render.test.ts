@@ -104,7 +104,7 @@ describe('WeChat template messages: what goes into the fields', () => {
 
   it('when errcodes come back, then each has the meaning the platform gives it, and dead-letter reasons keep their code', () => {
     expect(
-      [40001, 42001, 43004, 43101, 40037, 47003, 45009, -1, 45015, 40164, 99999].map(
+      [40001, 42001, 43004, 43101, 40003, 40037, 47003, 45009, -1, 45015, 40164, 99999].map(
         (code) => errcodeMeaning(code).meaning,
       ),
     ).toEqual([
@@ -112,6 +112,7 @@ describe('WeChat template messages: what goes into the fields', () => {
       'token',
       'unreachable',
       'unreachable',
+      'foreign_openid',
       'template',
       'template',
       'throttled',
