@@ -44,6 +44,7 @@ export const unreachableReasons: Record<string, LocalizedText> = {
     zh: '服务器 IP 不在公众号白名单中',
     en: "the server's IP is not in the account's allow-list",
   },
-  telegram_blocked: { zh: '已屏蔽机器人', en: 'blocked the bot' },
+  telegram_403: { zh: '已屏蔽机器人', en: 'blocked the bot' },
+  telegram_400: { zh: 'Telegram 找不到该会话', en: 'Telegram has no such chat' },
   outcome_unknown: { zh: '发送中断，结果未知', en: 'the send was cut off; outcome unknown' },
 };
