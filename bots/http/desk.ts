@@ -8,7 +8,7 @@ import type { AuditLog } from '../../services/privacy/audit-log';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { createAdminAccess, escapeHtml } from './admin-access';
 import type { ReachSummary } from '../../services/outreach/outreach-reach';
-import { unreachableReasons } from '../../services/i18n/wechat-official';
+import { unreachableReasons } from '../../services/i18n/outreach';
 
 export interface DeskDeps {
   adminToken: string | undefined;

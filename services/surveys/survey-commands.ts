@@ -14,7 +14,7 @@ import { SURVEY_DIMENSIONS } from './survey-model';
 import { querySurveyScores, type GroupScore } from './survey-scores';
 import { campaignIdOf, createSurveyService, surveyMessageKey } from './survey-service';
 import { createOutreachReach, type ReachSummary } from '../outreach/outreach-reach';
-import { unreachableReasons } from '../i18n/wechat-official';
+import { unreachableReasons } from '../i18n/outreach';
 
 /** sysexits: EX_USAGE, EX_DATAERR, EX_NOINPUT. */
 const EXIT_USAGE = 64;
