@@ -23,6 +23,8 @@ import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
 import { createHttpServer } from './http/server';
+import { createOutbox } from '../services/outbox/outbox';
+import { createWechatOfficial } from '../services/wechat-official/wechat-official';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
 export interface RunningApp {
@@ -57,7 +59,26 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
-    const core = await startCore({ config, connection: database.connection, logger, metrics });
+    // The Official Account API (WeChat templates); its follow-up joins the dialog's outreach.
+    const official =
+      config.wechat && config.wechatOfficial
+        ? createWechatOfficial({
+            connection: database.connection,
+            clock: systemClock,
+            logger,
+            settings: config.wechatOfficial,
+            timeZone: config.timezone,
+            ...(config.conversation.propertyName ? { propertyName: config.conversation.propertyName } : {}),
+            outbox: createOutbox({ connection: database.connection, clock: systemClock }),
+          })
+        : undefined;
+    const core = await startCore({
+      config,
+      connection: database.connection,
+      logger,
+      metrics,
+      ...(official ? { outreach: [official.followUp] } : {}),
+    });
     openCore = core;
     server = createHttpServer({ logger, metrics, database, trustedProxies: config.trustedProxies });
     const adapters: ChannelAdapter[] = [];
@@ -118,6 +139,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         logger,
         lastInboundAt: async (contactId) =>
           (await core.owners.identityByKey(`wechat:${contactId}`))?.lastInboundAt,
+        ...(official ? { official } : {}),
+        onUnreachable: (contactId, reason) => core.owners.markUnreachable('wechat', contactId, reason),
       });
       adapters.push(wechat.adapter);
       wechatQrCode = () => wechat.latestQrCode || undefined;
@@ -132,6 +155,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     registerDesk(server, {
       access,
       wechatQrCode: () => wechatQrCode(),
+      outreachNotReached: () =>
+        core.reach.unreachedSince(new Date(systemClock.now().getTime() - 30 * 86_400_000)),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
       audit: core.audit,

@@ -7,6 +7,8 @@ import type { CaseDesk } from '../core/case-desk';
 import type { AuditLog } from '../../services/privacy/audit-log';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
+import type { ReachSummary } from '../../services/outreach/outreach-reach';
+import { unreachableReasons } from '../../services/i18n/outreach';
 
 export interface DeskDeps {
   /** Who may use the desk (shared with the dashboard). */
@@ -17,6 +19,27 @@ export interface DeskDeps {
   caseDesk?: CaseDesk;
   /** Every desk action is recorded here (refused forgeries too); case changes also go to the case history. */
   audit?: AuditLog;
+  /** Outreach that reached nobody lately, per purpose, with the reasons (instead of silent dead letters). */
+  outreachNotReached?: () => Promise<Record<string, ReachSummary>>;
+}
+
+const PURPOSES: Record<string, string> = {
+  survey: '满意度调查 survey',
+  return_visit: '回访 return visit',
+  announcement: '通知 announcement',
+};
+
+/** "Owners not reached" on the desk: how many and why, per kind of outreach. */
+function notReachedSection(byPurpose: Record<string, ReachSummary>): string {
+  const rows = Object.entries(byPurpose).flatMap(([purpose, summary]) =>
+    Object.entries(summary.reasons).map(([code, count]) => {
+      const why = unreachableReasons[code];
+      const text = why ? `${why.zh} · ${why.en}` : code;
+      return `<li>${escapeHtml(PURPOSES[purpose] ?? purpose)}: <b>${count}</b> — ${escapeHtml(text)} <span class="meta">(${escapeHtml(code)})</span></li>`;
+    }),
+  );
+  if (rows.length === 0) return '';
+  return `<h2>Owners not reached · 未送达的业主 (30 days)</h2><ul class="unreached">${rows.join('')}</ul>`;
 }
 
 const STATUS: Record<string, string> = {
@@ -102,13 +125,14 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
         ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
         : '';
       const queue = deps.tickets ? await deps.tickets.queue() : [];
+      const notReached = deps.outreachNotReached ? notReachedSection(await deps.outreachNotReached()) : '';
       const cases = queue.length
         ? queue.map((ticket) => caseCard(ticket, staff)).join('')
         : '<p>没有待处理的工单。No open cases.</p>';
       return page(
         reply,
         200,
-        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}<h2>Cases · 工单</h2>${cases}`,
+        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}${notReached}<h2>Cases · 工单</h2>${cases}`,
       );
     });
 

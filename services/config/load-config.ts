@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../surveys/local-time';
 import { ConfigError } from '../errors';
 import { DEFAULT_SLA_POLICY, parseSlaMinutes, type SlaPolicy } from '../tickets/sla';
+import { WECHAT_API_ROOT } from '../wechat-official/api';
+import { parseTemplateSpec, type TemplateKind, type TemplateSpec } from '../wechat-official/template-render';
 import { parseTrustedProxies } from './trusted-proxies';
 import { parseWebChatLimits, type WebChatLimits } from './web-chat-limits';
 
@@ -46,6 +48,16 @@ export interface Config {
       }
     | undefined;
   wechat: { puppet: string; puppetToken: string | undefined } | undefined;
+  /** The Official Account API (customer-service and template messages); needs `wechat`. */
+  wechatOfficial:
+    | {
+        appId: string;
+        appSecret: string;
+        apiRoot: string;
+        /** Template per kind of outreach; a kind without one cannot reach owners outside 48 hours. */
+        templates: Partial<Record<TemplateKind, TemplateSpec>>;
+      }
+    | undefined;
   channels: ChannelStatus[];
   conversation: {
     /** How the bot names the property in greetings; unset = "the property service centre". */
@@ -115,6 +127,13 @@ const slaMinutes = optionalText.superRefine((value, context) => {
   for (const problem of parseSlaMinutes(value, DEFAULT_SLA_POLICY.acknowledgeMinutes).problems) {
     context.addIssue({ code: 'custom', message: problem });
   }
+});
+
+/** `TEMPLATE_ID` or `TEMPLATE_ID,thing1=title,...` (see template-render.ts). */
+const templateSpec = optionalText.superRefine((value, context) => {
+  if (value === undefined) return;
+  const parsed = parseTemplateSpec(value);
+  if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
 });
 
 const cronExpression = optionalText.refine((value) => value === undefined || cron.validate(value), {
@@ -192,6 +211,21 @@ const envSchema = z.object({
   SLACK_BOT_USER_ID: optionalText,
   WECHATY_PUPPET: optionalText,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+  WECHAT_APP_ID: optionalText.refine((value) => value === undefined || /^wx[0-9a-f]{16}$/i.test(value), {
+    error: 'must be the AppID from the Official Account admin console (wx followed by 16 hex digits)',
+  }),
+  WECHAT_APP_SECRET: optionalText.refine(
+    (value) => value === undefined || /^[0-9A-Za-z]{16,64}$/.test(value),
+    {
+      error: 'must be the AppSecret from the Official Account admin console',
+    },
+  ),
+  WECHAT_API_ROOT: optionalText.refine((value) => value === undefined || isHttpUrl(value), {
+    error: 'must be an http(s) URL',
+  }),
+  WECHAT_TEMPLATE_SURVEY: templateSpec,
+  WECHAT_TEMPLATE_RETURN_VISIT: templateSpec,
+  WECHAT_TEMPLATE_NOTICE: templateSpec,
   PROPERTY_NAME: optionalText.refine((value) => value === undefined || value.length <= 60, {
     error: 'must be at most 60 characters',
   }),
@@ -286,6 +320,29 @@ function crossFieldProblems(env: ParsedEnv): string[] {
   if (env.WECHATY_PUPPET_SERVICE_TOKEN && !env.WECHATY_PUPPET) {
     problems.push('WECHATY_PUPPET is required when WECHATY_PUPPET_SERVICE_TOKEN is set');
   }
+  problems.push(...wechatOfficialProblems(env));
+  return problems;
+}
+
+function wechatOfficialProblems(env: ParsedEnv): string[] {
+  const problems: string[] = [];
+  const templates = [
+    env.WECHAT_TEMPLATE_SURVEY,
+    env.WECHAT_TEMPLATE_RETURN_VISIT,
+    env.WECHAT_TEMPLATE_NOTICE,
+  ];
+  if (env.WECHAT_APP_ID && !env.WECHAT_APP_SECRET)
+    problems.push('WECHAT_APP_SECRET is required when WECHAT_APP_ID is set (the access token needs both)');
+  if (env.WECHAT_APP_SECRET && !env.WECHAT_APP_ID)
+    problems.push('WECHAT_APP_ID is required when WECHAT_APP_SECRET is set');
+  if (env.WECHAT_APP_ID && !env.WECHATY_PUPPET)
+    problems.push(
+      'WECHATY_PUPPET is required when WECHAT_APP_ID is set (owners write through the puppet, e.g. wechaty-puppet-official-account)',
+    );
+  if (!env.WECHAT_APP_ID && (env.WECHAT_API_ROOT || templates.some(Boolean)))
+    problems.push(
+      'WECHAT_APP_ID and WECHAT_APP_SECRET are required for WECHAT_API_ROOT and WECHAT_TEMPLATE_*',
+    );
   return problems;
 }
 
@@ -322,6 +379,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
   const wechat = env.WECHATY_PUPPET
     ? { puppet: env.WECHATY_PUPPET, puppetToken: env.WECHATY_PUPPET_SERVICE_TOKEN }
     : undefined;
+  const wechatOfficial = wechatOfficialOf(env);
 
   const channels: ChannelStatus[] = [
     { channel: 'web', enabled: true, reason: 'built in, needs no credentials' },
@@ -333,7 +391,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
         }
       : { channel: 'telegram', enabled: false, reason: 'TELEGRAM_BOT_TOKEN is not set' },
     wechat
-      ? { channel: 'wechat', enabled: true, reason: `puppet ${wechat.puppet}` }
+      ? { channel: 'wechat', enabled: true, reason: wechatReason(wechat.puppet, wechatOfficial) }
       : { channel: 'wechat', enabled: false, reason: 'WECHATY_PUPPET is not set' },
     slack
       ? {
@@ -360,6 +418,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     telegram,
     slack,
     wechat,
+    wechatOfficial,
     channels,
     conversation: {
       propertyName: env.PROPERTY_NAME,
@@ -389,4 +448,31 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     webChatLimits: parseWebChatLimits(env.WEB_CHAT_LIMITS).limits,
     trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES).proxies,
   };
+}
+
+function wechatOfficialOf(env: ParsedEnv): Config['wechatOfficial'] {
+  if (!env.WECHAT_APP_ID || !env.WECHAT_APP_SECRET) return undefined;
+  const templates: Partial<Record<TemplateKind, TemplateSpec>> = {};
+  const named: Array<[TemplateKind, string | undefined]> = [
+    ['survey', env.WECHAT_TEMPLATE_SURVEY],
+    ['return_visit', env.WECHAT_TEMPLATE_RETURN_VISIT],
+    ['notice', env.WECHAT_TEMPLATE_NOTICE],
+  ];
+  for (const [kind, raw] of named) {
+    const spec = raw ? parseTemplateSpec(raw) : undefined;
+    if (spec && typeof spec !== 'string') templates[kind] = spec;
+  }
+  return {
+    appId: env.WECHAT_APP_ID,
+    appSecret: env.WECHAT_APP_SECRET,
+    apiRoot: (env.WECHAT_API_ROOT ?? WECHAT_API_ROOT).replace(/\/+$/, ''),
+    templates,
+  };
+}
+
+function wechatReason(puppet: string, official: Config['wechatOfficial']): string {
+  if (!official)
+    return `puppet ${puppet}; no Official Account API (WECHAT_APP_ID): no outreach after 48 hours`;
+  const kinds = Object.keys(official.templates);
+  return `puppet ${puppet}; Official Account ${official.appId}, templates: ${kinds.length > 0 ? kinds.join(', ') : 'none'}`;
 }

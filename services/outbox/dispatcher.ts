@@ -513,7 +513,14 @@ export function createDispatcher(options: DispatcherOptions) {
         }
         let result: SendResult;
         try {
-          result = await sendWithTimeout(adapter, address, parts[part]!, slot);
+          // What the outbox knows of this send, for adapters that choose how to send by it.
+          const delivery = {
+            key: claim.record.key,
+            purpose: claim.record.purpose,
+            part,
+            parts: parts.length,
+          };
+          result = await sendWithTimeout(adapter, address, { ...parts[part]!, delivery }, slot);
         } catch (error) {
           return await handleFailure(claim, error);
         }
@@ -743,7 +750,8 @@ export function createDispatcher(options: DispatcherOptions) {
     const now = clock.now().getTime();
     options.metrics?.failures.inc({ channel, kind: failure.kind });
     // No request to this channel before the platform's wait is over, from any send of ours.
-    if (failure.retryAfterMs !== undefined) limiter.pause(channel, new Date(now + failure.retryAfterMs));
+    if (failure.retryAfterMs !== undefined && failure.pausesChannel !== false)
+      limiter.pause(channel, new Date(now + failure.retryAfterMs));
     const details = {
       kind: failure.kind,
       ...(failure.status !== undefined ? { status: failure.status } : {}),
