@@ -55,41 +55,11 @@ export function createIdentities(deps: { connection: Connection; clock: Clock; l
     async identify(input: IdentifyInput): Promise<IdentityRecord> {
       assertValidIdentifyInput(input);
       await ready();
-      const now = deps.clock.now();
       const key = `${input.channel}:${input.platformUserId}`;
-      const displayName = input.displayName?.slice(0, 200) ?? '';
-      const language =
-        input.languageHint && LANGUAGES.includes(input.languageHint) ? input.languageHint : 'zh';
-      const record = await Identities.findOneAndUpdate(
-        { key },
-        {
-          $setOnInsert: {
-            key,
-            channel: input.channel,
-            platformUserId: input.platformUserId,
-            ownerId: '',
-            verified: false,
-            language,
-            binding: NO_BINDING,
-            createdAt: now,
-            ...(displayName ? {} : { displayName: '' }),
-          },
-          $set: {
-            address: {
-              channel: input.address.channel,
-              conversationId: input.address.conversationId,
-              threadId: input.address.threadId ?? '',
-            },
-            lastInboundAt: input.at ?? now,
-            unreachable: false,
-            unreachableReason: '',
-            unreachableAt: null,
-            updatedAt: now,
-            ...(displayName ? { displayName } : {}),
-          },
-        },
-        { upsert: true, returnDocument: 'after' },
-      ).lean<IdentityRecord>();
+      const record = await Identities.findOneAndUpdate({ key }, firstOrNextContact(input, deps.clock.now()), {
+        upsert: true,
+        returnDocument: 'after',
+      }).lean<IdentityRecord>();
       if (!record) throw new AppError('identity_upsert_failed', `Upsert of identity ${key} returned nothing`);
       return record;
     },
@@ -133,6 +103,38 @@ export function createIdentities(deps: { connection: Connection; clock: Clock; l
 }
 
 export type Identities = ReturnType<typeof createIdentities>;
+
+/** The upsert of `identify`: the whole identity on first contact, the contact fields after. */
+function firstOrNextContact(input: IdentifyInput, now: Date) {
+  const displayName = input.displayName?.slice(0, 200) ?? '';
+  const language = input.languageHint && LANGUAGES.includes(input.languageHint) ? input.languageHint : 'zh';
+  return {
+    $setOnInsert: {
+      key: `${input.channel}:${input.platformUserId}`,
+      channel: input.channel,
+      platformUserId: input.platformUserId,
+      ownerId: '',
+      verified: false,
+      language,
+      binding: NO_BINDING,
+      createdAt: now,
+      ...(displayName ? {} : { displayName: '' }),
+    },
+    $set: {
+      address: {
+        channel: input.address.channel,
+        conversationId: input.address.conversationId,
+        threadId: input.address.threadId ?? '',
+      },
+      lastInboundAt: input.at ?? now,
+      unreachable: false,
+      unreachableReason: '',
+      unreachableAt: null,
+      updatedAt: now,
+      ...(displayName ? { displayName } : {}),
+    },
+  };
+}
 
 function assertValidIdentifyInput(input: IdentifyInput): void {
   const problems: string[] = [];

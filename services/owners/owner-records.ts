@@ -27,33 +27,9 @@ export function createOwnerRecords(deps: { connection: Connection; clock: Clock;
   const ready = indexesReady(Owners);
 
   /** One row as one upsert on its household key: true when it created the owner. */
-  const write = async (row: OwnerRow, demo: boolean, now: Date): Promise<boolean> => {
-    const { upsertedCount } = await Owners.updateOne(
-      { householdKey: row.householdKey },
-      {
-        $set: {
-          name: row.name,
-          language: row.language,
-          verified: true,
-          demo,
-          source: 'import',
-          updatedAt: now,
-        },
-        $setOnInsert: {
-          householdKey: row.householdKey,
-          building: row.building,
-          unit: row.unit,
-          entrance: row.entrance,
-          room: row.room,
-          phone: row.phone,
-          phoneLast4: row.phone.slice(-4),
-          createdAt: now,
-        },
-      },
-      { upsert: true },
-    );
-    return upsertedCount === 1;
-  };
+  const write = async (row: OwnerRow, demo: boolean, now: Date): Promise<boolean> =>
+    (await Owners.updateOne({ householdKey: row.householdKey }, rowUpsert(row, demo, now), { upsert: true }))
+      .upsertedCount === 1;
 
   return {
     /** An owner by id; undefined when there is none. */
@@ -105,3 +81,20 @@ export function createOwnerRecords(deps: { connection: Connection; clock: Clock;
 }
 
 export type OwnerRecords = ReturnType<typeof createOwnerRecords>;
+
+/** A row of the owner file as an upsert: the household's fixed facts only when it is new. */
+function rowUpsert(row: OwnerRow, demo: boolean, now: Date) {
+  return {
+    $set: { name: row.name, language: row.language, verified: true, demo, source: 'import', updatedAt: now },
+    $setOnInsert: {
+      householdKey: row.householdKey,
+      building: row.building,
+      unit: row.unit,
+      entrance: row.entrance,
+      room: row.room,
+      phone: row.phone,
+      phoneLast4: row.phone.slice(-4),
+      createdAt: now,
+    },
+  };
+}
