@@ -1,5 +1,5 @@
 import type { Language, LocalizedText } from '../i18n/text';
-import type { BindingResult } from './owner-service';
+import type { BindingResult } from './binding-rules';
 import { splitUnit } from './household';
 
 /**
