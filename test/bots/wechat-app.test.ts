@@ -115,7 +115,7 @@ describe('the app with WECHATY_PUPPET=wechaty-puppet-mock and the Official Accou
     );
     const desk = await until(async () => {
       const page = await fetch(`${base()}/desk`, {
-        headers: { authorization: `Basic ${Buffer.from(`desk-test:${ADMIN_TOKEN}`).toString('base64')}` },
+        headers: { authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` },
       }).then((response) => response.text());
       return page.includes('未送达') ? page : undefined;
     });
