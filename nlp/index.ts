@@ -25,8 +25,10 @@ export { createFaqIndex, parseFaqFile, validateFaqFile, DEFAULT_FAQ_THRESHOLD } 
 export type { FaqEntry, FaqFile, FaqIndex, FaqMatch, FaqValidation } from './faq';
 export { loadCorpus, parseCorpus } from './corpus';
 export type { CorpusExample, CorpusLanguage, CorpusSplit } from './corpus';
-export { detectLanguage, replyLanguage } from './language';
+export { detectLanguage, isChinese, replyLanguage } from './language';
 export type { Language } from './language';
+export { chineseScript, toSimplified } from './script';
+export type { ChineseScript } from './script';
 export { normalizeText, correctionKey } from './normalize';
 export { tokenize } from './tokenize';
 export { CATEGORIES, INTENTS, isCategory, isIntent } from './labels';

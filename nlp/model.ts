@@ -68,7 +68,7 @@ export interface TrainInput {
 }
 
 /** Bumped whenever tokens, features or learners change, so cached models are retrained. */
-export const MODEL_VERSION = 4;
+export const MODEL_VERSION = 5;
 const MODEL_FORMAT = 'ownerbot-nlp-model';
 const DEFAULT_ENGINE: Engine = 'linear';
 const DEFAULT_CATEGORY_ENGINE: Engine = 'linear';
