@@ -19,8 +19,16 @@ export type {
   TrainOptions,
   UnderstandingModel,
 } from './model';
-export { detectEmergency } from './emergency';
-export type { Emergency, EmergencyKind } from './emergency';
+export { detectEmergency, EMERGENCY_CATEGORY, EMERGENCY_KINDS, findDangerWords } from './emergency';
+export type { DangerWords, Emergency, EmergencyKind, EmergencySource } from './emergency';
+export {
+  assessDanger,
+  EMERGENCY_SCORE_ALARM,
+  EMERGENCY_SCORE_ALARM_WITH_DANGER,
+  EMERGENCY_SCORE_REVIEW,
+} from './second-opinion';
+export type { DangerAssessment } from './second-opinion';
+export { isHandoverRequest } from './handover';
 export { createFaqIndex, parseFaqFile, validateFaqFile, DEFAULT_FAQ_THRESHOLD } from './faq';
 export type { FaqEntry, FaqFile, FaqIndex, FaqMatch, FaqValidation } from './faq';
 export { loadCorpus, parseCorpus } from './corpus';

@@ -28,7 +28,7 @@ describe('normalizeText', () => {
   });
 
   it('when a message is written Cantonese, then its colloquial words read as Mandarin', () => {
-    expect(normalizeText('部𨋢壞咗，啲人困咗喺入面')).toBe('部电梯坏了,人困了在里面');
+    expect(normalizeText('部𨋢壞咗，啲人困咗喺入面')).toBe('部电梯坏了,人困在里面');
     expect(normalizeText('廁所水喉爆咗，成地都係水')).toBe('厕所水管爆了,满地都是水');
     expect(normalizeText('火燭呀！')).toBe('着火呀!');
     expect(normalizeText('冇熱水，可唔可以嚟睇下？')).toBe('没有热水,可不可以来看下?');
