@@ -29,8 +29,31 @@ export {
 } from './second-opinion';
 export type { DangerAssessment } from './second-opinion';
 export { isHandoverRequest } from './handover';
-export { createFaqIndex, parseFaqFile, validateFaqFile, DEFAULT_FAQ_THRESHOLD } from './faq';
-export type { FaqEntry, FaqFile, FaqIndex, FaqMatch, FaqValidation } from './faq';
+export {
+  createFaqIndex,
+  parseFaqFile,
+  validateFaqFile,
+  DEFAULT_FAQ_MARGIN,
+  DEFAULT_FAQ_THRESHOLD,
+  evaluateFaq,
+  FAQ_LANGUAGES,
+  loadFaqQuestions,
+  loadSampleFaq,
+  SAMPLE_FAQ_FILE,
+} from './faq';
+export type {
+  FaqCandidate,
+  FaqEntry,
+  FaqFile,
+  FaqIndex,
+  FaqIndexOptions,
+  FaqLanguage,
+  FaqMatch,
+  FaqEvaluation,
+  FaqQuestion,
+  FaqQuestionSplit,
+  FaqValidation,
+} from './faq';
 export { loadCorpus, parseCorpus } from './corpus';
 export type { CorpusExample, CorpusLanguage, CorpusSplit } from './corpus';
 export { detectLanguage, isChinese, replyLanguage } from './language';

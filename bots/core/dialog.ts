@@ -327,7 +327,7 @@ export function createDialog(deps: DialogDeps) {
             message,
             identity,
             'faq',
-            say(language, texts.faqAnswer, { answer: match.entry.answer[language] }),
+            say(language, texts.faqAnswer, { answer: match.answer }),
           );
           return { outcome: 'faq_answer', identityId: identity.id, language };
         }

@@ -1,13 +1,7 @@
 import { modelOn } from '../database/model';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Schema, type Connection } from 'mongoose';
-import { createFaqIndex, parseFaqFile, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
-import { PROJECT_ROOT } from '../../nlp/project-root';
+import { createFaqIndex, loadSampleFaq, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
 import type { Clock } from '../clock';
-
-/** The sample knowledge base of a fictional estate, used until an operator imports their own. */
-export const SAMPLE_FAQ_FILE = path.join(PROJECT_ROOT, 'nlp/knowledge/sample-faq.json');
 
 /**
  * One imported knowledge base. Entries are stored with the import's id and the `faq_active`
@@ -72,13 +66,6 @@ export interface FaqStore {
   importFile(file: FaqFile, source: string): Promise<{ importId: string; entries: number }>;
   /** The active knowledge base, re-read from the database at most once per `refreshMs`. */
   active(): Promise<ActiveFaq>;
-}
-
-/** Reads the shipped sample; it is part of the code, so a broken sample is a bug worth crashing on. */
-export function loadSampleFaq(): FaqFile {
-  const parsed = parseFaqFile(fs.readFileSync(SAMPLE_FAQ_FILE, 'utf8'));
-  if (!parsed.ok) throw new Error(`the sample FAQ is invalid: ${parsed.problems.join('; ')}`);
-  return parsed.file;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createFakeClock } from '../../../services/clock';
-import { createFaqStore, loadSampleFaq } from '../../../services/knowledge/faq-store';
-import type { FaqFile } from '../../../nlp';
+import { createFaqStore } from '../../../services/knowledge/faq-store';
+import { loadSampleFaq, type FaqFile } from '../../../nlp';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
