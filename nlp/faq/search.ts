@@ -58,7 +58,7 @@ const ANSWER_BONUS = 0.2;
 
 /**
  * Tokens that say nothing about which question it is: punctuation, English function words
- * (stemmed) and the Chinese function characters and question frames every entry shares.
+ * (stemmed), the Chinese function characters and question frames every entry shares, and days.
  */
 const IGNORED_TOKENS = new Set([
   '?', '!', '#',
@@ -72,6 +72,9 @@ const IGNORED_TOKENS = new Set([
   '把', '被', '让', '对', '请', '问', '下', '些', '儿', '该', '想', '得', '着', '过', '吧',
   '请问', '什么', '怎么', '可以', '能不', '不能', '我要', '一下', '需要', '要去', '哪里', '有没', '没有', '我想',
   '能否', '怎样', '如何', '是否', '可不', '不可', '我们', '你们', '我家', '么办', '怎么办', '吗?',
+  // Days name when, not what: "明天会下雨吗" is not about tomorrow's water cut.
+  'todai', 'tomorrow', 'tonight', 'yesterdai',
+  '今', '明', '昨', '天', '今天', '明天', '昨天', '后天', '今晚', '明晚',
 ]); // prettier-ignore
 const HAN = /\p{Script=Han}/u;
 
