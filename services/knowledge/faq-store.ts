@@ -2,6 +2,7 @@ import { modelOn } from '../database/model';
 import { Schema, type Connection } from 'mongoose';
 import { createFaqIndex, loadSampleFaq, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
 import type { Clock } from '../clock';
+import type { Logger } from '../logging/logger';
 
 /**
  * One imported knowledge base. Entries are stored with the import's id and the `faq_active`
@@ -70,21 +71,33 @@ export interface FaqStore {
 
 /**
  * The FAQ knowledge base in MongoDB. Several app instances read the same active pointer;
- * each caches the built index and rebuilds only when the pointer moves.
+ * each caches the built index and rebuilds only when the pointer moves. While the sample is
+ * active, the logger (when given) warns once per store.
  */
 export function createFaqStore(options: {
   connection: Connection;
   clock: Clock;
   threshold?: number;
+  margin?: number;
   refreshMs?: number;
+  logger?: Logger;
 }): FaqStore {
   const { Imports, Active } = models(options.connection);
   const refreshMs = options.refreshMs ?? 30_000;
   let cached: ActiveFaq | undefined;
   let checkedAt = -Infinity;
+  let warnedOfSample = false;
 
   function build(file: FaqFile, source: ActiveFaq['source'], importId: string): ActiveFaq {
-    return { file, index: createFaqIndex(file.entries, { threshold: options.threshold }), source, importId };
+    if (source === 'sample' && !warnedOfSample) {
+      warnedOfSample = true;
+      options.logger?.warn(
+        { faq: file.name },
+        'The sample FAQ knowledge base of a fictional estate is active; owners are told its answers are sample content. Import your own: npx ownerbot faq import FILE',
+      );
+    }
+    const index = createFaqIndex(file.entries, { threshold: options.threshold, margin: options.margin });
+    return { file, index, source, importId };
   }
 
   async function reload(): Promise<ActiveFaq> {
