@@ -37,6 +37,10 @@ const REGIONAL: readonly Rewrite[] = [
   [/嘈(?!杂)/gu, '吵'],
 ];
 
+const HAN = /\p{Script=Han}/u;
+/** One test for all regional words, so most messages skip the rewrites. */
+const ANY_REGIONAL = new RegExp(REGIONAL.map(([pattern]) => pattern.source).join('|'), 'u');
+
 const CANTONESE: readonly Rewrite[] = [
   // Courtesy and set phrases.
   [/(?:唔该|多谢)晒/gu, '谢谢'],
@@ -191,8 +195,11 @@ export function rewriteCantoneseCopula(text: string): string {
  * were written for. Mandarin text keeps its meaning; the result has no Cantonese marker left.
  */
 export function toMandarin(simplified: string): string {
+  if (!HAN.test(simplified)) return simplified;
   let text = simplified;
-  for (const [pattern, replacement] of REGIONAL) text = text.replace(pattern, replacement);
+  if (ANY_REGIONAL.test(text)) {
+    for (const [pattern, replacement] of REGIONAL) text = text.replace(pattern, replacement);
+  }
   if (!MARKERS.test(text)) return text;
   for (const [pattern, replacement] of CANTONESE) text = text.replace(pattern, replacement);
   return text;

@@ -16,6 +16,7 @@ const LEFTOVER = /[\p{L}\p{N}]/gu;
 
 /** True when the message asks for a person and says nothing else worth routing ("人工", "agent"). */
 export function isHandoverRequest(text: string): boolean {
+  if (text.length > 200) return false;
   const normalized = normalizeText(text);
   if (normalized.length > 60) return false;
   REQUEST.lastIndex = 0;

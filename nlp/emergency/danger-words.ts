@@ -37,6 +37,9 @@ const DANGER: ReadonlyArray<readonly [kind: EmergencyKind, pattern: RegExp]> = [
   ],
 ];
 
+/** One test for every danger pattern: most messages name none and stop here. */
+const ANY_DANGER = new RegExp(DANGER.map(([, pattern]) => `(?:${pattern.source})`).join('|'), 'u');
+
 /** Words a gas or fire word may be followed by and still name a bill, a company or a drill. */
 const ZH_TOPIC_NEAR =
   /^[^,.!?，。！？]{0,4}(?:费|账单|帐单|公司|开户|表|卡|灶|热水器|缴|交|充值|安检|价|演练|演习|培训)/u;
@@ -55,6 +58,7 @@ export interface DangerWords {
  */
 export function findDangerWords(message: string): DangerWords {
   const { text } = canonicalize(message);
+  if (!ANY_DANGER.test(text)) return { words: [], kind: undefined };
   const words: string[] = [];
   let kind: EmergencyKind | undefined;
   for (const [wordKind, pattern] of DANGER) {

@@ -139,6 +139,17 @@ const WORD = /\p{Script=Latin}+/gu;
 
 /** The normalized message with misspellings corrected, and where each character came from. */
 export function canonicalize(message: string): Canonical {
+  // The detector and the danger-word finder read the same message one after the other.
+  if (message === lastMessage && lastCanonical) return lastCanonical;
+  lastCanonical = canonicalText(message);
+  lastMessage = message;
+  return lastCanonical;
+}
+
+let lastMessage = '';
+let lastCanonical: Canonical | undefined;
+
+function canonicalText(message: string): Canonical {
   const source = expandContractions(normalizeText(message));
   // The Chinese replacements keep lengths, so indices into `spelled` are indices into `source`.
   let spelled = source;
