@@ -61,7 +61,9 @@ export async function startCore(deps: {
   const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
   const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
   const states = createConversationStates({ connection, clock });
-  const faq = createFaqStore({ connection, clock });
+  const faq = createFaqStore({ connection, clock, logger });
+  // Read at start-up, so a deployment still on the sample knowledge base is warned at once.
+  await faq.active();
   const staffAddress: Address | undefined = config.slack?.escalationChannel
     ? { channel: 'slack', conversationId: config.slack.escalationChannel }
     : undefined;

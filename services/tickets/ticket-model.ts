@@ -15,6 +15,10 @@ export const EMERGENCY_KINDS = [
   'lift_entrapment',
   'electrical',
   'medical',
+  'violence',
+  'locked_in_car',
+  'outage',
+  'unspecified',
 ] as const satisfies readonly EmergencyKind[];
 // Fails to compile when the detector learns a kind this list lacks.
 const _everyEmergencyKind: readonly (typeof EMERGENCY_KINDS)[number][] = [] as EmergencyKind[];
