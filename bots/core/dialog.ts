@@ -10,14 +10,14 @@ import type { Logger } from '../../services/logging/logger';
 import type { MessageRecord } from '../../services/messages/message-model';
 import type { Outbox } from '../../services/outbox/outbox';
 import type { OutboxPurpose } from '../../services/outbox/outbox-model';
-import { bindingReply } from '../../services/owners/texts';
+import { bindingReply } from '../../services/i18n/binding';
 import type { BindingResult, OwnerService } from '../../services/owners/owner-service';
 import type { Identity } from '../../services/owners/owner-model';
 import { choiceFromNumber } from '../../services/channels/render';
 import type { OutreachAnswerer, OutreachReply } from '../../services/surveys/outreach-answer';
 import { ACTIONS, parseCommand, type OwnerCommand } from './commands';
 import type { HandlingResult } from './inbound';
-import { safetyAdvice, texts } from './texts';
+import { safetyAdvice, texts } from '../../services/i18n/conversation';
 
 /** The kinds of case the dialog opens. */
 export type CaseKind = 'work_order' | 'complaint' | 'consulting' | 'suggestion' | 'emergency';

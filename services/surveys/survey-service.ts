@@ -25,7 +25,7 @@ import {
   type SurveyDefinitionRecord,
   type SurveyResponseRecord,
 } from './survey-model';
-import { SCALE_LABELS, surveyTexts } from './survey-texts';
+import { SCALE_LABELS, surveyTexts } from '../i18n/surveys';
 
 export interface SurveySettings {
   /** Reminders go to owners who have not finished this long after the campaign started. */

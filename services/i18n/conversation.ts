@@ -1,5 +1,5 @@
-import type { LocalizedText } from '../../services/i18n/text';
-import { emergencyAdvice } from '../../services/i18n/understanding';
+import type { LocalizedText } from './text';
+import { emergencyAdvice } from './understanding';
 
 /**
  * What the conversation core says to owners, in both languages. Polite and specific:
