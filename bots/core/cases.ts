@@ -6,9 +6,10 @@ import type { Logger } from '../../services/logging/logger';
 import type { Outbox } from '../../services/outbox/outbox';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
 import type { TicketService } from '../../services/tickets/ticket-service';
-import type { CasePort, CaseView, StaffPort } from './dialog';
+import type { CasePort, CaseView, StaffPort } from './message-path/ports';
 
 const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
+const SETTLED = new Set(['resolved', 'return_visit', 'closed']);
 
 /** The value of a staff desk button acting on a case: `case:claim:<ticketId>`. */
 export function caseAction(
@@ -25,7 +26,9 @@ function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
     kind: ticket.kind,
     status: ticket.status,
     heldByStaff: HELD_BY_STAFF.has(ticket.status),
+    settled: SETTLED.has(ticket.status),
     createdAt: ticket.createdAt,
+    resolvedAt: ticket.resolvedAt ?? null,
     lastOwnerMessageAt: ticket.lastOwnerMessageAt,
     title: ticket.title,
     acknowledgeWithinMinutes: tickets.acknowledgeMinutes(ticket.kind, ticket.intent),
@@ -33,11 +36,20 @@ function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
     category: ticket.category,
     emergencyKind: ticket.emergencyKind,
     channel: ticket.address.channel,
+    assigneeName: ticket.assigneeName ?? '',
   };
 }
 
 /** The dialog's view of the ticket service. */
 export function ticketCases(tickets: TicketService): CasePort {
+  const addOwnerMessage: CasePort['addOwnerMessage'] = async (caseId, message) => {
+    await tickets.addOwnerMessage(caseId, {
+      text: message.text,
+      messageKey: message.key,
+      at: message.receivedAt,
+      attachments: message.attachments.map(({ kind, reference }) => ({ kind, reference })),
+    });
+  };
   return {
     async open({ kind, understanding, identity, language, message }) {
       const { ticket } = await tickets.open({
@@ -59,20 +71,17 @@ export function ticketCases(tickets: TicketService): CasePort {
       });
       return toView(ticket, tickets);
     },
-    async latestOpen(identity) {
-      const [latest] = await tickets.listOpen(identity.key, identity.ownerId ?? '');
-      return latest && latest.status !== 'closed' ? toView(latest, tickets) : undefined;
-    },
     async listOpen(identity) {
       return (await tickets.listOpen(identity.key, identity.ownerId ?? '')).map((t) => toView(t, tickets));
     },
-    async addOwnerMessage(caseId, message) {
-      await tickets.addOwnerMessage(caseId, {
-        text: message.text,
-        messageKey: message.key,
-        at: message.receivedAt,
-        attachments: message.attachments.map(({ kind, reference }) => ({ kind, reference })),
-      });
+    addOwnerMessage,
+    async reopenByOwner(caseId, message) {
+      const current = await tickets.get(caseId);
+      // Reopening twice for one message (a retried handling) finds it open already.
+      if (SETTLED.has(current.status))
+        await tickets.reopen(caseId, 'owner', 'the owner says it is still not fixed');
+      await addOwnerMessage(caseId, message);
+      return toView(await tickets.get(caseId), tickets);
     },
   };
 }

@@ -28,7 +28,7 @@ import { createRetentionPurge } from '../../services/privacy/retention';
 import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
-import { createDialog } from './dialog';
+import { createMessagePath } from './message-path/message-path';
 import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
 
@@ -68,7 +68,7 @@ export async function startCore(deps: {
     ? { channel: 'slack', conversationId: config.slack.escalationChannel }
     : undefined;
 
-  // Scheduled outreach (docs/outreach.md): its questions are pending questions of the dialog.
+  // Scheduled outreach (docs/outreach.md): its questions are pending questions of the message path.
   const quiet = { quietHours: config.outreach.quietHours, timeZone: config.timezone };
   const surveys = createSurveyService({
     connection,
@@ -106,7 +106,25 @@ export async function startCore(deps: {
   });
   const announcements = createAnnouncementService({ connection, owners, outbox, clock, logger });
 
-  const dialog = createDialog({
+  const duplicates = new Counter({
+    name: 'ownerbot_inbound_duplicates_total',
+    help: 'Inbound deliveries that were already stored (platform retries), by channel',
+    labelNames: ['channel'] as const,
+    registers: [deps.metrics.registry],
+  });
+  // A sender over the limit gets one slow-down reply, not one reply per message.
+  const flood = createFloodGuard({
+    outbox,
+    clock,
+    logger,
+    languageOf: async (key) => (await owners.identityByKey(key))?.language,
+    settings: {
+      perSenderPerMinute: config.floodMessagesPerMinute,
+      perChannelPerMinute: config.floodChannelMessagesPerMinute,
+    },
+    onHeld: (channel, scope) => deps.metrics.floodHeld.inc({ channel, scope }),
+  });
+  const messagePath = createMessagePath({
     outreach: [...(deps.outreach ?? []), returnVisits.answerer, surveys.answerer],
     owners,
     understand: (text) => {
@@ -129,6 +147,7 @@ export async function startCore(deps: {
     }),
     outbox,
     states,
+    flood,
     clock,
     logger,
     settings: {
@@ -140,29 +159,11 @@ export async function startCore(deps: {
     },
   });
 
-  const duplicates = new Counter({
-    name: 'ownerbot_inbound_duplicates_total',
-    help: 'Inbound deliveries that were already stored (platform retries), by channel',
-    labelNames: ['channel'] as const,
-    registers: [deps.metrics.registry],
-  });
-  // Floods (issue 9): a sender over the limit gets one slow-down reply, not one reply per message.
-  const flood = createFloodGuard({
-    outbox,
-    clock,
-    logger,
-    languageOf: async (key) => (await owners.identityByKey(key))?.language,
-    settings: {
-      perSenderPerMinute: config.floodMessagesPerMinute,
-      perChannelPerMinute: config.floodChannelMessagesPerMinute,
-    },
-    onHeld: (channel, scope) => deps.metrics.floodHeld.inc({ channel, scope }),
-  });
   const inbound = createInboundPipeline({
     connection,
     clock,
     logger,
-    handle: (message) => flood.handle(message, () => dialog.handle(message)),
+    handle: (message) => messagePath.handle(message),
     onDuplicate: (channel) => duplicates.inc({ channel }),
     leaseMs: config.handlingLeaseMs,
   });

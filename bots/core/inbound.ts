@@ -6,14 +6,19 @@ import { createHandlingLease, type HandlingResult } from '../../services/message
 import type { MessageRecord } from '../../services/messages/message-model';
 import { createMessageRecovery } from '../../services/messages/message-recovery';
 import { createMessageStore, type StoredMessage } from '../../services/messages/message-store';
+import { detectEmergency } from '../../nlp';
 import { createKeyedQueue } from './keyed-queue';
+
+/** The emergency rules alone (no model): cheap enough for every message the moment it is stored. */
+const isEmergencyAtIntake = (text: string): boolean => detectEmergency(text) !== undefined;
 
 export type { HandlingResult } from '../../services/messages/handling-lease';
 
 /**
  * The inbound path: `receive` stores the message (unique on channel + platform id) and
  * returns, so a webhook can answer at once; handling runs afterwards, in order per sender,
- * under a lease on the message. A message whose handling was cut short (crash, restart) is
+ * fair across channels and senders, under a lease on the message. An emergency is handled on a
+ * priority lane at once, whatever backlog of ordinary messages is queued. A message whose handling was cut short (crash, restart) is
  * handled again once its lease is over, found by `recover`, which also runs on start.
  */
 export function createInboundPipeline(deps: {
@@ -52,8 +57,12 @@ export function createInboundPipeline(deps: {
       );
   };
 
-  const schedule = (message: StoredMessage) => {
-    queue.push(`${message.channel}:${message.senderId}`, () => process(message.id));
+  // Fair across channels and senders (each channel a lane); an emergency goes ahead of every queue.
+  const schedule = (message: StoredMessage, urgent: boolean) => {
+    queue.push(`${message.channel}:${message.senderId}`, () => process(message.id), {
+      lane: message.channel,
+      urgent,
+    });
   };
 
   return {
@@ -64,7 +73,7 @@ export function createInboundPipeline(deps: {
         deps.onDuplicate?.(message.channel);
         return { stored: false };
       }
-      schedule(stored);
+      schedule(stored, isEmergencyAtIntake(message.text));
       return { stored: true, id: String(stored.id) };
     },
 
@@ -75,7 +84,7 @@ export function createInboundPipeline(deps: {
      */
     async recover(): Promise<number> {
       const free = await recovery.free();
-      for (const message of free) schedule(message);
+      for (const message of free) schedule(message, false);
       return free.length;
     },
 

@@ -2,13 +2,25 @@ import type { LocalizedText } from './text';
 import { emergencyAdvice } from './understanding';
 
 /**
- * What the conversation core says to owners, in both languages. Polite and specific:
+ * What the message path says to owners, in both languages. Polite and specific:
  * every reply tells the owner what happens next. Placeholders: {name} style.
  */
-export const texts = {
+export const conversationTexts = {
   welcome: {
     zh: '您好，这里是{property}。报修、咨询、投诉都可以直接发消息告诉我，也可以点下面的菜单。',
     en: 'Hello, this is {property}. Tell me what you need: report a repair, ask a question or raise a complaint, or use the menu below.',
+  },
+  welcomeWithBindInvite: {
+    zh: '您好，这里是{property}。报修、咨询、投诉都可以直接发消息告诉我，也可以点下面的菜单。\n为更好地为您服务，回复“绑定”即可登记您的房号。',
+    en: 'Hello, this is {property}. Tell me what you need: report a repair, ask a question or raise a complaint, or use the menu below.\nTo link your home to this chat, reply "bind".',
+  },
+  cancelled: {
+    zh: '好的，已取消。还有什么可以帮您？',
+    en: 'OK, cancelled. What else can we help you with?',
+  },
+  buttonNotAvailable: {
+    zh: '这个选项已失效。如需帮助，请直接发消息告诉我。',
+    en: 'That choice is no longer available. Just send me a message if you need anything.',
   },
   menuPrompt: { zh: '请选择您要办理的事项：', en: 'What can we help you with?' },
   menuRepair: { zh: '报修', en: 'Report a repair' },
@@ -97,11 +109,43 @@ export const texts = {
     zh: '为更好地为您服务，回复“绑定”即可登记您的房号。',
     en: 'To link your home to this chat, reply "bind".',
   },
+  progressHeader: { zh: '您的工单进度：', en: 'Where your cases stand:' },
+  progressLine: {
+    zh: '{reference}（{status}{handler}）：{summary}',
+    en: '{reference} ({status}{handler}): {summary}',
+  },
+  progressHandler: { zh: '，{name}负责', en: ', with {name}' },
+  stillBrokenReopened: {
+    zh: '很抱歉问题还没有解决。已重新打开您的工单 {reference}，原负责人会尽快再来处理，请告诉我们现在的情况。',
+    en: 'We are sorry it is still not fixed. Your case {reference} is reopened and goes back to the person who handled it; please tell us how it looks now.',
+  },
   somethingWentWrong: {
     zh: '抱歉，系统暂时出了点问题。您的消息已保存，我们会尽快处理。',
     en: 'Sorry, something went wrong on our side. Your message is saved and we will deal with it shortly.',
   },
 } satisfies Record<string, LocalizedText>;
+
+/** How owners read a case's status. */
+export const caseStatusNames: Record<string, LocalizedText> = {
+  new: { zh: '已受理', en: 'received' },
+  claimed: { zh: '已派专人', en: 'assigned' },
+  in_progress: { zh: '处理中', en: 'in progress' },
+  resolved: { zh: '已处理', en: 'resolved' },
+  return_visit: { zh: '回访中', en: 'follow-up call' },
+  reopened: { zh: '重新处理', en: 'reopened' },
+};
+
+/** How owners read what they sent when it was not text. */
+export const attachmentNames: Record<string, LocalizedText> = {
+  photo: { zh: '图片', en: 'photo' },
+  image: { zh: '图片', en: 'photo' },
+  video: { zh: '视频', en: 'video' },
+  voice: { zh: '语音', en: 'voice message' },
+  audio: { zh: '语音', en: 'voice message' },
+  document: { zh: '文件', en: 'file' },
+  sticker: { zh: '表情', en: 'sticker' },
+  location: { zh: '位置', en: 'location' },
+};
 
 /** Safety advice shown with an emergency reply, by kind. */
 export const safetyAdvice: Record<string, LocalizedText> = {

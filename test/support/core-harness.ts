@@ -3,7 +3,8 @@ import pino from 'pino';
 import { createUnderstanding, type Understander } from '../../nlp';
 import { loadModel } from '../../nlp/model-cache';
 import { ticketCases, outboxStaffPort } from '../../bots/core/cases';
-import { createDialog, type DialogSettings } from '../../bots/core/dialog';
+import { createFloodGuard } from '../../bots/core/flood-guard';
+import { createMessagePath, type MessagePathSettings } from '../../bots/core/message-path/message-path';
 import { createInboundPipeline } from '../../bots/core/inbound';
 import type { Address, InboundMessage } from '../../services/channels/types';
 import { createFakeClock, type FakeClock } from '../../services/clock';
@@ -35,7 +36,7 @@ export const STAFF_ADDRESS: Address = { channel: 'slack', conversationId: 'C_ESC
  */
 export function createCoreHarness(
   connection: Connection,
-  settings: Partial<DialogSettings> = {},
+  settings: Partial<MessagePathSettings> = {},
   /** Survey and return-visit answerers, built on the harness's own clock and services. */
   outreach?: (parts: {
     clock: FakeClock;
@@ -54,8 +55,17 @@ export function createCoreHarness(
   const faq = createFaqStore({ connection, clock });
   const understanding = realUnderstander();
   const answerers = outreach?.({ clock, owners, outbox, tickets, logger }) ?? [];
-  const dialog = createDialog({
+  // The flood guard is tested on its own; here it never holds anything back.
+  const flood = createFloodGuard({
+    outbox,
+    clock,
+    logger,
+    languageOf: async () => undefined,
+    settings: { perSenderPerMinute: 1_000_000, perChannelPerMinute: 1_000_000 },
+  });
+  const dialog = createMessagePath({
     outreach: answerers,
+    flood,
     owners,
     understand: (text) => understanding.understand(text),
     faq,

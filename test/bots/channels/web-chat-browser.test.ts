@@ -19,7 +19,7 @@ describe('web chat in headless Chromium', () => {
     const myCases = page.locator('.choices button', { hasText: 'My cases' });
     await myCases.waitFor({ timeout: 15_000 });
     await myCases.click();
-    await page.locator('.msg.bot', { hasText: 'Your open cases:' }).waitFor({ timeout: 15_000 });
+    await page.locator('.msg.bot', { hasText: 'Where your cases stand:' }).waitFor({ timeout: 15_000 });
 
     expect(await saveScreenshot(page, 'web-chat.png')).toBeGreaterThan(5_000);
   }, 60_000);

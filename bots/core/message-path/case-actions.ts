@@ -1,0 +1,121 @@
+import type { Understanding } from '../../../nlp';
+import type { ConversationStates } from '../../../services/conversations/conversation-state';
+import { conversationTexts as texts, safetyAdvice } from '../../../services/i18n/conversation';
+import { localize, type LocalizedText } from '../../../services/i18n/text';
+import { understandingTexts } from '../../../services/i18n/understanding';
+import type { HandlingResult } from '../../../services/messages/handling-lease';
+import type { CaseKind, CasePort, StaffPort } from './ports';
+import { say, type Reply } from './replies';
+import { caseKindOf } from './topics';
+import { handled, type Turn } from './turn';
+
+/** Public emergency numbers in mainland China, by kind of emergency. */
+const EMERGENCY_NUMBERS: Record<string, string> = {
+  fire: '119',
+  gas: '119',
+  flood: '119',
+  electrical: '119',
+  lift_entrapment: '119',
+  medical: '120',
+  violence: '110',
+  locked_in_car: '110',
+};
+
+/** What each kind of new case tells the owner, and why staff hear of it ('' = they need not). */
+const OPENED: Record<Exclude<CaseKind, 'emergency'>, { text: LocalizedText; reason: string }> = {
+  complaint: { text: texts.complaintApology, reason: 'complaint' },
+  consulting: { text: texts.questionForwarded, reason: 'question_for_staff' },
+  suggestion: { text: texts.suggestionThanks, reason: '' },
+  work_order: { text: texts.workOrderOpened, reason: 'work_order' },
+};
+
+export interface CaseActionDeps {
+  cases: CasePort;
+  staff: StaffPort;
+  states: ConversationStates;
+  reply: Reply;
+  /** The property's 24-hour duty line; '' when not configured. */
+  dutyPhone: string;
+}
+
+function formatEta(minutes: number, language: 'zh' | 'en'): string {
+  if (minutes < 60) return language === 'zh' ? `${minutes}分钟` : `${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  if (language === 'zh') return `${hours}小时`;
+  return hours === 1 ? '1 hour' : `${hours} hours`;
+}
+
+/**
+ * What the message path does with cases: open one and tell the owner what happens next (an
+ * emergency with safety advice), hand a message to a person, send a borderline one to staff
+ * at once. Every reply is keyed by the message (see `createReplier`).
+ */
+export function createCaseActions(deps: CaseActionDeps) {
+  const { cases, staff, reply } = deps;
+
+  async function openAndTell(
+    turn: Turn,
+    understanding: Understanding,
+    kind: CaseKind,
+  ): Promise<HandlingResult> {
+    const { identity, language } = turn;
+    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
+    const values = {
+      reference: caseView.reference,
+      eta: formatEta(caseView.acknowledgeWithinMinutes, language),
+    };
+    if (kind === 'emergency') {
+      const emergencyKind = understanding.emergency?.kind ?? 'other';
+      await staff.escalate({ caseView, urgent: true, reason: `emergency:${emergencyKind}`, identity });
+      const advice = safetyAdvice[emergencyKind] ?? (safetyAdvice.other as LocalizedText);
+      const dutyLine = deps.dutyPhone
+        ? localize(texts.dutyLine, language, { dutyPhone: deps.dutyPhone })
+        : '';
+      const emergencyNumber = EMERGENCY_NUMBERS[emergencyKind] ?? '110';
+      const outbound = say(language, texts.emergencyOpened, {
+        ...values,
+        emergencyNumber,
+        dutyLine,
+        advice: localize(advice, language),
+      });
+      await reply(turn, 'case', outbound, { caseId: caseView.id });
+      return handled(turn, 'emergency_escalated', { caseId: caseView.id });
+    }
+    const { text, reason } = OPENED[kind];
+    if (reason) await staff.escalate({ caseView, urgent: false, reason, identity });
+    await reply(turn, 'case', say(language, text, values), { caseId: caseView.id });
+    return handled(turn, `case_opened_${kind}`, { caseId: caseView.id });
+  }
+
+  /** A new case for a person to answer (the bot could not, or was asked not to). */
+  async function handOver(
+    turn: Turn,
+    understanding: Understanding,
+    reason = 'bot_did_not_understand',
+    kind: CaseKind = 'consulting',
+  ): Promise<HandlingResult> {
+    const { identity, language } = turn;
+    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
+    await staff.escalate({ caseView, urgent: false, reason, identity });
+    await reply(turn, 'handover', say(language, texts.handedToHuman, { reference: caseView.reference }), {
+      caseId: caseView.id,
+    });
+    await deps.states.clearPending(identity.key, { resetClarifications: true });
+    return handled(turn, 'handed_over', { caseId: caseView.id });
+  }
+
+  /** No emergency was declared, but the learned score is borderline: a person looks at once. */
+  async function reviewNow(turn: Turn, understanding: Understanding): Promise<HandlingResult> {
+    const { identity, language } = turn;
+    const kind = caseKindOf(understanding.intent);
+    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
+    await staff.escalate({ caseView, urgent: true, reason: 'possible_emergency', identity });
+    const outbound = say(language, understandingTexts.possibleEmergency, { reference: caseView.reference });
+    await reply(turn, 'case', outbound, { caseId: caseView.id });
+    return handled(turn, 'urgent_review', { caseId: caseView.id });
+  }
+
+  return { openAndTell, handOver, reviewNow };
+}
+
+export type CaseActions = ReturnType<typeof createCaseActions>;

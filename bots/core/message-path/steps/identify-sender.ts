@@ -1,0 +1,52 @@
+import { choiceFromNumber } from '../../../../services/channels/render';
+import type { ConversationStates } from '../../../../services/conversations/conversation-state';
+import type { Identity } from '../../../../services/owners/owner-model';
+import type { OwnerService } from '../../../../services/owners/owner-service';
+import { parseCommand } from '../../commands';
+import type { Step, Turn } from '../turn';
+
+/**
+ * Reads who wrote (their channel identity, created on first contact), their language and the
+ * question we asked them last, into the turn. Idempotent: an emergency reads it early.
+ */
+export function createSenderReader(deps: { owners: OwnerService; states: ConversationStates }) {
+  return async function readSender(turn: Turn): Promise<void> {
+    if (turn.identity) return;
+    const { message, understanding } = turn;
+    const address = {
+      channel: message.channel as Identity['channel'],
+      conversationId: message.conversationId,
+      ...(message.threadId ? { threadId: message.threadId } : {}),
+    };
+    const identity = await deps.owners.identify({
+      channel: address.channel,
+      platformUserId: message.senderId,
+      displayName: message.senderName || undefined,
+      address,
+      languageHint: understanding.language === 'en' ? 'en' : 'zh',
+      at: message.receivedAt,
+    });
+    const state = await deps.states.get(identity.key);
+    const pending = state.pending;
+    const action =
+      message.action ||
+      (pending?.kind === 'menu' ? (choiceFromNumber(turn.text, pending.choices) ?? '') : '');
+    Object.assign(turn, {
+      identity,
+      language: identity.language,
+      state,
+      action,
+      command: parseCommand(turn.text, action),
+    });
+  };
+}
+
+export type SenderReader = ReturnType<typeof createSenderReader>;
+
+/** The step: after the arrival checks, before anything that answers the owner. */
+export function identifySender(readSender: SenderReader): Step {
+  return async (turn, next) => {
+    await readSender(turn);
+    await next();
+  };
+}

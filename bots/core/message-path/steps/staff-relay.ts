@@ -1,0 +1,48 @@
+import { conversationTexts as texts } from '../../../../services/i18n/conversation';
+import type { CasePort, StaffPort } from '../ports';
+import { say, type Reply } from '../replies';
+import { caseTheMessageIsAbout } from '../topics';
+import { handled, type Step } from '../turn';
+
+/**
+ * A case a staff member is handling: what the owner writes about it goes to them (on the case
+ * and in its staff thread) and the owner is told so; the bot does not answer for staff. A
+ * question or a new problem is not about the case and is handled on its own.
+ */
+export function staffRelay(deps: { cases: CasePort; staff: StaffPort; reply: Reply }): Step {
+  return async (turn, next) => {
+    const { understanding, message } = turn;
+    const held = (await deps.cases.listOpen(turn.identity)).filter((view) => view.heldByStaff);
+    // While staff hold a case the conversation with them is open: no time window applies.
+    const about = caseTheMessageIsAbout(
+      held,
+      { understanding, hasAttachments: message.attachments.length > 0, at: message.receivedAt },
+      Number.POSITIVE_INFINITY,
+      true,
+    );
+    if (!about) return next();
+    await deps.cases.addOwnerMessage(about.id, message);
+    await deps.staff.relay({
+      caseView: about,
+      text: message.text,
+      identity: turn.identity,
+      messageKey: message.key,
+    });
+    if (understanding.urgentReview)
+      await deps.staff.escalate({
+        caseView: about,
+        urgent: true,
+        reason: 'possible_emergency',
+        identity: turn.identity,
+      });
+    await deps.reply(
+      turn,
+      'relay',
+      say(turn.language, texts.relayedToStaff, { reference: about.reference }),
+      {
+        caseId: about.id,
+      },
+    );
+    turn.result = handled(turn, 'relayed', { caseId: about.id });
+  };
+}
