@@ -35,7 +35,12 @@
  */
 import { claimPass } from './claiming';
 import { deliver } from './delivery';
-import { createDispatcherState, type Claim, type DispatcherOptions } from './dispatcher-state';
+import {
+  createDispatcherState,
+  type Claim,
+  type DispatcherOptions,
+  type DispatcherState,
+} from './dispatcher-state';
 
 export type { DeadLetterEvent, DispatcherOptions, SentEvent } from './dispatcher-state';
 export { OUTCOME_UNKNOWN_REASON } from './settling';
@@ -43,24 +48,98 @@ export { OUTCOME_UNKNOWN_REASON } from './settling';
 /** The longest pause between passes while claim passes keep failing (the database is away). */
 const MAX_BACKOFF_MS = 30_000;
 
+/** A pause that `wake()` cuts short. */
+function createIdler() {
+  let wakeUp: (() => void) | undefined;
+  return {
+    idle: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wakeUp = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        wakeUp = done;
+      }),
+    wake: () => wakeUp?.(),
+  };
+}
+
+/** Waits for the tasks to end, at most `timeoutMs`; true when some were still running then. */
+async function outlived(tasks: Set<Promise<void>>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    Promise.allSettled([...tasks]).then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeoutMs);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+  return timedOut;
+}
+
+/** Runs the outbox's purge when `intervalMs` has passed since the last; returns when it last ran. */
+async function purgeIfDue(state: DispatcherState, lastPurge: number, intervalMs: number): Promise<number> {
+  const now = state.clock.now().getTime();
+  if (!state.options.outbox || now - lastPurge < intervalMs) return lastPurge;
+  try {
+    state.log.info(await state.options.outbox.purge(), 'Outbox purged');
+  } catch (error) {
+    state.log.error({ err: error }, 'Outbox purge failed; retried next hour');
+  }
+  return now;
+}
+
+/**
+ * Claim passes until stopped: after each, a pause of `pollIntervalMs` (cut short by
+ * `wake()`), growing while passes keep failing; the purge when it is due.
+ */
+async function pollUntilStopped(
+  state: DispatcherState,
+  loop: {
+    running: () => boolean;
+    /** One pass; true when it left entries it could claim once there is room. */
+    pass: () => Promise<boolean>;
+    idle: (ms: number, limited: boolean) => Promise<void>;
+    pollIntervalMs: number;
+    purgeIntervalMs: number;
+  },
+): Promise<void> {
+  let consecutiveErrors = 0;
+  let lastPurge = state.clock.now().getTime();
+  while (loop.running()) {
+    let limited = false;
+    try {
+      limited = await loop.pass();
+      consecutiveErrors = 0;
+    } catch (error) {
+      consecutiveErrors++;
+      if (consecutiveErrors === 1 || consecutiveErrors % 50 === 0)
+        state.log.error({ err: error, consecutiveErrors }, 'Outbox claim pass failed; retrying');
+    }
+    lastPurge = await purgeIfDue(state, lastPurge, loop.purgeIntervalMs);
+    if (!loop.running()) break;
+    const backoff = consecutiveErrors > 0 ? loop.pollIntervalMs * 2 ** Math.min(consecutiveErrors, 5) : 0;
+    await loop.idle(Math.min(Math.max(loop.pollIntervalMs, backoff), MAX_BACKOFF_MS), limited);
+  }
+}
+
 /**
  * Creates a dispatcher. `start()` runs claim passes until `stop()`; `runOnce()` runs one
  * pass and waits for its sends (tests, CLI). One failing entry never stops either.
  */
 export function createDispatcher(options: DispatcherOptions) {
   const state = createDispatcherState(options);
-  const { clock, log } = state;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const purgeIntervalMs = options.purgeIntervalMs ?? 60 * 60_000;
-
+  const { idle, wake } = createIdler();
+  const active = new Set<Promise<void>>();
   let running = false;
   let loopDone: Promise<void> | undefined;
-  const active = new Set<Promise<void>>();
-  let wakeUp: (() => void) | undefined;
   let wakeWhenDrained = false;
 
-  const wake = () => wakeUp?.();
   const start = (claim: Claim): Promise<void> => {
     const task = deliver(state, claim);
     active.add(task);
@@ -71,49 +150,21 @@ export function createDispatcher(options: DispatcherOptions) {
     });
     return task;
   };
-  const idle = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wakeUp = done;
-    });
 
-  const purgeIfDue = async (lastPurge: number): Promise<number> => {
-    const now = clock.now().getTime();
-    if (!options.outbox || now - lastPurge < purgeIntervalMs) return lastPurge;
-    try {
-      log.info(await options.outbox.purge(), 'Outbox purged');
-    } catch (error) {
-      log.error({ err: error }, 'Outbox purge failed; retried next hour');
-    }
-    return now;
-  };
-
-  const loop = async () => {
-    let consecutiveErrors = 0;
-    let lastPurge = clock.now().getTime();
-    while (running) {
-      let limited = false;
-      try {
+  const loop = () =>
+    pollUntilStopped(state, {
+      running: () => running,
+      pass: async () => {
         const free = state.batchSize - active.size;
-        limited = free <= 0 || (await claimPass(state, free, start)).limited;
-        consecutiveErrors = 0;
-      } catch (error) {
-        consecutiveErrors++;
-        if (consecutiveErrors === 1 || consecutiveErrors % 50 === 0)
-          log.error({ err: error, consecutiveErrors }, 'Outbox claim pass failed; retrying');
-      }
-      lastPurge = await purgeIfDue(lastPurge);
-      if (!running) break;
-      wakeWhenDrained = limited;
-      const backoff = consecutiveErrors > 0 ? pollIntervalMs * 2 ** Math.min(consecutiveErrors, 5) : 0;
-      await idle(Math.min(Math.max(pollIntervalMs, backoff), MAX_BACKOFF_MS));
-    }
-  };
+        return free <= 0 || (await claimPass(state, free, start)).limited;
+      },
+      idle: (ms, limited) => {
+        wakeWhenDrained = limited;
+        return idle(ms);
+      },
+      pollIntervalMs,
+      purgeIntervalMs,
+    });
 
   return {
     /** Runs claim passes every `pollIntervalMs` (sooner when woken or when sends finish) until `stop()`. */
@@ -137,18 +188,13 @@ export function createDispatcher(options: DispatcherOptions) {
       state.limiter.cancelAll();
       await loopDone;
       loopDone = undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        Promise.allSettled([...active]).then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), stopTimeoutMs);
-          timer.unref();
-        }),
-      ]);
-      clearTimeout(timer);
+      const timedOut = await outlived(active, options.stopTimeoutMs ?? 10_000);
       state.halted = true;
       if (timedOut)
-        log.warn({ inFlight: active.size }, 'Stopped with sends still in flight; their leases will expire');
+        state.log.warn(
+          { inFlight: active.size },
+          'Stopped with sends still in flight; their leases will expire',
+        );
       state.stopping = false;
     },
 

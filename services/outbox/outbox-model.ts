@@ -130,10 +130,10 @@ const entrySchema = new Schema<OutboxRecord>(
   },
   { versionKey: false },
 );
-// Claims: due pending entries, most urgent purpose first, oldest first; and expired leases.
+// Claims: due pending entries, most urgent purpose first, oldest first (and, by its prefix,
+// the few 'sending' ones whose lease may have run out).
 entrySchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
-entrySchema.index({ status: 1, leaseUntil: 1 });
-// The purge: texts of old sent entries and dead letters, then entries past the key window.
+// The purge, by when entries were sent or given up; dead letters newest first.
 entrySchema.index({ status: 1, sentAt: 1 });
 entrySchema.index({ status: 1, deadAt: 1 });
 entrySchema.index({ ownerId: 1, createdAt: -1 });

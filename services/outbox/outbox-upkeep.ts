@@ -9,8 +9,8 @@ export interface OutboxRetention {
   /** How long dead letters stay listed and requeueable, text included (default 30 days). */
   deadMs: number;
   /**
-   * How long a sent or dead entry stays at all, text erased, so that its key stays taken
-   * (default 400 days): the idempotency window.
+   * How long a sent or dead entry stays at all after it was sent or given up, text erased,
+   * so that its key stays taken (default 400 days): the idempotency window.
    */
   keysMs: number;
 }
@@ -101,8 +101,8 @@ export function createOutboxUpkeep(deps: {
         entries.updateMany({ status: 'dead', deadAt: before(retention.deadMs), ...withText }, erase),
       ]);
       const [sent, dead] = await Promise.all([
-        entries.deleteMany({ status: 'sent', createdAt: before(retention.keysMs) }),
-        entries.deleteMany({ status: 'dead', createdAt: before(retention.keysMs) }),
+        entries.deleteMany({ status: 'sent', sentAt: before(retention.keysMs) }),
+        entries.deleteMany({ status: 'dead', deadAt: before(retention.keysMs) }),
       ]);
       return {
         sentTexts: sentTexts.modifiedCount,
