@@ -7,6 +7,9 @@ import type { OutboxRecord } from './outbox-model';
 /** Claim order: most urgent purpose first, then the longest due, then the oldest. */
 const CLAIM_ORDER = { priority: 1, nextAttemptAt: 1, _id: 1 } as const;
 
+/** Claims in flight at once during a pass. */
+const CLAIMS_AT_ONCE = 8;
+
 const inClaimOrder = (a: OutboxRecord, b: OutboxRecord): number =>
   a.priority - b.priority ||
   a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
@@ -43,9 +46,9 @@ async function candidates(state: DispatcherState, channels: ChannelName[], limit
 }
 
 /**
- * Claims one entry, if it is still free: one conditional write that takes the next
- * generation and the lease. Of instances racing for an entry exactly one wins; the
- * others get nothing back. Taking over an expired lease counts as a failure.
+ * Claims one entry, if it is still free and still as read: one conditional write that
+ * takes the next generation and the lease. Of instances racing for an entry exactly one
+ * wins; the others match nothing. Taking over an expired lease counts as a failure.
  */
 async function claimOne(state: DispatcherState, candidate: OutboxRecord): Promise<Claim | undefined> {
   const now = state.clock.now();
@@ -54,17 +57,22 @@ async function claimOne(state: DispatcherState, candidate: OutboxRecord): Promis
     ? { status: 'sending' as const, leaseUntil: trusted({ $lt: now }) }
     : { status: 'pending' as const, nextAttemptAt: trusted({ $lte: now }) };
   const leaseUntil = now.getTime() + state.leaseMs;
-  const record = await state.entries
-    .findOneAndUpdate(
-      { _id: candidate._id, ...free },
-      {
-        $set: { status: 'sending', holder: state.instanceId, leaseUntil: new Date(leaseUntil) },
-        $inc: { generation: 1, failures: reclaimed ? 1 : 0 },
-      },
-      { returnDocument: 'after' },
-    )
-    .lean<OutboxRecord>();
-  if (!record) return undefined;
+  const claimed = {
+    status: 'sending' as const,
+    holder: state.instanceId,
+    leaseUntil: new Date(leaseUntil),
+    generation: candidate.generation + 1,
+    failures: candidate.failures + (reclaimed ? 1 : 0),
+  };
+  // The generation and the progress in the filter pin every field the claim relies on,
+  // so the entry as claimed is the one read plus this write (no second read).
+  const { generation, partsSent } = candidate;
+  const result = await state.entries.updateOne(
+    { _id: candidate._id, ...free, generation, partsSent },
+    { $set: claimed },
+  );
+  if (result.matchedCount === 0) return undefined;
+  const record: OutboxRecord = { ...candidate, ...claimed };
   const claim: Claim = {
     record,
     id: String(record._id),
@@ -88,8 +96,10 @@ async function claimOne(state: DispatcherState, candidate: OutboxRecord): Promis
 
 /**
  * One claim pass: claims up to `max` free entries this instance can send within their
- * lease, and starts each at once (so its wait for a slot counts in the next one's
- * estimate). `limited`: there may be more to claim as soon as there is room.
+ * lease, a few at once (their round trips overlap), and starts each won one at once, in
+ * claim order (so its wait for a slot counts in the estimate for the next ones, and the
+ * most urgent asks for its slot first). `limited`: there may be more to claim as soon as
+ * there is room.
  */
 export async function claimPass(
   state: DispatcherState,
@@ -107,20 +117,25 @@ export async function claimPass(
   if (channels.length === 0 || max <= 0) return { tasks, limited: true };
   const { list, more } = await candidates(state, channels, max * 2 + 20, state.clock.now());
   limited ||= more;
-  for (const candidate of list) {
-    if (state.stopping) break;
+  let next = 0;
+  while (next < list.length && !state.stopping) {
     if (tasks.length >= max) {
       limited = true;
       break;
     }
-    const { channel, conversationId } = candidate.address;
-    // Leave what this instance could not send within the lease to a later pass or another instance.
-    if (state.limiter.estimateWaitMs(channel, conversationId) >= state.claimBudgetMs) {
-      limited = true;
-      continue;
+    const batch: OutboxRecord[] = [];
+    while (next < list.length && batch.length < Math.min(CLAIMS_AT_ONCE, max - tasks.length)) {
+      const candidate = list[next++]!;
+      const { channel, conversationId } = candidate.address;
+      // Leave what this instance could not send within the lease to a later pass or another instance.
+      if (state.limiter.estimateWaitMs(channel, conversationId) < state.claimBudgetMs) batch.push(candidate);
+      else limited = true;
     }
-    const claim = await claimOne(state, candidate);
-    if (claim) tasks.push(start(claim));
+    const claimed = await Promise.allSettled(batch.map((candidate) => claimOne(state, candidate)));
+    for (const result of claimed)
+      if (result.status === 'fulfilled' && result.value) tasks.push(start(result.value));
+    const failed = claimed.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return { tasks, limited };
 }

@@ -11,7 +11,7 @@
  *
  * Delivery (delivery.ts): exactly-once, or at-most-once when the outcome is unknown. Just
  * before each platform request the holder inserts `outbox_attempts/<entryId>:<part>:<generation>`;
- * right after the 2xx it marks the entry sent, and only then deletes the record. If that
+ * right after the 2xx it marks the entry sent (a sent entry is never taken over). If that
  * write fails (the database is down), the holder keeps the entry in memory and retries the
  * write with backoff until it lands or `stop()` gives up; meanwhile it never claims the
  * entry again. A holder that takes over an entry whose lease ran out and finds an attempt

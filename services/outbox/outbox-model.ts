@@ -76,9 +76,10 @@ export interface OutboxRecord {
 
 /**
  * A platform request about to go out: inserted just before each one, `_id`
- * `<entryId>:<part>:<generation>`, and deleted once its outcome is known. A holder that takes
- * over an entry whose lease ran out and finds one from an earlier generation cannot know
- * whether the platform got that request, so it does not send again (see settling.ts).
+ * `<entryId>:<part>:<generation>`, and deleted as soon as the request is known to have
+ * failed (or was never made). A holder that takes over an entry whose lease ran out and
+ * finds one from an earlier generation cannot know whether the platform got that request,
+ * so it does not send again (see settling.ts). Those of sent entries go with the purge.
  */
 export interface OutboxAttemptRecord {
   _id: string;

@@ -19,9 +19,9 @@ const DAY = 24 * 60 * 60_000;
 export const DEFAULT_RETENTION: OutboxRetention = { sentMs: 7 * DAY, deadMs: 30 * DAY, keysMs: 400 * DAY };
 
 /**
- * Dispatchers delete attempt records as soon as the outcome is known; an older one whose
- * entry nobody holds is the leftover of a dispatcher that stopped right after settling.
- * One of an entry still held stays: it is how the next holder learns of a cut send.
+ * Attempt records of sent entries, and leftovers of a dispatcher that stopped while
+ * settling, go after an hour. One of an entry still held stays: it is how the next holder
+ * learns of a cut send.
  */
 const STALE_ATTEMPT_MS = 60 * 60_000;
 
@@ -45,14 +45,14 @@ export function createOutboxUpkeep(deps: {
 }) {
   const { entries, attempts, retention } = deps;
 
+  /** One statement whatever their number: only the few held entries are named. */
   const purgeStaleAttempts = async (cutoff: Date): Promise<number> => {
-    const stale = await attempts.find({ createdAt: trusted({ $lt: cutoff }) }, { entryId: 1 }).lean();
-    if (stale.length === 0) return 0;
     const held = await entries.find({ status: 'sending' }, { _id: 1 }).lean();
-    const waiting = new Set(held.map((entry) => String(entry._id)));
-    const ids = stale.filter((record) => !waiting.has(record.entryId)).map((record) => record._id);
-    if (ids.length === 0) return 0;
-    return (await attempts.deleteMany({ _id: trusted({ $in: ids }) })).deletedCount;
+    const result = await attempts.deleteMany({
+      createdAt: trusted({ $lt: cutoff }),
+      entryId: trusted({ $nin: held.map((entry) => String(entry._id)) }),
+    });
+    return result.deletedCount;
   };
 
   return {

@@ -140,9 +140,9 @@ export async function markSent(
     if (result.matchedCount === 0) outcome = await recordLateDelivery(state, claim, sent);
   });
   if (!recorded) return;
+  // Its attempt records stay for the hourly purge: a sent entry is never taken over, so
+  // nobody reads them, and the send path is one write shorter.
   state.held.delete(claim.id);
-  // Leftovers, should this fail, go with the hourly purge.
-  await forgetAttempts(state, claim).catch(() => undefined);
   state.options.metrics?.sent.inc({ channel: claim.record.address.channel });
   if (outcome === 'twice') {
     state.log.warn(describe(claim), 'Delivered after another instance already had; the owner got it twice');
