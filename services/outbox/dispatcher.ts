@@ -4,9 +4,9 @@
  * dead-letters the rest. Any number of instances may run against one database.
  *
  * Claiming (claiming.ts). An entry's lease lives on the entry: `holder`, `leaseUntil` and a
- * `generation` counter. A claim is one conditional `findOneAndUpdate` that finds the entry
- * still free (pending and due, or 'sending' with an expired lease) and takes the next
- * generation; every later write of the holder names its generation in the filter, so a
+ * `generation` counter. A claim is one conditional `updateOne` that finds the entry still
+ * free (pending and due, or 'sending' with an expired lease) and as read (its generation)
+ * and takes the next generation; every later write of the holder names its generation in the filter, so a
  * holder whose lease was taken over writes nothing (except the fact of a delivery).
  *
  * Delivery (delivery.ts): exactly-once, or at-most-once when the outcome is unknown. Just
