@@ -7,9 +7,6 @@ import type { OutboxRecord } from './outbox-model';
 /** Claim order: most urgent purpose first, then the longest due, then the oldest. */
 const CLAIM_ORDER = { priority: 1, nextAttemptAt: 1, _id: 1 } as const;
 
-/** Claims in flight at once during a pass. */
-const CLAIMS_AT_ONCE = 8;
-
 const inClaimOrder = (a: OutboxRecord, b: OutboxRecord): number =>
   a.priority - b.priority ||
   a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
@@ -96,9 +93,8 @@ async function claimOne(state: DispatcherState, candidate: OutboxRecord): Promis
 
 /**
  * One claim pass: claims up to `max` free entries this instance can send within their
- * lease, a few at once (their round trips overlap), and starts each won one at once, in
- * claim order (so its wait for a slot counts in the estimate for the next ones, and the
- * most urgent asks for its slot first). `limited`: there may be more to claim as soon as
+ * lease, one after the other, and starts each at once (so its wait for a send slot counts
+ * in the estimate for the next one). `limited`: there may be more to claim as soon as
  * there is room.
  */
 export async function claimPass(
@@ -117,25 +113,22 @@ export async function claimPass(
   if (channels.length === 0 || max <= 0) return { tasks, limited: true };
   const { list, more } = await candidates(state, channels, max * 2 + 20, state.clock.now());
   limited ||= more;
-  let next = 0;
-  while (next < list.length && !state.stopping) {
+  for (const candidate of list) {
+    if (state.stopping) break;
     if (tasks.length >= max) {
       limited = true;
       break;
     }
-    const batch: OutboxRecord[] = [];
-    while (next < list.length && batch.length < Math.min(CLAIMS_AT_ONCE, max - tasks.length)) {
-      const candidate = list[next++]!;
-      const { channel, conversationId } = candidate.address;
-      // Leave what this instance could not send within the lease to a later pass or another instance.
-      if (state.limiter.estimateWaitMs(channel, conversationId) < state.claimBudgetMs) batch.push(candidate);
-      else limited = true;
+    const { channel, conversationId } = candidate.address;
+    // Leave what this instance could not send within the lease to a later pass or another instance.
+    if (state.limiter.estimateWaitMs(channel, conversationId) >= state.claimBudgetMs) {
+      limited = true;
+      continue;
     }
-    const claimed = await Promise.allSettled(batch.map((candidate) => claimOne(state, candidate)));
-    for (const result of claimed)
-      if (result.status === 'fulfilled' && result.value) tasks.push(start(result.value));
-    const failed = claimed.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
+    // One claim at a time: the attempt-record writes of sends under way, which the pacing
+    // waits for, must not queue behind a burst of claims.
+    const claim = await claimOne(state, candidate);
+    if (claim) tasks.push(start(claim));
   }
   return { tasks, limited };
 }

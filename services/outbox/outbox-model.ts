@@ -137,7 +137,6 @@ entrySchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
 // The purge, by when entries were sent or given up; dead letters newest first.
 entrySchema.index({ status: 1, sentAt: 1 });
 entrySchema.index({ status: 1, deadAt: 1 });
-entrySchema.index({ ownerId: 1, createdAt: -1 });
 
 const attemptSchema = new Schema<OutboxAttemptRecord>(
   {
