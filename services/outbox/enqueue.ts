@@ -1,19 +1,12 @@
 import { Types, type Model } from 'mongoose';
-import { CHANNEL_NAMES, type Address, type OutboundMessage } from '../channels/types';
+import { CHANNEL_NAMES } from '../channels/types';
 import type { Clock } from '../clock';
 import { insertEach } from '../database/model';
 import { AppError } from '../errors';
 import type { OutboxMetrics } from './outbox-metrics';
-import { OUTBOX_PURPOSES, PURPOSE_PRIORITY, type OutboxPurpose, type OutboxRecord } from './outbox-model';
+import { OUTBOX_PURPOSES, PURPOSE_PRIORITY, type OutboxMessage, type OutboxRecord } from './outbox-model';
 
-export interface EnqueueInput {
-  /** Idempotency key, e.g. `reply:<messageId>`, `survey:2026Q4:<ownerId>`. No personal data: it is logged. */
-  key: string;
-  address: Address;
-  message: OutboundMessage;
-  purpose: OutboxPurpose;
-  ownerId?: string;
-  caseId?: string;
+export interface EnqueueInput extends OutboxMessage {
   /** Not sent before this time (a return visit due tomorrow morning). */
   notBefore?: Date;
 }

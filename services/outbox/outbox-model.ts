@@ -173,15 +173,20 @@ export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === 11000;
 }
 
-/** An entry as services and tests see it: no storage placeholders ('' and epoch become undefined). */
-export interface OutboxEntry {
-  id: string;
+/** What a caller queues: the message, where it goes and why, under its idempotency key. */
+export interface OutboxMessage {
+  /** Idempotency key, e.g. `reply:<messageId>`, `survey:2026Q4:<ownerId>`. No personal data: it is logged. */
   key: string;
   address: Address;
   message: OutboundMessage;
   purpose: OutboxPurpose;
   ownerId?: string;
   caseId?: string;
+}
+
+/** An entry as services and tests see it: no storage placeholders ('' and epoch become undefined). */
+export interface OutboxEntry extends OutboxMessage {
+  id: string;
   status: OutboxStatus;
   /** Claims so far (0: never claimed). */
   generation: number;
