@@ -10,15 +10,21 @@ import { createSlackChannel } from './channels/slack/slack';
 import { registerSlackDesk } from './channels/slack/slack-desk';
 import { createTelegramChannel } from './channels/telegram/telegram';
 import { createWechatChannel } from './channels/wechat/wechat';
+import { createSessionIds } from './channels/web/session-ids';
 import { createWebChat } from './channels/web/web-chat';
+import { reportRefusals } from './channels/web/web-limits';
 import type { ChannelAdapter } from '../services/channels/types';
 import { startCore, type Core } from './core/core';
 import { systemClock } from '../services/clock';
 import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
+import { createAdminAccess } from './http/admin-access';
+import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
 import { createHttpServer } from './http/server';
+import { createOutbox } from '../services/outbox/outbox';
+import { createWechatOfficial } from '../services/wechat-official/wechat-official';
 
 /** A running ownerbot: what tests and the entry point need to reach. */
 export interface RunningApp {
@@ -53,14 +59,40 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
   try {
     database = await connectDatabase({ uri: engine.uri, engine: engine.kind, logger });
     const metrics = createMetrics();
-    const core = await startCore({ config, connection: database.connection, logger, metrics });
+    // The Official Account API (WeChat templates); its follow-up joins the dialog's outreach.
+    const official =
+      config.wechat && config.wechatOfficial
+        ? createWechatOfficial({
+            connection: database.connection,
+            clock: systemClock,
+            logger,
+            settings: config.wechatOfficial,
+            timeZone: config.timezone,
+            ...(config.conversation.propertyName ? { propertyName: config.conversation.propertyName } : {}),
+            outbox: createOutbox({ connection: database.connection, clock: systemClock }),
+          })
+        : undefined;
+    const core = await startCore({
+      config,
+      connection: database.connection,
+      logger,
+      metrics,
+      ...(official ? { outreach: [official.followUp] } : {}),
+    });
     openCore = core;
-    server = createHttpServer({ logger, metrics, database });
+    server = createHttpServer({ logger, metrics, database, trustedProxies: config.trustedProxies });
     const adapters: ChannelAdapter[] = [];
-    // Counted per channel and result for /metrics and /healthz (issue 9).
+    // Counted per channel and result for /metrics and /healthz.
     const store = instrumentReceive((message) => core.inbound.receive(message), metrics);
     // The web chat needs no credentials: it is always on, so a fresh install has a channel.
-    const webChat = createWebChat({ connection: database.connection, clock: systemClock, logger });
+    const webChat = createWebChat({
+      connection: database.connection,
+      clock: systemClock,
+      logger,
+      sessionIds: await createSessionIds(database.connection),
+      limits: config.webChatLimits,
+      onRefused: reportRefusals(metrics, logger, systemClock),
+    });
     webChat.routes(server);
     adapters.push(webChat.adapter);
     if (config.telegram) {
@@ -107,14 +139,24 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         logger,
         lastInboundAt: async (contactId) =>
           (await core.owners.identityByKey(`wechat:${contactId}`))?.lastInboundAt,
+        ...(official ? { official } : {}),
+        onUnreachable: (contactId, reason) => core.owners.markUnreachable('wechat', contactId, reason),
       });
       adapters.push(wechat.adapter);
       wechatQrCode = () => wechat.latestQrCode || undefined;
     }
-    registerDesk(server, {
+    // One sign-in for the desk and the dashboard: `admin` with ADMIN_TOKEN, or a named account.
+    const access = createAdminAccess({
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
+      accounts: createStaffAccounts({ connection: database.connection, clock: systemClock }),
+      clock: systemClock,
+    });
+    registerDesk(server, {
+      access,
       wechatQrCode: () => wechatQrCode(),
+      outreachNotReached: () =>
+        core.reach.unreachedSince(new Date(systemClock.now().getTime() - 30 * 86_400_000)),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
       audit: core.audit,
@@ -130,8 +172,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const reportRefresh = startReportRefreshSchedule({ reports, logger, timezone: config.timezone });
     stopReports = () => reportRefresh.stop();
     registerDashboard(server, {
-      adminToken: config.adminToken,
-      openOnLoopback: !config.database.uri,
+      access,
       reports,
       connection: database.connection,
       clock: systemClock,

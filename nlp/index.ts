@@ -19,14 +19,47 @@ export type {
   TrainOptions,
   UnderstandingModel,
 } from './model';
-export { detectEmergency } from './emergency';
-export type { Emergency, EmergencyKind } from './emergency';
-export { createFaqIndex, parseFaqFile, validateFaqFile, DEFAULT_FAQ_THRESHOLD } from './faq';
-export type { FaqEntry, FaqFile, FaqIndex, FaqMatch, FaqValidation } from './faq';
+export { detectEmergency, EMERGENCY_CATEGORY, EMERGENCY_KINDS, findDangerWords } from './emergency';
+export type { DangerWords, Emergency, EmergencyKind, EmergencySource } from './emergency';
+export {
+  assessDanger,
+  EMERGENCY_SCORE_ALARM,
+  EMERGENCY_SCORE_ALARM_WITH_DANGER,
+  EMERGENCY_SCORE_REVIEW,
+} from './second-opinion';
+export type { DangerAssessment } from './second-opinion';
+export { isHandoverRequest } from './handover';
+export {
+  createFaqIndex,
+  parseFaqFile,
+  validateFaqFile,
+  DEFAULT_FAQ_MARGIN,
+  DEFAULT_FAQ_THRESHOLD,
+  evaluateFaq,
+  FAQ_LANGUAGES,
+  loadFaqQuestions,
+  loadSampleFaq,
+  SAMPLE_FAQ_FILE,
+} from './faq';
+export type {
+  FaqCandidate,
+  FaqEntry,
+  FaqFile,
+  FaqIndex,
+  FaqIndexOptions,
+  FaqLanguage,
+  FaqMatch,
+  FaqEvaluation,
+  FaqQuestion,
+  FaqQuestionSplit,
+  FaqValidation,
+} from './faq';
 export { loadCorpus, parseCorpus } from './corpus';
 export type { CorpusExample, CorpusLanguage, CorpusSplit } from './corpus';
-export { detectLanguage, replyLanguage } from './language';
+export { detectLanguage, isChinese, replyLanguage } from './language';
 export type { Language } from './language';
+export { chineseScript, toSimplified } from './script';
+export type { ChineseScript } from './script';
 export { normalizeText, correctionKey } from './normalize';
 export { tokenize } from './tokenize';
 export { CATEGORIES, INTENTS, isCategory, isIntent } from './labels';

@@ -2,7 +2,11 @@
 export const INTENTS = ['help_seeking', 'consulting', 'dissatisfaction', 'other'] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** What a message is about (the complaint types by content of the property-service literature). */
+/**
+ * What a message is about (the complaint types by content of the property-service literature),
+ * for routing: `safety` is a present hazard from gas, fire, electricity or violence;
+ * `neighbours` is a dispute between neighbours (noise, pets, parking, smoke).
+ */
 export const CATEGORIES = [
   'equipment',
   'service_attitude',
@@ -13,6 +17,7 @@ export const CATEGORIES = [
   'parking',
   'decoration',
   'neighbours',
+  'safety',
   'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -22,7 +27,7 @@ export function isIntent(value: unknown): value is Intent {
   return typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
 }
 
-/** True when `value` is one of the ten categories. */
+/** True when `value` is one of the categories. */
 export function isCategory(value: unknown): value is Category {
   return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
 }

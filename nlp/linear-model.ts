@@ -178,21 +178,33 @@ export function createLinearModel<L extends string>(
   const bias = Float64Array.from(json.bias);
   const logits = new Float64Array(K);
 
-  const indicesOf = (tokens: readonly string[]): number[] => {
+  // Deduplication without a set of every token: known tokens are stamped in place, only the
+  // unknown ones (usually a few) go into a set. Classification is on the path of every message.
+  const stamps = new Uint32Array(vocabulary.size);
+  let stamp = 0;
+
+  /** The known tokens' indices, and how many distinct tokens the message has, known or not. */
+  const indicesOf = (tokens: readonly string[]): { indices: number[]; unique: number } => {
+    stamp = stamp === 0xffffffff ? 1 : stamp + 1;
+    if (stamp === 1) stamps.fill(0);
     const indices: number[] = [];
-    for (const token of new Set(tokens)) {
+    const unknown = new Set<string>();
+    for (const token of tokens) {
       const index = vocabulary.get(token);
-      if (index !== undefined) indices.push(index);
+      if (index === undefined) unknown.add(token);
+      else if (stamps[index] !== stamp) {
+        stamps[index] = stamp;
+        indices.push(index);
+      }
     }
-    return indices;
+    return { indices, unique: indices.length + unknown.size };
   };
 
   return {
     labels,
-    knownTokens: (tokens) => indicesOf(tokens).length,
+    knownTokens: (tokens) => indicesOf(tokens).indices.length,
     classify(tokens) {
-      const unique = new Set(tokens).size;
-      const indices = indicesOf(tokens);
+      const { indices, unique } = indicesOf(tokens);
       if (indices.length === 0) return [];
       // Same scaling as in training: the message's distinct-token count, known or not.
       const sum = softmaxInto(logits, weights, bias, indices, 1 / Math.sqrt(unique));

@@ -1,6 +1,10 @@
+import { rewriteCantoneseCopula, toMandarin } from './dialect';
+import { toSimplified } from './script';
+
 /**
  * Text normalization shared by every part of `nlp/`, so the classifier, the emergency
- * detector, the FAQ index and staff corrections all see a message the same way.
+ * detector, the FAQ index and staff corrections all see a message the same way, whether
+ * the owner wrote Simplified or Traditional Chinese, Mandarin or Cantonese.
  */
 
 const APOSTROPHES = /[\u2018\u2019\u02bc\u0060\u00b4]/g;
@@ -17,12 +21,14 @@ const STRETCHED_HAN = /(\p{Script=Han})\1{2,}/gu;
 
 /**
  * Returns the canonical form of a message: NFKC (full-width letters, digits and punctuation
- * become half-width), lower case, straight quotes, repeated punctuation and stretched letters
+ * become half-width), lower case, Traditional Chinese as Simplified, common written Cantonese
+ * as Mandarin (咗 -> 了, 𨋢 -> 电梯), straight quotes, repeated punctuation and stretched letters
  * squashed, whitespace collapsed and trimmed. Emoji are kept. Idempotent.
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
+  // One message is normalized by several steps in a row (detector, tokens, corrections).
+  if (text === lastInput) return lastOutput;
+  const normalized = toMandarin(toSimplified(rewriteCantoneseCopula(text.normalize('NFKC'))))
     .toLowerCase()
     .replace(APOSTROPHES, "'")
     .replace(DOUBLE_QUOTES, '"')
@@ -32,7 +38,13 @@ export function normalizeText(text: string): string {
     .replace(STRETCHED_HAN, '$1$1')
     .replace(WHITESPACE, ' ')
     .trim();
+  lastInput = text;
+  lastOutput = normalized;
+  return normalized;
 }
+
+let lastInput = '';
+let lastOutput = '';
 
 /**
  * The key under which a staff correction is remembered: the normalized text without

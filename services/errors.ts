@@ -24,16 +24,28 @@ export class ChannelError extends AppError {
   readonly status: number | undefined;
   /** Seconds the platform asked us to wait (Telegram `retry_after`, Slack `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * Whether the wait applies to every send on the channel (a rate limit, the default) or only
+   * to this kind of message (a daily quota of one API, such as WeChat's template messages).
+   */
+  readonly pausesChannel: boolean;
 
   constructor(
     code: string,
     message: string,
-    details: { kind: 'rejected' | 'network'; status?: number; retryAfterSeconds?: number; cause?: unknown },
+    details: {
+      kind: 'rejected' | 'network';
+      status?: number;
+      retryAfterSeconds?: number;
+      pausesChannel?: boolean;
+      cause?: unknown;
+    },
   ) {
     super(code, message, { cause: details.cause });
     this.kind = details.kind;
     this.status = details.status;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.pausesChannel = details.pausesChannel ?? true;
   }
 }
 

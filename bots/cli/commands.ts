@@ -13,6 +13,14 @@ import { runSurveyImport, runSurveySend, runSurveyStatus } from '../../services/
 import { runOwnersForget } from '../../services/privacy/forget-command';
 import { runOutboxDead, runOutboxRequeue } from '../../services/outbox/outbox-commands';
 import { runEngineMigrate } from '../../services/database/engine-migrate-command';
+import { runStaffCommand } from '../../services/staff/staff-command';
+
+/** Everything on standard input (a password piped in, never typed on the command line). */
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
 
 /** What every operations command gets: the loaded config and an open database. */
 export interface CommandContext {
@@ -186,6 +194,35 @@ export const commands: Record<string, Command> = {
         flags: context.flags,
       }),
   },
+  ...Object.fromEntries(
+    (['add', 'password', 'remove', 'list'] as const).map((verb) => [
+      `staff ${verb}`,
+      {
+        usage:
+          verb === 'list'
+            ? ''
+            : verb === 'add'
+              ? 'NAME [--role staff|supervisor|manager] [--password-stdin]'
+              : 'NAME',
+        summary: {
+          add: 'create a named desk/dashboard account; prints its password once',
+          password: 'give an account a new password (printed once; --password-stdin to choose it)',
+          remove: 'delete a desk/dashboard account',
+          list: 'list desk/dashboard accounts and their roles',
+        }[verb],
+        run: (context: CommandContext) =>
+          runStaffCommand({
+            connection: context.database.connection,
+            clock: systemClock,
+            out: context.out,
+            verb,
+            args: context.args,
+            flags: context.flags,
+            readPassword: readStdin,
+          }),
+      } satisfies Command,
+    ]),
+  ),
   'engine migrate': {
     usage: '',
     summary:

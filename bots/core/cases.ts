@@ -1,5 +1,6 @@
 import type { Address } from '../../services/channels/types';
 import { localize, type LocalizedText } from '../../services/i18n/text';
+import { understandingReasons } from '../../services/i18n/understanding';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import type { Logger } from '../../services/logging/logger';
 import type { Outbox } from '../../services/outbox/outbox';
@@ -95,6 +96,7 @@ const REASONS: Record<string, LocalizedText> = {
     zh: '机器人未能理解，转人工',
     en: 'The bot did not understand: please take over',
   },
+  ...understandingReasons,
 };
 
 /**

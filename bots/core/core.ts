@@ -20,6 +20,8 @@ import { startJobs } from '../../schedules/jobs';
 import { createDigestService } from '../../services/digest/digest-service';
 import { createReturnVisitService } from '../../services/return-visits/return-visit-service';
 import { createSurveyService } from '../../services/surveys/survey-service';
+import type { OutreachAnswerer } from '../../services/surveys/outreach-answer';
+import { createOutreachReach } from '../../services/outreach/outreach-reach';
 import { retentionPurgeJob } from '../../schedules/retention-purge';
 import { createAuditLog } from '../../services/privacy/audit-log';
 import { createRetentionPurge } from '../../services/privacy/retention';
@@ -40,6 +42,8 @@ export async function startCore(deps: {
   connection: Connection;
   logger: Logger;
   metrics: Metrics;
+  /** Answerers of channels' own (WeChat's template follow-up), asked before surveys and return visits. */
+  outreach?: OutreachAnswerer[];
 }) {
   const { config, connection, logger } = deps;
   const clock = systemClock;
@@ -57,7 +61,9 @@ export async function startCore(deps: {
   const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
   const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
   const states = createConversationStates({ connection, clock });
-  const faq = createFaqStore({ connection, clock });
+  const faq = createFaqStore({ connection, clock, logger });
+  // Read at start-up, so a deployment still on the sample knowledge base is warned at once.
+  await faq.active();
   const staffAddress: Address | undefined = config.slack?.escalationChannel
     ? { channel: 'slack', conversationId: config.slack.escalationChannel }
     : undefined;
@@ -101,7 +107,7 @@ export async function startCore(deps: {
   const announcements = createAnnouncementService({ connection, owners, outbox, clock, logger });
 
   const dialog = createDialog({
-    outreach: [returnVisits.answerer, surveys.answerer],
+    outreach: [...(deps.outreach ?? []), returnVisits.answerer, surveys.answerer],
     owners,
     understand: (text) => {
       const stop = deps.metrics.classification.startTimer();
@@ -162,6 +168,8 @@ export async function startCore(deps: {
   });
 
   const adapters = new Map<ChannelName, ChannelAdapter>();
+  // Whether outreach reached each owner, for `survey status` and the desk.
+  const reach = createOutreachReach({ connection, clock });
   const dispatcher = createDispatcher({
     connection,
     adapters,
@@ -174,6 +182,7 @@ export async function startCore(deps: {
     leaseMs: config.handlingLeaseMs,
     // A staff reply that could not reach the owner is said in the case's staff thread.
     onDeadLetter: async ({ entry, reason, outcomeUnknown }) => {
+      await reach.recordDead(entry, reason);
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
       const ticket = await tickets.get(entry.caseId);
       const text = outcomeUnknown
@@ -192,6 +201,7 @@ export async function startCore(deps: {
     },
     // The escalation message in the staff channel becomes the case's thread.
     onSent: async ({ entry, platformMessageId }) => {
+      await reach.recordSent(entry, platformMessageId);
       if (entry.purpose !== 'escalation' || !entry.caseId || !platformMessageId) return;
       if (entry.address.threadId || !entry.key.startsWith('escalation:')) return;
       const ticket = await tickets.get(entry.caseId);
@@ -298,6 +308,7 @@ export async function startCore(deps: {
     returnVisits,
     digest,
     announcements,
+    reach,
     jobs,
     audit,
     retention,

@@ -1,21 +1,23 @@
-import type { Understanding } from '../../nlp';
+import { chineseScript, type Understanding } from '../../nlp';
 import type { Address, Button, OutboundMessage } from '../../services/channels/types';
 import type { Clock } from '../../services/clock';
 import type { ConversationStates } from '../../services/conversations/conversation-state';
+import { outboundInScript } from '../../services/i18n/script';
 import { localize, type Language, type LocalizedText } from '../../services/i18n/text';
+import { understandingTexts } from '../../services/i18n/understanding';
 import type { FaqStore } from '../../services/knowledge/faq-store';
 import type { Logger } from '../../services/logging/logger';
 import type { MessageRecord } from '../../services/messages/message-model';
 import type { Outbox } from '../../services/outbox/outbox';
 import type { OutboxPurpose } from '../../services/outbox/outbox-model';
-import { bindingReply } from '../../services/owners/texts';
+import { bindingReply } from '../../services/i18n/binding';
 import type { BindingResult, OwnerService } from '../../services/owners/owner-service';
 import type { Identity } from '../../services/owners/owner-model';
 import { choiceFromNumber } from '../../services/channels/render';
 import type { OutreachAnswerer, OutreachReply } from '../../services/surveys/outreach-answer';
 import { ACTIONS, parseCommand, type OwnerCommand } from './commands';
 import type { HandlingResult } from './inbound';
-import { safetyAdvice, texts } from './texts';
+import { safetyAdvice, texts } from '../../services/i18n/conversation';
 
 /** The kinds of case the dialog opens. */
 export type CaseKind = 'work_order' | 'complaint' | 'consulting' | 'suggestion' | 'emergency';
@@ -96,7 +98,19 @@ const EMERGENCY_NUMBERS: Record<string, string> = {
   electrical: '119',
   lift_entrapment: '119',
   medical: '120',
+  violence: '110',
+  locked_in_car: '110',
 };
+
+/** The pending choice that sends the owner's next message straight to a person. */
+const PERSON_CHOICE = 'person';
+
+/** The kind of case a message opens when it goes to a person with its intent as classified. */
+function caseKindOf(intent: Understanding['intent']): CaseKind {
+  if (intent === 'help_seeking') return 'work_order';
+  if (intent === 'dissatisfaction') return 'complaint';
+  return 'consulting';
+}
 
 export interface DialogDeps {
   owners: OwnerService;
@@ -150,7 +164,8 @@ export function createDialog(deps: DialogDeps) {
     await deps.outbox.enqueue({
       key: `reply:${message.key}:${part}`,
       address: ownerAddress(identity),
-      message: outbound,
+      // The one place a reply to an owner is rendered: in Traditional characters for an owner who wrote so.
+      message: outboundInScript(outbound, chineseScript(message.text)),
       purpose,
       ...(identity.ownerId ? { ownerId: identity.ownerId } : {}),
       ...(caseId ? { caseId } : {}),
@@ -284,15 +299,11 @@ export function createDialog(deps: DialogDeps) {
     identity: Identity,
     language: Language,
     understanding: Understanding,
+    reason = 'bot_did_not_understand',
+    kind: CaseKind = 'consulting',
   ): Promise<HandlingResult> {
-    const caseView = await deps.cases.open({
-      kind: 'consulting',
-      understanding,
-      identity,
-      language,
-      message,
-    });
-    await deps.staff.escalate({ caseView, urgent: false, reason: 'bot_did_not_understand', identity });
+    const caseView = await deps.cases.open({ kind, understanding, identity, language, message });
+    await deps.staff.escalate({ caseView, urgent: false, reason, identity });
     await reply(
       message,
       identity,
@@ -303,6 +314,69 @@ export function createDialog(deps: DialogDeps) {
     );
     await deps.states.clearPending(identity.key, { resetClarifications: true });
     return { outcome: 'handed_over', identityId: identity.id, caseId: caseView.id, language };
+  }
+
+  /**
+   * A request for a person ("人工", "agent") is not a case of its own: it goes to the owner's
+   * open case, or the bot asks what it is about and the next message goes to a person.
+   */
+  async function askedForPerson(
+    message: MessageRecord,
+    identity: Identity,
+    language: Language,
+  ): Promise<HandlingResult> {
+    const latest = await deps.cases.latestOpen(identity);
+    if (!latest) {
+      await deps.states.ask(identity.key, { kind: 'choice', choices: [PERSON_CHOICE], text: '' });
+      await reply(message, identity, 'handover', say(language, understandingTexts.askWhatForPerson));
+      return { outcome: 'asked_what_for_person', identityId: identity.id, language };
+    }
+    await deps.cases.addOwnerMessage(latest.id, message);
+    if (latest.heldByStaff) {
+      await deps.staff.relay({ caseView: latest, text: message.text, identity, messageKey: message.key });
+    } else {
+      await deps.staff.escalate({
+        caseView: latest,
+        urgent: false,
+        reason: 'owner_asked_for_person',
+        identity,
+      });
+    }
+    await reply(
+      message,
+      identity,
+      'handover',
+      say(language, texts.handedToHuman, { reference: latest.reference }),
+      'reply',
+      latest.id,
+    );
+    return { outcome: 'handed_over', identityId: identity.id, caseId: latest.id, language };
+  }
+
+  /** No emergency was declared, but the learned score is borderline: a person looks at once. */
+  async function reviewNow(
+    message: MessageRecord,
+    identity: Identity,
+    language: Language,
+    understanding: Understanding,
+  ): Promise<HandlingResult> {
+    const caseView = await deps.cases.open({
+      kind: caseKindOf(understanding.intent),
+      understanding,
+      identity,
+      language,
+      message,
+    });
+    await deps.staff.escalate({ caseView, urgent: true, reason: 'possible_emergency', identity });
+    await reply(
+      message,
+      identity,
+      'case',
+      say(language, understandingTexts.possibleEmergency, { reference: caseView.reference }),
+      'reply',
+      caseView.id,
+    );
+    return { outcome: 'urgent_review', identityId: identity.id, caseId: caseView.id, language };
   }
 
   /** Acts on a message whose intent is settled (classified, chosen from a menu, or clarified). */
@@ -320,20 +394,21 @@ export function createDialog(deps: DialogDeps) {
       case 'consulting': {
         if (isSuggestion(understanding.text))
           return openAndTell(message, identity, language, understanding, 'suggestion');
-        const { index } = await deps.faq.active();
-        const match = index.answer(understanding.text, language);
+        const { index, source } = await deps.faq.active();
+        // A question naming a danger ("what if I smell gas?") is answered by a person, never the FAQ.
+        const match =
+          understanding.dangerWords.length > 0 ? undefined : index.answer(understanding.text, language);
         if (match) {
-          await reply(
-            message,
-            identity,
-            'faq',
-            say(language, texts.faqAnswer, { answer: match.entry.answer[language] }),
-          );
+          const answer = source === 'sample' ? understandingTexts.faqSampleAnswer : texts.faqAnswer;
+          await reply(message, identity, 'faq', say(language, answer, { answer: match.answer }));
           return { outcome: 'faq_answer', identityId: identity.id, language };
         }
         return openAndTell(message, identity, language, understanding, 'consulting');
       }
       case 'other': {
+        // Danger words never get small talk or "not our business": a person reads them.
+        if (understanding.dangerWords.length > 0)
+          return handOver(message, identity, language, understanding, 'danger_words');
         const text = understanding.text.trim();
         const answer = THANKS.test(text)
           ? texts.thanksReply
@@ -422,7 +497,7 @@ export function createDialog(deps: DialogDeps) {
         await reply(message, identity, 'cancel', say(language, texts.acknowledgeReply));
         return done('cancelled');
       case 'human':
-        return handOver(message, identity, language, deps.understand(message.text));
+        return askedForPerson(message, identity, language);
       case 'start_intent': {
         const prompt =
           command.intent === 'help_seeking'
@@ -579,8 +654,14 @@ export function createDialog(deps: DialogDeps) {
           if (state.clarificationsAsked >= settings.clarificationsBeforeHandover)
             return withUnderstanding(await handOver(message, identity, language, understanding));
         } else if (state.pending.kind === 'choice' && text !== '' && !command) {
-          // "Report a repair" was pressed, and this is the description.
+          // "Report a repair" was pressed, and this is the description; or, after "人工", what it is about.
           await deps.states.clearPending(identity.key);
+          if (state.pending.choices[0] === PERSON_CHOICE) {
+            const kind = caseKindOf(understanding.intent);
+            return withUnderstanding(
+              await handOver(message, identity, language, understanding, 'owner_asked_for_person', kind),
+            );
+          }
           const intent = state.pending.choices[0] as Understanding['intent'];
           return withUnderstanding(
             await act(message, identity, language, { ...understanding, intent, fallback: false }),
@@ -594,8 +675,10 @@ export function createDialog(deps: DialogDeps) {
         if (answered) return withUnderstanding(await afterOutreach(message, identity, language, answered));
       }
 
-      // 3. Commands.
+      // 3. Commands, and a request for a person in other words ("can I talk to a real person").
       if (command) return withUnderstanding(await runCommand(command, message, identity, language));
+      if (understanding.handoverRequest)
+        return withUnderstanding(await askedForPerson(message, identity, language));
 
       // 4. A case a staff member holds: relay, do not answer for them.
       const latest = await deps.cases.latestOpen(identity);
@@ -627,6 +710,14 @@ export function createDialog(deps: DialogDeps) {
         (understanding.intent !== 'other' || message.attachments.length > 0)
       ) {
         await deps.cases.addOwnerMessage(latest.id, message);
+        // A follow-up the emergency score finds borderline makes its case urgent for staff.
+        if (understanding.urgentReview)
+          await deps.staff.escalate({
+            caseView: latest,
+            urgent: true,
+            reason: 'possible_emergency',
+            identity,
+          });
         if (now - state.lastFollowUpAckAt.getTime() >= settings.followUpAckIntervalMs) {
           await deps.states.noteFollowUpAck(identity.key);
           await reply(
@@ -656,8 +747,13 @@ export function createDialog(deps: DialogDeps) {
         return withUnderstanding({ outcome: 'asked_description', identityId: identity.id, language });
       }
 
-      // 7. Classification. Suggestions are recognised by their wording (the corpus has no such
-      // intent); unsure: one clarifying question with choices, then a person.
+      // 7. Classification. A borderline emergency score goes to a person at once, whatever the
+      // intent. Suggestions are recognised by their wording (the corpus has no such intent);
+      // unsure: one clarifying question with choices, then a person.
+      if (understanding.urgentReview) {
+        await deps.states.clearPending(identity.key, { resetClarifications: true });
+        return withUnderstanding(await reviewNow(message, identity, language, understanding));
+      }
       if (isSuggestion(text) && !(understanding.intent === 'dissatisfaction' && !understanding.fallback)) {
         await deps.states.clearPending(identity.key, { resetClarifications: true });
         return withUnderstanding(await openAndTell(message, identity, language, understanding, 'suggestion'));

@@ -14,14 +14,13 @@ import type { LiveSnapshot, QuarterSnapshot, Tally } from '../../services/report
 import { duration, fixed, label, percent } from '../../services/reports/report-texts';
 import { SURVEY_DIMENSIONS } from '../../services/surveys/survey-model';
 import { DEFAULT_SLA_POLICY, SLA_CLASSES, type SlaPolicy } from '../../services/tickets/sla';
-import { createAdminAccess, escapeHtml } from './admin-access';
+import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
 import { barChart, columnChart, lineChart, stackedChart } from './dashboard-charts';
 import { REPORT_STYLE, htmlTable, renderReportFragment, renderReportHtml } from './dashboard-report';
 
 export interface DashboardDeps {
-  adminToken: string | undefined;
-  /** Embedded mode without ADMIN_TOKEN: open to loopback only, as the desk is. */
-  openOnLoopback: boolean;
+  /** Who may use the dashboard (shared with the desk). */
+  access: AdminAccess;
   reports: ReportService;
   connection: Connection;
   clock: Clock;
@@ -166,11 +165,7 @@ interface Query {
  * confirms). Behind ADMIN_TOKEN like the desk. Bilingual: `?lang=en` or `?lang=zh`.
  */
 export function registerDashboard(server: FastifyInstance, deps: DashboardDeps): void {
-  const access = createAdminAccess({
-    adminToken: deps.adminToken,
-    openOnLoopback: deps.openOnLoopback,
-    realm: 'ownerbot dashboard',
-  });
+  const { access } = deps;
   const policy = deps.slaPolicy ?? DEFAULT_SLA_POLICY;
   const languageOf = (request: FastifyRequest): Language =>
     (request.query as Query).lang === 'en' ? 'en' : 'zh';
@@ -186,7 +181,12 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       minute: '2-digit',
     }).format(at);
 
+  /** The hidden field every dashboard form posts, so another site cannot post them. */
+  const csrfField = (request: FastifyRequest) =>
+    `<input type="hidden" name="csrf" value="${escapeHtml(access.csrfTokenFor(access.userOf(request) as AdminUser))}">`;
+
   function page(
+    request: FastifyRequest,
     reply: FastifyReply,
     view: ViewKey,
     language: Language,
@@ -216,7 +216,7 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       .header('cache-control', 'no-store')
       .send(
         `<!doctype html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(tr(view, language))} · ${escapeHtml(tr('title', language))}</title><style>${STYLE}</style></head><body>` +
-          `<header><h1>${escapeHtml(tr('title', language))}</h1><div class="bar">${asOf}<form method="post" action="/dashboard/refresh?lang=${language}&amp;back=${encodeURIComponent(path)}"><button>${escapeHtml(tr('refresh', language))}</button></form><a href="/dashboard${path}?lang=${other}${keep}">${other === 'en' ? 'English' : '中文'}</a></div><nav>${nav}</nav></header>` +
+          `<header><h1>${escapeHtml(tr('title', language))}</h1><div class="bar">${asOf}<form method="post" action="/dashboard/refresh?lang=${language}&amp;back=${encodeURIComponent(path)}">${csrfField(request)}<button>${escapeHtml(tr('refresh', language))}</button></form><a href="/dashboard${path}?lang=${other}${keep}">${other === 'en' ? 'English' : '中文'}</a></div><nav>${nav}</nav></header>` +
           `<main>${demo}${notice}${body}</main></body></html>`,
       );
   }
@@ -536,12 +536,11 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       { parseAs: 'string' },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
-    const refuse = (reply: FastifyReply) => access.refuse(reply, 'Dashboard · 管理看板');
+    scope.addHook('preHandler', access.requireSignIn('Dashboard · 管理看板', 'ownerbot dashboard'));
 
     for (const [path, key] of VIEWS) {
       if (key === 'exports' || key === 'report') continue;
       scope.get(`/dashboard${path}`, async (request, reply) => {
-        if (!access.userOf(request)) return refuse(reply);
         const language = languageOf(request);
         const query = request.query as Query;
         const data = await snapshots();
@@ -549,12 +548,11 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
           data.live || data.quarters.length
             ? views[key](language, data, query)
             : `<p>${escapeHtml(tr('notYet', language))}</p>`;
-        return page(reply, key, language, data.live, body, query);
+        return page(request, reply, key, language, data.live, body, query);
       });
     }
 
     scope.get('/dashboard/report', async (request, reply) => {
-      if (!access.userOf(request)) return refuse(reply);
       const language = languageOf(request);
       const query = request.query as Query;
       const { quarters, report } = await reportOf(query);
@@ -577,11 +575,10 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       const body = report
         ? `${quarterLinks('/report', language, quarters, report.quarter)}${links}${renderReportFragment(report, language)}`
         : `<p>${escapeHtml(tr('notYet', language))}</p>`;
-      return page(reply, 'report', language, live, body, query);
+      return page(request, reply, 'report', language, live, body, query);
     });
 
     scope.get('/dashboard/exports', async (request, reply) => {
-      if (!access.userOf(request)) return refuse(reply);
       const language = languageOf(request);
       const query = request.query as Query;
       const quarters = await deps.reports.quarters();
@@ -589,8 +586,9 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
         .map((q) => `<option value="${q.quarter}">${q.quarter}</option>`)
         .join('')}`;
       const form = (kind: 'cases' | 'surveys') =>
-        `<form class="export" method="post" action="/dashboard/exports/${kind}.csv?lang=${language}"><h3>${escapeHtml(tr(kind === 'cases' ? 'casesCsv' : 'surveysCsv', language))}</h3><label>${escapeHtml(tr('quarter', language))} <select name="quarter" aria-label="${kind} quarter">${options}</select></label><p class="muted">${escapeHtml(tr('masked', language))}</p><label><input type="text" name="confirmPhones" aria-label="${kind} phones" size="8"> ${escapeHtml(tr('withPhones', language))}</label><p><button>${escapeHtml(tr('download', language))}</button></p></form>`;
+        `<form class="export" method="post" action="/dashboard/exports/${kind}.csv?lang=${language}">${csrfField(request)}<h3>${escapeHtml(tr(kind === 'cases' ? 'casesCsv' : 'surveysCsv', language))}</h3><label>${escapeHtml(tr('quarter', language))} <select name="quarter" aria-label="${kind} quarter">${options}</select></label><p class="muted">${escapeHtml(tr('masked', language))}</p><label><input type="text" name="confirmPhones" aria-label="${kind} phones" size="8"> ${escapeHtml(tr('withPhones', language))}</label><p><button>${escapeHtml(tr('download', language))}</button></p></form>`;
       return page(
+        request,
         reply,
         'exports',
         language,
@@ -602,8 +600,7 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
 
     const exportRoute = (kind: 'cases' | 'surveys') => {
       const send = async (request: FastifyRequest, reply: FastifyReply, form: Record<string, string>) => {
-        const user = access.userOf(request);
-        if (!user) return refuse(reply);
+        const user = access.userOf(request) as AdminUser;
         const language = languageOf(request);
         const wantsPhones = (form.confirmPhones ?? '').trim() !== '';
         if (wantsPhones && form.confirmPhones?.trim().toUpperCase() !== 'PHONES')
@@ -635,15 +632,20 @@ export function registerDashboard(server: FastifyInstance, deps: DashboardDeps):
       scope.get(`/dashboard/exports/${kind}.csv`, (request, reply) =>
         send(request, reply, { quarter: (request.query as Query).quarter ?? '' }),
       );
-      scope.post(`/dashboard/exports/${kind}.csv`, (request, reply) =>
-        send(request, reply, (request.body ?? {}) as Record<string, string>),
-      );
+      scope.post(`/dashboard/exports/${kind}.csv`, (request, reply) => {
+        const form = (request.body ?? {}) as Record<string, string>;
+        if (!access.allowsAction(request, access.userOf(request) as AdminUser, form.csrf))
+          return access.refuseForgery(reply);
+        return send(request, reply, form);
+      });
     };
     exportRoute('cases');
     exportRoute('surveys');
 
     scope.post('/dashboard/refresh', async (request, reply) => {
-      if (!access.userOf(request)) return refuse(reply);
+      const form = (request.body ?? {}) as Record<string, string>;
+      if (!access.allowsAction(request, access.userOf(request) as AdminUser, form.csrf))
+        return access.refuseForgery(reply);
       const language = languageOf(request);
       const back = (request.query as { back?: string }).back ?? '';
       const path = VIEWS.some(([p]) => p === back) ? back : '';

@@ -6,18 +6,40 @@ import type { Staff, TicketService } from '../../services/tickets/ticket-service
 import type { CaseDesk } from '../core/case-desk';
 import type { AuditLog } from '../../services/privacy/audit-log';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
-import { createAdminAccess, escapeHtml } from './admin-access';
+import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
+import type { ReachSummary } from '../../services/outreach/outreach-reach';
+import { unreachableReasons } from '../../services/i18n/outreach';
 
 export interface DeskDeps {
-  adminToken: string | undefined;
-  /** Embedded mode without ADMIN_TOKEN: the desk opens to loopback only, for trying ownerbot out. */
-  openOnLoopback: boolean;
+  /** Who may use the desk (shared with the dashboard). */
+  access: AdminAccess;
   wechatQrCode: () => string | undefined;
   /** Absent in tests of the login page alone. */
   tickets?: TicketService;
   caseDesk?: CaseDesk;
   /** Every desk action is recorded here (refused forgeries too); case changes also go to the case history. */
   audit?: AuditLog;
+  /** Outreach that reached nobody lately, per purpose, with the reasons (instead of silent dead letters). */
+  outreachNotReached?: () => Promise<Record<string, ReachSummary>>;
+}
+
+const PURPOSES: Record<string, string> = {
+  survey: '满意度调查 survey',
+  return_visit: '回访 return visit',
+  announcement: '通知 announcement',
+};
+
+/** "Owners not reached" on the desk: how many and why, per kind of outreach. */
+function notReachedSection(byPurpose: Record<string, ReachSummary>): string {
+  const rows = Object.entries(byPurpose).flatMap(([purpose, summary]) =>
+    Object.entries(summary.reasons).map(([code, count]) => {
+      const why = unreachableReasons[code];
+      const text = why ? `${why.zh} · ${why.en}` : code;
+      return `<li>${escapeHtml(PURPOSES[purpose] ?? purpose)}: <b>${count}</b> — ${escapeHtml(text)} <span class="meta">(${escapeHtml(code)})</span></li>`;
+    }),
+  );
+  if (rows.length === 0) return '';
+  return `<h2>Owners not reached · 未送达的业主 (30 days)</h2><ul class="unreached">${rows.join('')}</ul>`;
 }
 
 const STATUS: Record<string, string> = {
@@ -39,17 +61,13 @@ textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;backg
 /**
  * The staff web desk at /desk, for companies without Slack and as a fallback: the case
  * queue with claim, reply and resolve (complaints need their summary), and the WeChat login
- * QR code. Behind ADMIN_TOKEN as an HTTP Basic password; the user name is the staff member's
- * name, recorded on every action as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it
- * opens to loopback only, so `npm start` can be tried on one machine.
+ * QR code. Staff sign in with their own account (or `admin` with ADMIN_TOKEN); every action is
+ * recorded as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it opens to loopback only, so
+ * `npm start` can be tried on one machine.
  */
 export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
-  const access = createAdminAccess({
-    adminToken: deps.adminToken,
-    openOnLoopback: deps.openOnLoopback,
-    realm: 'ownerbot desk',
-  });
-  const staffOf = (request: FastifyRequest): Staff | undefined => access.userOf(request);
+  const { access } = deps;
+  const staffOf = (request: FastifyRequest): AdminUser => access.userOf(request) as AdminUser;
 
   const page = (reply: FastifyReply, status: number, body: string) =>
     reply
@@ -59,8 +77,6 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
       .send(
         `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title><style>${STYLE}</style></head><body>${body}</body></html>`,
       );
-
-  const refuse = (reply: FastifyReply) => access.refuse(reply, 'Desk · 工作台');
 
   function caseCard(ticket: TicketRecord, staff: Staff): string {
     const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(access.csrfTokenFor(staff))}">`;
@@ -94,6 +110,7 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
   }
 
   server.register(async (scope) => {
+    scope.addHook('preHandler', access.requireSignIn('Desk · 工作台', 'ownerbot desk'));
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
@@ -102,27 +119,26 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
 
     scope.get('/desk', async (request, reply) => {
       const staff = staffOf(request);
-      if (!staff) return refuse(reply);
       const error = (request.query as { error?: string }).error;
       const qrCode = deps.wechatQrCode();
       const wechat = qrCode
         ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
         : '';
       const queue = deps.tickets ? await deps.tickets.queue() : [];
+      const notReached = deps.outreachNotReached ? notReachedSection(await deps.outreachNotReached()) : '';
       const cases = queue.length
         ? queue.map((ticket) => caseCard(ticket, staff)).join('')
         : '<p>没有待处理的工单。No open cases.</p>';
       return page(
         reply,
         200,
-        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}<h2>Cases · 工单</h2>${cases}`,
+        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}${notReached}<h2>Cases · 工单</h2>${cases}`,
       );
     });
 
     const action = (name: 'claim' | 'reply' | 'resolve') =>
       scope.post(`/desk/cases/:id/${name}`, async (request, reply) => {
         const staff = staffOf(request);
-        if (!staff) return refuse(reply);
         if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
         const { id } = request.params as { id: string };
         const form = (request.body ?? {}) as Record<string, string>;

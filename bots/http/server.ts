@@ -13,6 +13,18 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export const REQUEST_DEADLINE_MS = 10_000;
 
+/**
+ * Headers on every HTML page. Scripts come only from this origin (no inline scripts, so an
+ * injected one would not run); inline styles stay allowed (the pages carry their own CSS).
+ */
+export const HTML_SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'same-origin',
+};
+
 /** Fastify's own client errors, in words a client can act on (the codes are Fastify's). */
 const CLIENT_ERRORS: Record<string, { error: string; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
@@ -41,13 +53,15 @@ export function createHttpServer(deps: {
   metrics: Metrics;
   database: Database;
   requestDeadlineMs?: number;
+  /** Proxies whose X-Forwarded-For names the client; none = the socket's address is the client's. */
+  trustedProxies?: readonly string[];
 }): FastifyInstance {
   const server = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One line per request is noise at webhook rates; metrics count requests instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
@@ -68,6 +82,16 @@ export function createHttpServer(deps: {
     }, deadlineMs);
     timer.unref();
     reply.raw.once('close', () => clearTimeout(timer));
+  });
+
+  // Every page: no framing by other sites, no inline or foreign scripts, no referrer leaks.
+  server.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      for (const [name, value] of Object.entries(HTML_SECURITY_HEADERS)) reply.header(name, value);
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
   });
 
   server.addHook('onResponse', async (request, reply) => {

@@ -28,6 +28,22 @@ export interface OutboundMessage {
   buttons?: Button[];
   /** Platform id of the message this one answers, where the platform can show that. */
   replyToPlatformMessageId?: string;
+  /** Set by the outbox dispatcher on each send, never stored: what the message is for. */
+  delivery?: Delivery;
+}
+
+/**
+ * The outbox entry a send belongs to. An adapter may choose how to deliver by it (WeChat
+ * sends a template message for outreach outside its 48-hour window).
+ */
+export interface Delivery {
+  /** The entry's idempotency key, e.g. `survey:2026Q4:<ownerId>`. */
+  key: string;
+  /** The outbox purpose: `reply`, `notification`, `survey`, `return_visit`, `announcement`, ... */
+  purpose: string;
+  /** Which part of a split message this is (0-based), of `parts`. */
+  part: number;
+  parts: number;
 }
 
 export interface Attachment {

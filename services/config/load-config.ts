@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { parseQuietHours, type QuietHours } from '../surveys/local-time';
 import { ConfigError } from '../errors';
 import { DEFAULT_SLA_POLICY, parseSlaMinutes, type SlaPolicy } from '../tickets/sla';
+import { WECHAT_API_ROOT } from '../wechat-official/api';
+import { parseTemplateSpec, type TemplateKind, type TemplateSpec } from '../wechat-official/template-render';
+import { parseTrustedProxies } from './trusted-proxies';
+import { parseWebChatLimits, type WebChatLimits } from './web-chat-limits';
 
 /** Why each owner channel is on or off, for the start-up log. */
 export interface ChannelStatus {
@@ -44,6 +48,16 @@ export interface Config {
       }
     | undefined;
   wechat: { puppet: string; puppetToken: string | undefined } | undefined;
+  /** The Official Account API (customer-service and template messages); needs `wechat`. */
+  wechatOfficial:
+    | {
+        appId: string;
+        appSecret: string;
+        apiRoot: string;
+        /** Template per kind of outreach; a kind without one cannot reach owners outside 48 hours. */
+        templates: Partial<Record<TemplateKind, TemplateSpec>>;
+      }
+    | undefined;
   channels: ChannelStatus[];
   conversation: {
     /** How the bot names the property in greetings; unset = "the property service centre". */
@@ -75,6 +89,10 @@ export interface Config {
   floodChannelMessagesPerMinute: number;
   /** How long a message or outbox entry taken by an instance stays its own; after a crash another instance takes over after this. */
   handlingLeaseMs: number;
+  /** Limits on the anonymous web chat; null = off. */
+  webChatLimits: WebChatLimits | null;
+  /** Proxies (addresses, CIDRs) whose X-Forwarded-For names the client; empty = the socket's address. */
+  trustedProxies: string[];
 }
 
 const DAY_MS = 86_400_000;
@@ -109,6 +127,13 @@ const slaMinutes = optionalText.superRefine((value, context) => {
   for (const problem of parseSlaMinutes(value, DEFAULT_SLA_POLICY.acknowledgeMinutes).problems) {
     context.addIssue({ code: 'custom', message: problem });
   }
+});
+
+/** `TEMPLATE_ID` or `TEMPLATE_ID,thing1=title,...` (see template-render.ts). */
+const templateSpec = optionalText.superRefine((value, context) => {
+  if (value === undefined) return;
+  const parsed = parseTemplateSpec(value);
+  if (typeof parsed === 'string') context.addIssue({ code: 'custom', message: parsed });
 });
 
 const cronExpression = optionalText.refine((value) => value === undefined || cron.validate(value), {
@@ -186,6 +211,21 @@ const envSchema = z.object({
   SLACK_BOT_USER_ID: optionalText,
   WECHATY_PUPPET: optionalText,
   WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+  WECHAT_APP_ID: optionalText.refine((value) => value === undefined || /^wx[0-9a-f]{16}$/i.test(value), {
+    error: 'must be the AppID from the Official Account admin console (wx followed by 16 hex digits)',
+  }),
+  WECHAT_APP_SECRET: optionalText.refine(
+    (value) => value === undefined || /^[0-9A-Za-z]{16,64}$/.test(value),
+    {
+      error: 'must be the AppSecret from the Official Account admin console',
+    },
+  ),
+  WECHAT_API_ROOT: optionalText.refine((value) => value === undefined || isHttpUrl(value), {
+    error: 'must be an http(s) URL',
+  }),
+  WECHAT_TEMPLATE_SURVEY: templateSpec,
+  WECHAT_TEMPLATE_RETURN_VISIT: templateSpec,
+  WECHAT_TEMPLATE_NOTICE: templateSpec,
   PROPERTY_NAME: optionalText.refine((value) => value === undefined || value.length <= 60, {
     error: 'must be at most 60 characters',
   }),
@@ -222,6 +262,14 @@ const envSchema = z.object({
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 2 && Number(value) <= 3600),
     { error: 'must be a whole number of seconds 2-3600' },
   ),
+  WEB_CHAT_LIMITS: optionalText.superRefine((value, context) => {
+    for (const problem of parseWebChatLimits(value).problems)
+      context.addIssue({ code: 'custom', message: problem });
+  }),
+  TRUSTED_PROXIES: optionalText.superRefine((value, context) => {
+    for (const problem of parseTrustedProxies(value).problems)
+      context.addIssue({ code: 'custom', message: problem });
+  }),
   FLOOD_CHANNEL_MESSAGES_PER_MINUTE: optionalText.refine(
     (value) => value === undefined || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000000),
     { error: 'must be a whole number 1-1000000' },
@@ -272,6 +320,29 @@ function crossFieldProblems(env: ParsedEnv): string[] {
   if (env.WECHATY_PUPPET_SERVICE_TOKEN && !env.WECHATY_PUPPET) {
     problems.push('WECHATY_PUPPET is required when WECHATY_PUPPET_SERVICE_TOKEN is set');
   }
+  problems.push(...wechatOfficialProblems(env));
+  return problems;
+}
+
+function wechatOfficialProblems(env: ParsedEnv): string[] {
+  const problems: string[] = [];
+  const templates = [
+    env.WECHAT_TEMPLATE_SURVEY,
+    env.WECHAT_TEMPLATE_RETURN_VISIT,
+    env.WECHAT_TEMPLATE_NOTICE,
+  ];
+  if (env.WECHAT_APP_ID && !env.WECHAT_APP_SECRET)
+    problems.push('WECHAT_APP_SECRET is required when WECHAT_APP_ID is set (the access token needs both)');
+  if (env.WECHAT_APP_SECRET && !env.WECHAT_APP_ID)
+    problems.push('WECHAT_APP_ID is required when WECHAT_APP_SECRET is set');
+  if (env.WECHAT_APP_ID && !env.WECHATY_PUPPET)
+    problems.push(
+      'WECHATY_PUPPET is required when WECHAT_APP_ID is set (owners write through the puppet, e.g. wechaty-puppet-official-account)',
+    );
+  if (!env.WECHAT_APP_ID && (env.WECHAT_API_ROOT || templates.some(Boolean)))
+    problems.push(
+      'WECHAT_APP_ID and WECHAT_APP_SECRET are required for WECHAT_API_ROOT and WECHAT_TEMPLATE_*',
+    );
   return problems;
 }
 
@@ -308,6 +379,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
   const wechat = env.WECHATY_PUPPET
     ? { puppet: env.WECHATY_PUPPET, puppetToken: env.WECHATY_PUPPET_SERVICE_TOKEN }
     : undefined;
+  const wechatOfficial = wechatOfficialOf(env);
 
   const channels: ChannelStatus[] = [
     { channel: 'web', enabled: true, reason: 'built in, needs no credentials' },
@@ -319,7 +391,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
         }
       : { channel: 'telegram', enabled: false, reason: 'TELEGRAM_BOT_TOKEN is not set' },
     wechat
-      ? { channel: 'wechat', enabled: true, reason: `puppet ${wechat.puppet}` }
+      ? { channel: 'wechat', enabled: true, reason: wechatReason(wechat.puppet, wechatOfficial) }
       : { channel: 'wechat', enabled: false, reason: 'WECHATY_PUPPET is not set' },
     slack
       ? {
@@ -346,6 +418,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     telegram,
     slack,
     wechat,
+    wechatOfficial,
     channels,
     conversation: {
       propertyName: env.PROPERTY_NAME,
@@ -372,5 +445,34 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     floodMessagesPerMinute: Number(env.FLOOD_MESSAGES_PER_MINUTE ?? '20'),
     floodChannelMessagesPerMinute: Number(env.FLOOD_CHANNEL_MESSAGES_PER_MINUTE ?? '2000'),
     handlingLeaseMs: Number(env.HANDLING_LEASE_SECONDS ?? '60') * 1000,
+    webChatLimits: parseWebChatLimits(env.WEB_CHAT_LIMITS).limits,
+    trustedProxies: parseTrustedProxies(env.TRUSTED_PROXIES).proxies,
   };
+}
+
+function wechatOfficialOf(env: ParsedEnv): Config['wechatOfficial'] {
+  if (!env.WECHAT_APP_ID || !env.WECHAT_APP_SECRET) return undefined;
+  const templates: Partial<Record<TemplateKind, TemplateSpec>> = {};
+  const named: Array<[TemplateKind, string | undefined]> = [
+    ['survey', env.WECHAT_TEMPLATE_SURVEY],
+    ['return_visit', env.WECHAT_TEMPLATE_RETURN_VISIT],
+    ['notice', env.WECHAT_TEMPLATE_NOTICE],
+  ];
+  for (const [kind, raw] of named) {
+    const spec = raw ? parseTemplateSpec(raw) : undefined;
+    if (spec && typeof spec !== 'string') templates[kind] = spec;
+  }
+  return {
+    appId: env.WECHAT_APP_ID,
+    appSecret: env.WECHAT_APP_SECRET,
+    apiRoot: (env.WECHAT_API_ROOT ?? WECHAT_API_ROOT).replace(/\/+$/, ''),
+    templates,
+  };
+}
+
+function wechatReason(puppet: string, official: Config['wechatOfficial']): string {
+  if (!official)
+    return `puppet ${puppet}; no Official Account API (WECHAT_APP_ID): no outreach after 48 hours`;
+  const kinds = Object.keys(official.templates);
+  return `puppet ${puppet}; Official Account ${official.appId}, templates: ${kinds.length > 0 ? kinds.join(', ') : 'none'}`;
 }

@@ -1,13 +1,8 @@
 import { modelOn } from '../database/model';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Schema, type Connection } from 'mongoose';
-import { createFaqIndex, parseFaqFile, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
-import { PROJECT_ROOT } from '../../nlp/project-root';
+import { createFaqIndex, loadSampleFaq, type FaqEntry, type FaqFile, type FaqIndex } from '../../nlp';
 import type { Clock } from '../clock';
-
-/** The sample knowledge base of a fictional estate, used until an operator imports their own. */
-export const SAMPLE_FAQ_FILE = path.join(PROJECT_ROOT, 'nlp/knowledge/sample-faq.json');
+import type { Logger } from '../logging/logger';
 
 /**
  * One imported knowledge base. Entries are stored with the import's id and the `faq_active`
@@ -74,30 +69,35 @@ export interface FaqStore {
   active(): Promise<ActiveFaq>;
 }
 
-/** Reads the shipped sample; it is part of the code, so a broken sample is a bug worth crashing on. */
-export function loadSampleFaq(): FaqFile {
-  const parsed = parseFaqFile(fs.readFileSync(SAMPLE_FAQ_FILE, 'utf8'));
-  if (!parsed.ok) throw new Error(`the sample FAQ is invalid: ${parsed.problems.join('; ')}`);
-  return parsed.file;
-}
-
 /**
  * The FAQ knowledge base in MongoDB. Several app instances read the same active pointer;
- * each caches the built index and rebuilds only when the pointer moves.
+ * each caches the built index and rebuilds only when the pointer moves. While the sample is
+ * active, the logger (when given) warns once per store.
  */
 export function createFaqStore(options: {
   connection: Connection;
   clock: Clock;
   threshold?: number;
+  margin?: number;
   refreshMs?: number;
+  logger?: Logger;
 }): FaqStore {
   const { Imports, Active } = models(options.connection);
   const refreshMs = options.refreshMs ?? 30_000;
   let cached: ActiveFaq | undefined;
   let checkedAt = -Infinity;
+  let warnedOfSample = false;
 
   function build(file: FaqFile, source: ActiveFaq['source'], importId: string): ActiveFaq {
-    return { file, index: createFaqIndex(file.entries, { threshold: options.threshold }), source, importId };
+    if (source === 'sample' && !warnedOfSample) {
+      warnedOfSample = true;
+      options.logger?.warn(
+        { faq: file.name },
+        'The sample FAQ knowledge base of a fictional estate is active; owners are told its answers are sample content. Import your own: npx ownerbot faq import FILE',
+      );
+    }
+    const index = createFaqIndex(file.entries, { threshold: options.threshold, margin: options.margin });
+    return { file, index, source, importId };
   }
 
   async function reload(): Promise<ActiveFaq> {

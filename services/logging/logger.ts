@@ -17,6 +17,10 @@ export const REDACTED_PATHS = [
   '*.webhookSecret',
   'puppetToken',
   '*.puppetToken',
+  'appSecret',
+  '*.appSecret',
+  'accessToken',
+  '*.accessToken',
   'adminToken',
   '*.adminToken',
   'phone',
@@ -70,6 +74,8 @@ const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\b\d{5,}:[\w-]{30,}\b/g, '[redacted-telegram-token]'],
   [/\bxox[abprs]-[\w-]+/g, '[redacted-slack-token]'],
   [/(mongodb(?:\+srv)?:\/\/)[^@/\s]+@/g, '$1[redacted]@'],
+  // WeChat's access token travels in the query string of every API call.
+  [/(access_token=)[^&\s"']+/g, '$1[redacted]'],
 ];
 
 /** Removes bot tokens, Slack tokens and database credentials from free text. */

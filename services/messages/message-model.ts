@@ -1,6 +1,8 @@
 import { modelOn } from '../database/model';
 import { Schema, type Connection, type Model, type InferSchemaType } from 'mongoose';
 
+export const MESSAGE_STATUSES = ['received', 'processed', 'failed'] as const;
+
 const attachmentSchema = new Schema(
   {
     kind: { type: String, required: true },
@@ -11,8 +13,9 @@ const attachmentSchema = new Schema(
 );
 
 /**
- * Every inbound owner message, stored before anything else happens (DESIGN decision 2).
- * `key` = `<channel>:<platform message id>` is unique, so a redelivered update is a no-op.
+ * Every inbound owner message, stored before the platform is answered and before anything
+ * else happens. `key` = `<channel>:<platform message id>` is unique, so a redelivered
+ * update is a no-op.
  */
 const messageSchema = new Schema(
   {
@@ -27,13 +30,16 @@ const messageSchema = new Schema(
     action: { type: String, default: '' },
     attachments: { type: [attachmentSchema], default: [] },
     receivedAt: { type: Date, required: true },
+    /** received -> processed | failed. A message stays 'received' while it is handled. */
+    status: { type: String, required: true, default: 'received', enum: MESSAGE_STATUSES, index: true },
     /**
-     * received -> processed | failed. While a message is handled it stays 'received': the
-     * claim token in `message_claims` is the lease (see bots/core/inbound.ts).
+     * The handling lease: who handles it now and until when (see handling-lease.ts). Free is
+     * `leaseUntil` in the past: never taken (epoch), handed back, or its holder died.
      */
-    status: { type: String, required: true, default: 'received', index: true },
-    /** Handling attempts that ended (the next claim takes attempt + 1). */
-    processingAttempts: { type: Number, default: 0 },
+    holder: { type: String, default: '' },
+    leaseUntil: { type: Date, default: () => new Date(0) },
+    /** Handling attempts taken, finished or not. */
+    attempts: { type: Number, default: 0 },
     /** What the dialog did with it: faq_answer, case_opened, case_follow_up, relayed, ... */
     outcome: { type: String, default: '' },
     identityId: { type: String, default: '' },
@@ -56,28 +62,9 @@ messageSchema.index({ channel: 1, senderId: 1, receivedAt: -1 });
 
 export type MessageRecord = InferSchemaType<typeof messageSchema> & { _id: unknown };
 
-type MessageDocument = InferSchemaType<typeof messageSchema>;
+export type MessageDocument = InferSchemaType<typeof messageSchema>;
 
 /** The `messages` model on this connection (registered once per connection). */
 export function messageModel(connection: Connection): Model<MessageDocument> {
   return modelOn<MessageDocument>(connection, 'Message', messageSchema, 'messages');
-}
-
-/**
- * Claim tokens for handling a message: `_id` = `<messageId>:<attempt>`. Inserting one is how
- * an instance wins an attempt (a unique insert is atomic on both engines; conditional
- * updates are not on the embedded one), and `at` + the lease is how long it is theirs.
- * Old tokens are purged with their messages.
- */
-interface MessageClaimRecord {
-  _id: string;
-  at: Date;
-}
-const messageClaimSchema = new Schema<MessageClaimRecord>(
-  { _id: { type: String, required: true }, at: { type: Date, required: true } },
-  { versionKey: false },
-);
-
-export function messageClaimModel(connection: Connection): Model<MessageClaimRecord> {
-  return modelOn<MessageClaimRecord>(connection, 'MessageClaim', messageClaimSchema, 'message_claims');
 }

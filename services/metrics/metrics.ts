@@ -94,6 +94,12 @@ export function createMetrics(options: { clock?: Clock } = {}) {
       labelNames: ['channel', 'scope'] as const,
       registers: [registry],
     }),
+    webChatRefused: new Counter({
+      name: 'ownerbot_web_chat_refused_total',
+      help: 'Anonymous web chat requests refused by a limit (WEB_CHAT_LIMITS), by limit',
+      labelNames: ['limit'] as const,
+      registers: [registry],
+    }),
     /** Where the SLA breach gauge reads from (the core gives it a database query). */
     trackSlaBreaches(source: () => Promise<Array<{ level: number; count: number }>>) {
       openSlaBreaches = source;

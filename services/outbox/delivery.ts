@@ -140,9 +140,11 @@ export async function deliver(state: DispatcherState, claim: Claim): Promise<voi
       if (state.stopping) return await handBack(state, claim);
       const slot = await slotFor(state, claim, address, part);
       if (!slot) return;
+      // What the outbox knows of this send, for adapters that choose how to send by it.
+      const delivery = { key: claim.record.key, purpose: claim.record.purpose, part, parts: parts.length };
       let result: SendResult;
       try {
-        result = await sendWithTimeout(state, adapter, address, parts[part]!, slot);
+        result = await sendWithTimeout(state, adapter, address, { ...parts[part]!, delivery }, slot);
       } catch (error) {
         return await retryOrDeadLetter(state, claim, error);
       }

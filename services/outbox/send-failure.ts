@@ -9,6 +9,8 @@ export interface SendFailure {
   permanent: boolean;
   /** The platform's own wait, honoured exactly (no jitter, never shorter). */
   retryAfterMs?: number;
+  /** False when that wait concerns this entry's kind of message only, not the whole channel. */
+  pausesChannel?: boolean;
   status?: number;
   code: string;
   /** Stored on the entry; may contain platform wording, never message text. */
@@ -38,6 +40,7 @@ export function classifySendFailure(error: unknown): SendFailure {
         kind: 'rate_limited',
         permanent: false,
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(error.pausesChannel ? {} : { pausesChannel: false }),
       };
     }
     if (error.code === 'send_timeout') return { ...base, kind: 'timeout', permanent: false };

@@ -210,7 +210,8 @@ export async function retryOrDeadLetter(state: DispatcherState, claim: Claim, er
   const now = state.clock.now().getTime();
   state.options.metrics?.failures.inc({ channel, kind: failure.kind });
   // No request to this channel before the platform's wait is over, from any send of ours.
-  if (failure.retryAfterMs !== undefined) state.limiter.pause(channel, new Date(now + failure.retryAfterMs));
+  if (failure.retryAfterMs !== undefined && failure.pausesChannel !== false)
+    state.limiter.pause(channel, new Date(now + failure.retryAfterMs));
   const details = { kind: failure.kind, ...(failure.status !== undefined ? { status: failure.status } : {}) };
   if (failure.permanent) return deadLetter(state, claim, failure.reason, details);
   const throttled = failure.retryAfterMs !== undefined;

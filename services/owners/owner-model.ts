@@ -108,6 +108,8 @@ const identitySchema = new Schema<IdentityRecord>(
   },
   { versionKey: false },
 );
+// Outreach reads the verified identities it can still reach.
+identitySchema.index({ verified: 1, unreachable: 1 });
 
 export interface OwnerModels {
   /** `owners`: the owner database, from the property company's file. */

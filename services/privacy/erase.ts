@@ -5,10 +5,11 @@ export const ERASED_TITLE = '(erased)';
 
 /**
  * Erases owner words from a set of cases: message texts and attachments (all, or only those
- * older than `before`), the title once its first message is erased, the return-visit comment,
- * and the same fields inside the cases' event log (events carry what they set, so a roll-forward
- * would otherwise bring the words back). Each element is set by index, so a message another
- * instance appends meanwhile is never overwritten. Returns how many texts were erased.
+ * older than `before`), the title once its first message is erased, and the return-visit
+ * comment. Each element is set by index, so a message another instance appends meanwhile is
+ * never overwritten. Cases changed by earlier releases also have entries in `ticket_events`,
+ * a per-change log that quoted the owner and that nothing reads any more: an erased case's
+ * entries are deleted. Returns how many texts were erased.
  */
 export async function eraseTicketTexts(
   connection: Connection,
@@ -16,7 +17,7 @@ export async function eraseTicketTexts(
   options: { before?: Date; extraSet?: Record<string, unknown> } = {},
 ): Promise<{ tickets: number; messages: number; events: number }> {
   const Tickets = connection.collection('tickets');
-  const Events = connection.collection('ticket_events');
+  const OldEvents = connection.collection('ticket_events');
   const old = (at: unknown) => !options.before || (at instanceof Date && at < options.before);
   let tickets = 0;
   let messages = 0;
@@ -45,51 +46,7 @@ export async function eraseTicketTexts(
       await Tickets.updateOne({ _id: id as never }, { $set: set });
       tickets++;
     }
-    for (const event of await Events.find({ ticketId: String(id) }).toArray()) {
-      if (options.before && !(event.at instanceof Date && event.at < options.before)) continue;
-      const scrubbed = { set: scrub(event.set), push: scrub(event.push) };
-      if (scrubbed.set.changed || scrubbed.push.changed) {
-        await Events.updateOne(
-          { _id: event._id },
-          { $set: { set: scrubbed.set.value, push: scrubbed.push.value } },
-        );
-        events++;
-      }
-    }
+    events += (await OldEvents.deleteMany({ ticketId: String(id) })).deletedCount;
   }
   return { tickets, messages, events };
-}
-
-/** Blanks `text`, `comment` and `attachments` (and `title`) wherever they appear in an event's fields. */
-function scrub(value: unknown): { value: unknown; changed: boolean } {
-  let changed = false;
-  const walk = (node: unknown, key?: string): unknown => {
-    if (Array.isArray(node)) {
-      if (key === 'attachments' && node.length > 0) {
-        changed = true;
-        return [];
-      }
-      return node.map((item) => walk(item));
-    }
-    if (node && typeof node === 'object' && !(node instanceof Date)) {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, k)]));
-    }
-    if (typeof node === 'string' && node !== '' && node !== ERASED_TITLE) {
-      if (key === 'text' || key === 'comment' || key === 'returnVisit.comment') {
-        changed = true;
-        return '';
-      }
-      if (key === 'title') {
-        changed = true;
-        return ERASED_TITLE;
-      }
-      if (key?.startsWith('messages.') && key.endsWith('.text')) {
-        changed = true;
-        return '';
-      }
-    }
-    return node;
-  };
-  const result = walk(value ?? {});
-  return { value: result, changed };
 }

@@ -118,6 +118,12 @@ export async function forgetOwner(deps: {
       const transcripts = await c('web_transcripts').deleteMany({ sessionId: { $in: webSessions } });
       report.webTranscriptsDeleted = transcripts.deletedCount;
     }
+    // Messages a WeChat template stood in for, still waiting for the owner's answer.
+    const wechatContacts = identities
+      .filter((identity) => identity.channel === 'wechat')
+      .map((identity) => String(identity.platformUserId));
+    if (wechatContacts.length > 0)
+      await c('wechat_held_messages').deleteMany({ contactId: { $in: wechatContacts } });
     const states = await c('conversation_states').deleteMany({ key: { $in: keys } });
     report.conversationStatesDeleted = states.deletedCount;
   }

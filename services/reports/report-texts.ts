@@ -20,7 +20,8 @@ export const LABELS: Record<string, LocalizedText> = {
   cleaning_greening: { zh: '保洁绿化', en: 'Cleaning & greening' },
   parking: { zh: '停车', en: 'Parking' },
   decoration: { zh: '装修', en: 'Renovation' },
-  neighbours: { zh: '邻里', en: 'Neighbours' },
+  neighbours: { zh: '邻里纠纷', en: 'Neighbour disputes' },
+  safety: { zh: '安全隐患', en: 'Safety' },
   unknown: { zh: '未知', en: 'Unknown' },
   // survey dimensions
   security: { zh: '安保', en: 'Security' },

@@ -15,7 +15,8 @@ import {
   type OutreachAnswerInput,
   type OutreachReply,
 } from '../surveys/outreach-answer';
-import { SCALE_LABELS } from '../surveys/survey-texts';
+import { returnVisitStaffTexts, returnVisitTexts } from '../i18n/return-visits';
+import { SCALE_LABELS } from '../i18n/surveys';
 import { periodKeys, ticketModels, type TicketRecord } from '../tickets/ticket-model';
 import type { TicketService } from '../tickets/ticket-service';
 import { returnVisitModel, type ReturnVisitRecord, type ReturnVisitStep } from './return-visit-model';
@@ -38,56 +39,6 @@ export const DEFAULT_RETURN_VISIT_SETTINGS: ReturnVisitSettings = {
   timeZone: 'Asia/Shanghai',
   answerWindowMs: 2 * 86_400_000,
 };
-
-const texts = {
-  solved: {
-    zh: '您好，关于您的【{reference}】（{title}），我们回访一下：问题解决了吗？',
-    en: 'Hello, a follow-up on your case {reference} ({title}): was it solved?',
-  },
-  yes: { zh: '已解决', en: 'Yes, solved' },
-  no: { zh: '没有解决', en: 'No' },
-  rating: {
-    zh: '您对这次处理的满意程度如何？（1 很不满意 – 5 很满意）',
-    en: 'How satisfied are you with how it was handled? (1 very dissatisfied – 5 very satisfied)',
-  },
-  comment: {
-    zh: '还有什么要补充的吗？直接回复文字，没有请点“跳过”。',
-    en: 'Anything to add? Just reply in words, or tap "Skip".',
-  },
-  skip: { zh: '跳过', en: 'Skip' },
-  thanks: {
-    zh: '感谢您的反馈！【{reference}】已办结。',
-    en: 'Thank you for your feedback! Case {reference} is closed.',
-  },
-  thanksOpen: { zh: '感谢您的反馈！', en: 'Thank you for your feedback!' },
-  reopened: {
-    zh: '非常抱歉！【{reference}】已重新打开，仍由原负责人跟进。请告诉我们还有什么问题。',
-    en: 'We are sorry! Case {reference} is reopened and goes back to the colleague who handled it. Please tell us what is still wrong.',
-  },
-  detailNoted: {
-    zh: '已转告负责同事，会尽快与您联系。',
-    en: 'Passed on to the colleague handling it; they will be in touch soon.',
-  },
-  notAnAnswer: {
-    zh: '请回复 1（已解决）或 2（没有解决）。',
-    en: 'Please reply 1 (solved) or 2 (not solved).',
-  },
-  notAScore: { zh: '请回复 1 到 5 之间的数字。', en: 'Please reply with a number from 1 to 5.' },
-} satisfies Record<string, LocalizedText>;
-
-const staffTexts = {
-  reopened: {
-    zh: '🔁【{reference}】回访不满意（{why}），已重新打开，退回原负责人 {assignee} 处理。',
-    en: '🔁 [{reference}] The return visit was negative ({why}): reopened and back with {assignee}.',
-  },
-  notSolved: { zh: '业主表示未解决', en: 'the owner says it is not solved' },
-  lowRating: { zh: '满意度 {rating}/5', en: 'rated {rating}/5' },
-  detail: { zh: '【{reference}】业主补充：{text}', en: '[{reference}] The owner adds: {text}' },
-  phone: {
-    zh: '📞【{reference}】回访 {days} 天未获答复，请电话回访业主。',
-    en: '📞 [{reference}] No answer to the return visit after {days} days: please call the owner.',
-  },
-} satisfies Record<string, LocalizedText>;
 
 const YES = /^(yes|y|yep|solved|fixed|ok|是|是的|对|解决了|已解决|好了|修好了|没问题)[.!。！]*$/i;
 const NO = /^(no|n|nope|not yet|not solved|否|不|没有|没|没解决|未解决|还没|还没有|没修好)[.!。！]*$/i;
@@ -123,15 +74,15 @@ export function createReturnVisitService(deps: {
     const action = (value: string) => `rv:${ticketId}:${step}:${value}`;
     if (step === 'solved')
       return [
-        { label: localize(texts.yes, language), action: action('yes') },
-        { label: localize(texts.no, language), action: action('no') },
+        { label: localize(returnVisitTexts.yes, language), action: action('yes') },
+        { label: localize(returnVisitTexts.no, language), action: action('no') },
       ];
     if (step === 'rating')
       return SCALE_LABELS.overall.map((label, i) => ({
         label: localize(label, language),
         action: action(String(i + 1)),
       }));
-    return [{ label: localize(texts.skip, language), action: action('skip') }];
+    return [{ label: localize(returnVisitTexts.skip, language), action: action('skip') }];
   }
 
   const ask = (
@@ -139,7 +90,7 @@ export function createReturnVisitService(deps: {
     step: 'rating' | 'comment',
     lead = '',
   ): OutboundMessage => ({
-    text: [lead, localize(texts[step], visit.language)].filter(Boolean).join('\n'),
+    text: [lead, localize(returnVisitTexts[step], visit.language)].filter(Boolean).join('\n'),
     language: visit.language,
     buttons: buttons(visit.ticketId, step, visit.language),
   });
@@ -194,7 +145,11 @@ export function createReturnVisitService(deps: {
     await tellStaff(
       `escalation:${visit.ticketId}:return_visit_r${visit.round}`,
       visit.ticketId,
-      localize(staffTexts.reopened, staffLanguage, { reference: visit.reference, why, assignee: who(visit) }),
+      localize(returnVisitStaffTexts.reopened, staffLanguage, {
+        reference: visit.reference,
+        why,
+        assignee: who(visit),
+      }),
       { claim: true },
     );
   }
@@ -265,7 +220,7 @@ export function createReturnVisitService(deps: {
       caseId: ticketId,
       ...(visit.ownerId ? { ownerId: visit.ownerId } : {}),
       message: {
-        text: localize(texts.solved, visit.language, {
+        text: localize(returnVisitTexts.solved, visit.language, {
           reference: visit.reference,
           title: shorten(ticket.title, 40),
         }),
@@ -281,7 +236,7 @@ export function createReturnVisitService(deps: {
     await tellStaff(
       `return-visit-phone:${visit._id}`,
       visit.ticketId,
-      localize(staffTexts.phone, staffLanguage, {
+      localize(returnVisitStaffTexts.phone, staffLanguage, {
         reference: visit.reference,
         days: Math.round(settings.phoneAfterMs / 86_400_000),
       }),
@@ -380,7 +335,7 @@ export function createReturnVisitService(deps: {
       // A button of a question already answered: the answer given stands.
       if (visit.step === 'rating' || visit.step === 'comment')
         return done('return_visit_repeat', ask(visit, visit.step));
-      return done('return_visit_repeat', say(texts.thanksOpen));
+      return done('return_visit_repeat', say(returnVisitTexts.thanksOpen));
     }
     const fresh = at.getTime() - visit.stepAskedAt.getTime() <= settings.answerWindowMs;
 
@@ -393,7 +348,8 @@ export function createReturnVisitService(deps: {
             ? 'no'
             : choiceFromNumber(text, ['yes', 'no']);
       if (value !== 'yes' && value !== 'no') {
-        if (/^\d+$/.test(text.normalize('NFKC'))) return done('return_visit_invalid', say(texts.notAnAnswer));
+        if (/^\d+$/.test(text.normalize('NFKC')))
+          return done('return_visit_invalid', say(returnVisitTexts.notAnAnswer));
         return undefined;
       }
       if (value === 'no') {
@@ -404,8 +360,11 @@ export function createReturnVisitService(deps: {
           stepAskedAt: at,
           answeredAt: at,
         });
-        await reopen(visit, localize(staffTexts.notSolved, staffLanguage));
-        return done('return_visit_not_solved', say(texts.reopened, { reference: visit.reference }));
+        await reopen(visit, localize(returnVisitStaffTexts.notSolved, staffLanguage));
+        return done(
+          'return_visit_not_solved',
+          say(returnVisitTexts.reopened, { reference: visit.reference }),
+        );
       }
       await update(visit, { solved: true, step: 'rating', stepAskedAt: at, answeredAt: at });
       return done('return_visit_solved', ask(visit, 'rating'));
@@ -416,7 +375,10 @@ export function createReturnVisitService(deps: {
       const rating = Number(value);
       if (!(rating >= 1 && rating <= 5)) {
         if (/^\d+$/.test(text.normalize('NFKC')))
-          return done('return_visit_invalid', ask(visit, 'rating', localize(texts.notAScore, language)));
+          return done(
+            'return_visit_invalid',
+            ask(visit, 'rating', localize(returnVisitTexts.notAScore, language)),
+          );
         return undefined;
       }
       await deps.tickets.recordReturnVisit(visit.ticketId, { rating }).catch((error: unknown) => {
@@ -424,8 +386,11 @@ export function createReturnVisitService(deps: {
       });
       if (rating <= 2) {
         await update(visit, { rating, status: 'reopened', step: 'detail', stepAskedAt: at, answeredAt: at });
-        await reopen(visit, localize(staffTexts.lowRating, staffLanguage, { rating }));
-        return done('return_visit_low_rating', say(texts.reopened, { reference: visit.reference }));
+        await reopen(visit, localize(returnVisitStaffTexts.lowRating, staffLanguage, { rating }));
+        return done(
+          'return_visit_low_rating',
+          say(returnVisitTexts.reopened, { reference: visit.reference }),
+        );
       }
       await update(visit, { rating, step: 'comment', stepAskedAt: at, answeredAt: at });
       return done('return_visit_rated', ask(visit, 'comment'));
@@ -444,7 +409,9 @@ export function createReturnVisitService(deps: {
       const closed = await closeSatisfied(visit);
       return done(
         'return_visit_done',
-        closed ? say(texts.thanks, { reference: visit.reference }) : say(texts.thanksOpen),
+        closed
+          ? say(returnVisitTexts.thanks, { reference: visit.reference })
+          : say(returnVisitTexts.thanksOpen),
       );
     }
 
@@ -455,10 +422,10 @@ export function createReturnVisitService(deps: {
       await tellStaff(
         `relay:${input.messageKey}`,
         visit.ticketId,
-        localize(staffTexts.detail, staffLanguage, { reference: visit.reference, text }),
+        localize(returnVisitStaffTexts.detail, staffLanguage, { reference: visit.reference, text }),
         { thread: true },
       );
-      return done('return_visit_detail', say(texts.detailNoted));
+      return done('return_visit_detail', say(returnVisitTexts.detailNoted));
     }
     return undefined;
   }

@@ -12,7 +12,9 @@ import { createProgressBar } from './progress-bar';
 import { createSurveyDefinitions, SurveyDefinitionError } from './survey-definitions';
 import { SURVEY_DIMENSIONS } from './survey-model';
 import { querySurveyScores, type GroupScore } from './survey-scores';
-import { campaignIdOf, createSurveyService } from './survey-service';
+import { campaignIdOf, createSurveyService, surveyMessageKey } from './survey-service';
+import { createOutreachReach, type ReachSummary } from '../outreach/outreach-reach';
+import { unreachableReasons } from '../i18n/outreach';
 
 /** sysexits: EX_USAGE, EX_DATAERR, EX_NOINPUT. */
 const EXIT_USAGE = 64;
@@ -145,7 +147,20 @@ function scoreLine(name: string, score: GroupScore): string {
   return `  ${name.padEnd(18)} index ${num(score.index, 3)}  overall ${num(score.overall)}  response ${pct(score.responseRate)} (${score.completed}/${score.invited}, ${score.partial} partial)`;
 }
 
-/** `ownerbot survey status [--quarter ...]`: asked, answered, response rate and indices. */
+/** Reached, not reached (by reason) and still on the way, of the owners asked. */
+function reachLines(asked: number, reach: ReachSummary): string[] {
+  const waiting = Math.max(0, asked - reach.reached - reach.unreached);
+  const lines = [
+    `  reached ${reach.reached} (${reach.byTemplate} by WeChat template message), not reached ${reach.unreached}, on the way ${waiting}`,
+  ];
+  for (const [code, count] of Object.entries(reach.reasons).sort(([, a], [, b]) => b - a))
+    lines.push(
+      `    not reached: ${count} ${code}${unreachableReasons[code] ? ` (${unreachableReasons[code].en})` : ''}`,
+    );
+  return lines;
+}
+
+/** `ownerbot survey status [--quarter ...]`: asked, reached, answered, response rate and indices. */
 export async function runSurveyStatus(deps: CommandDeps & { quarter?: string | true }): Promise<number> {
   const quarter = quarterOf(deps, deps.quarter);
   if (!quarter) return EXIT_USAGE;
@@ -159,9 +174,15 @@ export async function runSurveyStatus(deps: CommandDeps & { quarter?: string | t
   }
   const counts = await surveys.responseCounts(campaign._id);
   const { current, previous, change } = await querySurveyScores(deps.connection, quarter);
+  const asked = counts.sent + counts.partial + counts.complete + counts.expired;
+  const reach = await createOutreachReach({
+    connection: deps.connection,
+    clock: deps.clock ?? systemClock,
+  }).summaryOf(surveyMessageKey(quarter, ''));
   const lines = [
     `Campaign ${campaign._id} (${campaign.definitionId}): ${campaign.status}, started ${campaign.startedAt.toISOString()}, expires ${campaign.expiresAt.toISOString()}`,
-    `  asked ${counts.sent + counts.partial + counts.complete + counts.expired}: not started ${counts.sent}, partial ${counts.partial}, complete ${counts.complete}, expired ${counts.expired}`,
+    `  asked ${asked}: not started ${counts.sent}, partial ${counts.partial}, complete ${counts.complete}, expired ${counts.expired}`,
+    ...reachLines(asked, reach),
     scoreLine('all owners', current.all),
     ...Object.entries(current.byBuilding)
       .sort(([a], [b]) => a.localeCompare(b, 'zh'))

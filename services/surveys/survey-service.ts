@@ -25,7 +25,7 @@ import {
   type SurveyDefinitionRecord,
   type SurveyResponseRecord,
 } from './survey-model';
-import { SCALE_LABELS, surveyTexts } from './survey-texts';
+import { SCALE_LABELS, surveyTexts } from '../i18n/surveys';
 
 export interface SurveySettings {
   /** Reminders go to owners who have not finished this long after the campaign started. */
@@ -61,7 +61,7 @@ export interface CampaignSendReport {
 }
 
 const OPEN: SurveyResponseRecord['status'][] = ['sent', 'partial'];
-/** Owners queued per step: two bulk inserts to the outbox and one of responses. */
+/** Owners queued per step: one bulk insert to the outbox and one of responses. */
 const BATCH = 250;
 
 /** `quarterly:2026Q4` (the contract in survey-model.ts). */

@@ -15,6 +15,10 @@ export const EMERGENCY_KINDS = [
   'lift_entrapment',
   'electrical',
   'medical',
+  'violence',
+  'locked_in_car',
+  'outage',
+  'unspecified',
 ] as const satisfies readonly EmergencyKind[];
 // Fails to compile when the detector learns a kind this list lacks.
 const _everyEmergencyKind: readonly (typeof EMERGENCY_KINDS)[number][] = [] as EmergencyKind[];
@@ -49,7 +53,9 @@ export interface TicketMessage {
   attachments: Array<{ kind: string; reference: string }>;
 }
 
+/** One step of the method as the product shows it: who did what, when, from which status to which. */
 export interface TicketHistoryEntry {
+  /** The case's `version` once this step was applied; 0 for the opening. */
   seq: number;
   at: Date;
   actor: string;
@@ -67,9 +73,8 @@ export interface TicketSummary {
 
 /**
  * A case. Optional values are stored as '' or null, never missing (the embedded engine
- * ignores `sparse`). `version` is the number of the last event applied from
- * `ticket_events` (see ticket-service.ts): the events decide, the document follows, and
- * every write to a case after its creation is such an event.
+ * ignores `sparse`). Every write after the opening is one update conditional on `version`
+ * that also increments it (see case-store.ts), so `version` counts the changes applied.
  */
 export interface TicketRecord {
   _id: Types.ObjectId;
@@ -115,6 +120,7 @@ export interface TicketRecord {
   lastOwnerMessageAt: Date;
   staffThread: { channel: string; threadId: string } | null;
   returnVisit: { rating: number | null; comment: string; at: Date | null };
+  /** Changes applied since the opening; a change is written only over the version it was decided on. */
   version: number;
   /** Derived keys for reports (no date operators in the embedded engine's aggregation). */
   quarter: string;
@@ -194,46 +200,13 @@ const ticketSchema = new Schema<TicketRecord>(
 ticketSchema.index({ identityKey: 1, status: 1 });
 ticketSchema.index({ ownerId: 1, status: 1 });
 ticketSchema.index({ status: 1, slaCheckAt: 1 });
+ticketSchema.index({ status: 1, createdAt: 1 });
 ticketSchema.index({ quarter: 1, kind: 1 });
 // Slack thread replies find their case by the escalation message's ts.
 ticketSchema.index({ 'staffThread.threadId': 1 });
 
-/**
- * One document per event of a case, `_id` = `<ticketId>:<seq>`. Inserting it is how an
- * instance wins the right to apply event `seq`: the unique `_id` lets exactly one win, on
- * MongoDB and on the embedded engine alike. The embedded engine runs a conditional update
- * as a read, then a write of the whole document, so racing writers all "match" (measured
- * on FerretDB 1.24: of five concurrent `findOneAndUpdate({status: 'new'})`, more than one
- * "won" in 29 of 30 rounds, and 50 concurrent `$inc` added 7).
- */
-export interface TicketEventRecord {
-  _id: string;
-  ticketId: string;
-  seq: number;
-  at: Date;
-  actor: string;
-  action: string;
-  /** The fields the event sets on the ticket, so a crash between the two writes can be rolled forward. */
-  set: Record<string, unknown>;
-  push: Record<string, unknown>;
-}
-
-const eventSchema = new Schema<TicketEventRecord>(
-  {
-    _id: { type: String, required: true },
-    ticketId: { type: String, required: true, index: true },
-    seq: { type: Number, required: true },
-    at: { type: Date, required: true },
-    actor: { type: String, required: true },
-    action: { type: String, required: true },
-    set: { type: Schema.Types.Mixed, default: {} },
-    push: { type: Schema.Types.Mixed, default: {} },
-  },
-  { versionKey: false, minimize: false },
-);
-
-/** Monthly reference counters: `_id` = `WO-2611`. */
-interface CounterRecord {
+/** Monthly reference counters, `_id` = `WO-2611`: `$inc` hands out each number once. */
+export interface CounterRecord {
   _id: string;
   value: number;
 }
@@ -242,52 +215,10 @@ const counterSchema = new Schema<CounterRecord>(
   { versionKey: false },
 );
 
-/**
- * One per reference handed out: `_id` = `WO-2611-0042`. Racing openers claim a number here
- * (a small unique insert) before writing the case, so a lost race costs little.
- */
-interface ReferenceClaimRecord {
-  _id: string;
-  /** The opening message, so a retry after a crash reuses the number it claimed. */
-  origin: string;
-  at: Date;
-}
-const referenceClaimSchema = new Schema<ReferenceClaimRecord>(
-  {
-    _id: { type: String, required: true },
-    origin: { type: String, required: true },
-    at: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-
-/**
- * Where a person's cases are: `_id` = `identity:<identityKey>` or `owner:<ownerId>`, with
- * the id of every case opened for them (written before the case itself, so none is ever
- * missing). On the embedded engine a read by `_id` alone is answered by SQLite, while
- * finding cases by `identityKey` decodes every case: this is how `listOpen` stays cheap.
- */
-export interface CaseIndexRecord {
-  _id: string;
-  caseIds: string[];
-}
-const caseIndexSchema = new Schema<CaseIndexRecord>(
-  { _id: { type: String, required: true }, caseIds: { type: [String], default: [] } },
-  { versionKey: false },
-);
-
 export function ticketModels(connection: Connection) {
   return {
     Tickets: modelOn<TicketRecord>(connection, 'Ticket', ticketSchema, 'tickets'),
-    Events: modelOn<TicketEventRecord>(connection, 'TicketEvent', eventSchema, 'ticket_events'),
     Counters: modelOn<CounterRecord>(connection, 'TicketCounter', counterSchema, 'ticket_counters'),
-    References: modelOn<ReferenceClaimRecord>(
-      connection,
-      'TicketReference',
-      referenceClaimSchema,
-      'ticket_references',
-    ),
-    CaseIndex: modelOn<CaseIndexRecord>(connection, 'TicketCaseIndex', caseIndexSchema, 'ticket_index'),
   };
 }
 

@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { createAdminAccess } from '../../bots/http/admin-access';
 import { registerDashboard } from '../../bots/http/dashboard';
 import { systemClock } from '../../services/clock';
 import { writeDemoEstate } from '../../services/demo/demo-estate';
@@ -48,14 +49,13 @@ export async function benchDashboard(
 
   const server = Fastify();
   registerDashboard(server, {
-    adminToken: TOKEN,
-    openOnLoopback: false,
+    access: createAdminAccess({ adminToken: TOKEN, openOnLoopback: false, clock: systemClock }),
     reports,
     connection,
     clock: systemClock,
     timeZone: 'Asia/Shanghai',
   });
-  const authorization = `Basic ${Buffer.from(`bench:${TOKEN}`).toString('base64')}`;
+  const authorization = `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`;
   const views = ['', '/cases', '/sla', '/return-visits', '/open', '/owners', '/report', '/exports'];
   const lines = [
     `dashboard (${format(counts.owners)} owners, ${format(counts.messages)} messages, ${format(counts.tickets)} cases, ${format(counts.answers)} survey answers; seeded in ${format(seedSeconds, 0)} s)`,

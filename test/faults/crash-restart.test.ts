@@ -27,7 +27,7 @@ describe('killed at random points and restarted', () => {
       lost: 0,
     });
     expect(tallies.cases + tallies.answersOnly + tallies.unanswered).toBe(40);
-    // Every message handled to one case or answer (a claim token is the lease: no orphan).
+    // Every message handled to one case or answer (its lease ends with its holder: no orphan).
     expect(tallies).toMatchObject({ handled: 40, unanswered: 0 });
     expect(tallies.problems.filter((problem) => problem.startsWith('message '))).toEqual([]);
     expect(tallies.outboxDead).toBeGreaterThanOrEqual(2); // the two chats that blocked the bot

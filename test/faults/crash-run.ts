@@ -159,7 +159,7 @@ export async function crashRun(options: {
       let last = '';
       let lastChange = Date.now();
       for (;;) {
-        const open = await messages.countDocuments({ status: { $in: ['received', 'processing'] } });
+        const open = await messages.countDocuments({ status: 'received' });
         const sending = await outbox.countDocuments({ status: { $in: ['pending', 'sending'] } });
         if (open === 0 && sending === 0) break;
         const processed = await messages.countDocuments({ status: 'processed' });
@@ -182,11 +182,12 @@ export async function crashRun(options: {
       let answersOnly = 0;
       let unanswered = 0;
       const problems: string[] = [];
-      const claims = connection.collection('message_claims');
       for (const message of stored.filter((m) => m.status !== 'processed')) {
-        const tokens = await claims.find({ _id: new RegExp(`^${String(message._id)}:`) as never }).toArray();
+        const lease = message.holder
+          ? `held by ${String(message.holder)} until ${new Date(message.leaseUntil as Date).toISOString()}`
+          : 'not held';
         problems.push(
-          `message ${String(message._id)} left ${String(message.status)} after ${String(message.processingAttempts)} attempts; claim tokens: ${tokens.map((t) => String(t._id).split(':')[1]).join(',') || 'none'}`,
+          `message ${String(message._id)} left ${String(message.status)} after ${String(message.attempts)} attempts; ${lease}`,
         );
       }
       for (const message of stored) {

@@ -48,7 +48,7 @@ describe('npm run -s classify', () => {
         expect(Object.keys(output)).toEqual(KEYS);
         expect(typeof output.confidence).toBe('number');
         expect(typeof output.emergency).toBe('boolean');
-        expect(['zh', 'en', 'mixed']).toContain(output.language);
+        expect(['zh', 'zh-Hant', 'yue', 'en', 'mixed']).toContain(output.language);
         expect(output.text).toBe(i === 3 ? 'Help! We are trapped in the lift' : input[i]);
       }
     }

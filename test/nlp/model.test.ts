@@ -85,6 +85,84 @@ describe('trainModel and createUnderstanding', () => {
   });
 });
 
+describe('the second opinion, danger words and requests for a person', () => {
+  const model = trainModel({ examples: trainingExamples });
+  /** The trained model with its learned emergency score pinned, to test what each score does. */
+  const scoring = (score: number) =>
+    createUnderstanding({ model: { ...model, emergencyScore: () => score } });
+
+  it('when the rules fire, then the emergency is theirs and its kind decides the category', () => {
+    const result = scoring(0).understand('I smell gas in the stairwell, it is really strong');
+    expect(result.emergency).toMatchObject({ kind: 'gas', source: 'rules' });
+    expect(result).toMatchObject({ intent: 'help_seeking', category: 'safety', urgentReview: false });
+  });
+
+  it('when the rules are silent and the learned score is confident, then an emergency from the model', () => {
+    const result = scoring(0.95).understand('the whole corridor upstairs looks hazy, something weird');
+    expect(result.emergency).toMatchObject({ kind: 'unspecified', source: 'model' });
+    expect(result).toMatchObject({ intent: 'help_seeking', fallback: false });
+  });
+
+  it('when the learned score is confident and a danger word names the hazard, then that kind', () => {
+    const result = scoring(0.7).understand('is that smoke or just steam from the vent, not sure');
+    expect(result.emergency).toMatchObject({ kind: 'fire', source: 'model', evidence: 'smoke' });
+    expect(result.category).toBe('safety');
+  });
+
+  it('when the learned score is borderline, then no emergency but an urgent review by a person', () => {
+    const result = scoring(0.5).understand('the whole corridor upstairs looks hazy, something weird');
+    expect(result.emergency).toBeUndefined();
+    expect(result.urgentReview).toBe(true);
+    expect(scoring(0.1).understand('the whole corridor upstairs looks hazy').urgentReview).toBe(false);
+  });
+
+  it('when a message only mentions a danger, then no emergency but its danger words are listed', () => {
+    const result = scoring(0).understand('what should I do if there is a fire at night?');
+    expect(result.emergency).toBeUndefined();
+    expect(result.dangerWords).toEqual(['fire']);
+  });
+
+  it('when the owner asks for a person, then a handover request of no category', () => {
+    for (const text of ['人工', 'agent', '我想搵真人', 'can I talk to a real person please']) {
+      expect(scoring(0).understand(text)).toMatchObject({
+        handoverRequest: true,
+        intent: 'other',
+        category: 'other',
+        fallback: false,
+      });
+    }
+    expect(scoring(0).understand('电梯坏了，转人工').handoverRequest).toBe(false);
+  });
+
+  it('when the owner writes Traditional Chinese or Cantonese, then its language and script say so', () => {
+    expect(scoring(0).understand('電梯壞了，請派人來修')).toMatchObject({
+      language: 'zh-Hant',
+      script: 'Hant',
+    });
+    expect(scoring(0).understand('部𨋢壞咗')).toMatchObject({ language: 'yue', script: 'Hant' });
+    expect(scoring(0).understand('电梯坏了')).toMatchObject({ language: 'zh', script: 'Hans' });
+    expect(scoring(0).understand('lift broken').script).toBeUndefined();
+  });
+
+  it('when a corpus example has an emergency flag, then the learned score rises for such messages', () => {
+    const flagged = trainModel({
+      examples: [
+        ...trainingExamples.map((example) => ({ ...example, emergency: false })),
+        ...['there is smoke everywhere', 'smoke in the corridor', 'thick smoke downstairs'].map((text) => ({
+          text,
+          intent: 'help_seeking' as const,
+          category: 'safety' as const,
+          emergency: true,
+        })),
+      ],
+    });
+    const { understand } = createUnderstanding({ model: flagged });
+    expect(understand('smoke smoke smoke').emergencyScore).toBeGreaterThan(
+      understand('how much is the fee').emergencyScore,
+    );
+  });
+});
+
 describe('learning from staff corrections', () => {
   const text = 'The parcel locker ate my delivery again';
   const before = createUnderstanding({ model: trainModel({ examples: trainingExamples }) }).understand(text);

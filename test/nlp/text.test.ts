@@ -16,8 +16,30 @@ describe('normalizeText', () => {
   });
 
   it('when normalized twice, then nothing changes', () => {
-    const once = normalizeText('ＷｈＹ！！ sooo slow。。。');
-    expect(normalizeText(once)).toBe(once);
+    for (const text of ['ＷｈＹ！！ sooo slow。。。', '部𨋢又壞咗，係咪冇人理？', '熱水爐唔著火，點算好']) {
+      const once = normalizeText(text);
+      expect(normalizeText(once)).toBe(once);
+    }
+  });
+
+  it('when a message is in Traditional characters, then it reads as Simplified', () => {
+    expect(normalizeText('後樓梯的電燈壞了，請派人來修理')).toBe('后楼梯的电灯坏了,请派人来修理');
+    expect(normalizeText('廚房著火了')).toBe('厨房着火了');
+  });
+
+  it('when a message is written Cantonese, then its colloquial words read as Mandarin', () => {
+    expect(normalizeText('部𨋢壞咗，啲人困咗喺入面')).toBe('部电梯坏了,人困在里面');
+    expect(normalizeText('廁所水喉爆咗，成地都係水')).toBe('厕所水管爆了,满地都是水');
+    expect(normalizeText('火燭呀！')).toBe('着火呀!');
+    expect(normalizeText('冇熱水，可唔可以嚟睇下？')).toBe('没有热水,可不可以来看下?');
+    expect(normalizeText('煲燶咗，好大陣燶味')).toBe('煲焦了,好大阵焦味');
+  });
+
+  it('when Mandarin shares a word with Cantonese, then its meaning is kept', () => {
+    expect(normalizeText('请物业出面协调一下')).toBe('请物业出面协调一下');
+    expect(normalizeText('没关系，跟物业打交道很顺利')).toBe('没关系,跟物业打交道很顺利');
+    expect(normalizeText('心里很郁闷')).toBe('心里很郁闷');
+    expect(normalizeText('沒關係')).toBe('没关系');
   });
 
   it('when two messages differ only by punctuation, case and spaces, then their correction keys are equal', () => {
@@ -41,6 +63,14 @@ describe('detectLanguage', () => {
     expect(detectLanguage('The 电梯 in building 3 坏了 again')).toBe('mixed');
     expect(replyLanguage('The lift in building three 坏了')).toBe('en');
     expect(replyLanguage('电梯又坏了，已经三天没人修了 again')).toBe('zh');
+  });
+
+  it('when Chinese is in Traditional characters or written Cantonese, then zh-Hant or yue', () => {
+    expect(detectLanguage('電梯壞了，請盡快處理')).toBe('zh-Hant');
+    expect(detectLanguage('部𨋢壞咗')).toBe('yue');
+    expect(detectLanguage('个水龙头坏咗，几时嚟整？')).toBe('yue');
+    expect(detectLanguage('沒關係，謝謝')).toBe('zh-Hant');
+    expect(replyLanguage('部𨋢壞咗')).toBe('zh');
   });
 
   it('when a message has no letters, then Chinese punctuation decides', () => {

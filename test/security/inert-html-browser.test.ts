@@ -1,12 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDialogs, openChatSession, useBrowserApp } from '../support/browser';
+import { seedStaff, STAFF_PASSWORD } from '../support/staff';
 
 const TOKEN = 'inert-admin-token-0123456789';
 const HOSTILE = `<img src=x onerror="window.__pwned='img';alert(1)"><script>window.__pwned='script'</script>"><svg onload=alert(2)> The kitchen tap in my flat is leaking, please send a plumber to repair it`;
 
 describe('owner text with HTML and script, shown in Chromium', () => {
-  const { browser, database, base } = useBrowserApp({ label: 'inert-html', env: { ADMIN_TOKEN: TOKEN } });
+  const { browser, database, base } = useBrowserApp({
+    label: 'inert-html',
+    env: { ADMIN_TOKEN: TOKEN },
+    seed: (connection) => seedStaff(connection, ['Alice', 'Eve']),
+  });
 
   it('when an owner writes HTML and script in the web chat, then the chat and the desk show it literally and nothing runs', async () => {
     const owner = await browser().newPage({ locale: 'en-US' });
@@ -26,9 +31,11 @@ describe('owner text with HTML and script, shown in Chromium', () => {
     expect(await owner.locator('.msg.me').first().textContent()).toBe(HOSTILE);
     expect(await owner.locator('.msg img, .msg script, .msg svg').count()).toBe(0);
 
-    // Staff whose name is markup claim it on the desk; the owner is told their name, as text.
-    const staffName = '<b onmouseover=alert(3)>Eve</b>';
-    const desk = await browser().newPage({ httpCredentials: { username: staffName, password: TOKEN } });
+    // Staff claim it on the desk (account names cannot hold markup; `staff add` refuses it).
+    const staffName = 'Eve';
+    const desk = await browser().newPage({
+      httpCredentials: { username: staffName, password: STAFF_PASSWORD },
+    });
     const deskDialogs = collectDialogs(desk);
     await desk.goto(`${base()}/desk?error=${encodeURIComponent('<img src=x onerror=alert(4)>')}`);
     const card = desk.locator('.case', { hasText: 'kitchen tap' });
@@ -57,14 +64,14 @@ describe('owner text with HTML and script, shown in Chromium', () => {
   }, 90_000);
 
   it('when another site makes a logged-in staff browser post a desk form, then the case is unchanged', async () => {
-    const { sessionId, say } = await openChatSession(base());
+    const { reference, say } = await openChatSession(base());
     await say('The water heater in my flat leaks, please repair it', 'm1');
     const tickets = database().connection.collection('tickets');
     const deadline = Date.now() + 20_000;
-    let ticket = await tickets.findOne({ identityKey: `web:${sessionId}` });
+    let ticket = await tickets.findOne({ identityKey: `web:${reference}` });
     while (!ticket && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
-      ticket = await tickets.findOne({ identityKey: `web:${sessionId}` });
+      ticket = await tickets.findOne({ identityKey: `web:${reference}` });
     }
     const id = String(ticket?._id);
 
@@ -80,7 +87,9 @@ describe('owner text with HTML and script, shown in Chromium', () => {
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
     const evilPort = (evil.address() as AddressInfo).port;
     // Staff are logged in: the browser answers the desk's Basic challenge by itself.
-    const context = await browser().newContext({ httpCredentials: { username: 'Alice', password: TOKEN } });
+    const context = await browser().newContext({
+      httpCredentials: { username: 'Alice', password: STAFF_PASSWORD },
+    });
     const staff = await context.newPage();
     await staff.goto(`${base()}/desk`);
     const statuses: number[] = [];

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { systemClock } from '../../services/clock';
 import { createOwnerService } from '../../services/owners/owner-service';
 import { useAppProcess } from '../support/app-process';
+import { openChatSession } from '../support/browser';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram';
 
@@ -18,7 +19,8 @@ const CHANNEL = 'C0ESCALATE';
 /**
  * A full run of the real app (Telegram webhook and Slack desk on loopback fakes, debug logs):
  * binding, messages that carry phone numbers, a complaint claimed and answered from Slack, a
- * rate-limited send, desk access. Then every log line is searched for tokens and phone numbers.
+ * rate-limited send, desk access, a web chat. Then every log line is searched for tokens, web
+ * session secrets and phone numbers.
  */
 describe('the logs of a full run', () => {
   let telegram: FakeTelegram;
@@ -133,10 +135,21 @@ describe('the logs of a full run', () => {
     expect((await slackPost(answer, false)).status).toBe(200);
     await replies(902, 3);
 
+    // A web chat owner: the signed session id is the chat's only secret.
+    const web = await openChatSession(base());
+    expect((await web.say('The corridor light on floor 3 is broken', 'w1')).status).toBe(202);
+    const outbox = database().connection.collection('outbox');
+    const webReplyQueued = Date.now() + 20_000;
+    while (!(await outbox.findOne({ 'address.channel': 'web' })) && Date.now() < webReplyQueued)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    const webEntries = await outbox.find({ 'address.channel': 'web' }).toArray();
+    expect(webEntries.length).toBeGreaterThan(0);
+    expect(JSON.stringify(webEntries)).not.toContain(web.sessionId.slice(22));
+
     // The desk, with a wrong and the right token.
     const desk = (password: string) =>
       fetch(`${base()}/desk`, {
-        headers: { authorization: `Basic ${Buffer.from(`Alice:${password}`).toString('base64')}` },
+        headers: { authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` },
       });
     expect((await desk('not-the-token')).status).toBe(401);
     expect((await desk(SECRETS.admin)).status).toBe(200);
@@ -147,7 +160,12 @@ describe('the logs of a full run', () => {
     expect(await run.waitForExit(15_000)).toBe(0);
     const text = `${run.logs.map((line) => JSON.stringify(line)).join('\n')}\n${run.stderr()}`;
     expect(run.logs.length).toBeGreaterThan(10); // the run did log (start-up, SLA, shutdown)
-    for (const secret of [...Object.values(SECRETS), telegram.token, telegram.token.split(':')[1] as string])
+    for (const secret of [
+      ...Object.values(SECRETS),
+      telegram.token,
+      telegram.token.split(':')[1] as string,
+      web.sessionId.slice(22), // the signature half: with it, anyone could write as that owner
+    ])
       expect(text).not.toContain(secret);
     for (const shape of PHONE_SHAPES) expect(text).not.toMatch(shape);
   }, 120_000);

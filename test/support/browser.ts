@@ -73,13 +73,20 @@ export function collectDialogs(page: Page): string[] {
 }
 
 /** A web chat session opened over HTTP, as the chat page does, and a way to send in it. */
-export async function openChatSession(
-  base: string,
-): Promise<{ sessionId: string; say: (text: string, clientMessageId: string) => Promise<Response> }> {
+/** The public half of a signed web chat session id: the conversation id inside ownerbot. */
+export const webSessionReference = (sessionId: string): string => sessionId.slice(0, 22);
+
+export async function openChatSession(base: string): Promise<{
+  sessionId: string;
+  /** What ownerbot stores and logs for the session (its identity is `web:<reference>`). */
+  reference: string;
+  say: (text: string, clientMessageId: string) => Promise<Response>;
+}> {
   const response = await fetch(`${base}/chat/session`, { method: 'POST' });
   const { sessionId } = (await response.json()) as { sessionId: string };
   return {
     sessionId,
+    reference: webSessionReference(sessionId),
     say: (text, clientMessageId) =>
       fetch(`${base}/chat/messages`, {
         method: 'POST',

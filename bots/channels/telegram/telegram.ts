@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { Bot, GrammyError, HttpError, InlineKeyboard } from 'grammy';
-import type { Update } from 'grammy/types';
+import { Bot, GrammyError, HttpError, InlineKeyboard, webhookCallback } from 'grammy';
 import type {
   Address,
-  Attachment,
   ChannelAdapter,
   InboundMessage,
   OutboundMessage,
@@ -12,6 +10,7 @@ import type { Clock } from '../../../services/clock';
 import { ChannelError } from '../../../services/errors';
 import { sameSecret } from '../../http/admin-access';
 import type { Logger } from '../../../services/logging/logger';
+import { parseTelegramUpdate, toInboundMessage } from './telegram-update';
 
 export interface TelegramSettings {
   token: string;
@@ -22,70 +21,6 @@ export interface TelegramSettings {
 
 /** Buttons per keyboard row: two fit phone screens in both languages. */
 const BUTTONS_PER_ROW = 2;
-
-/**
- * Turns a Telegram update into the core's message, or undefined for what ownerbot does not
- * handle. Choices (docs/channels.md): only private chats are served (group messages are
- * ignored, the bot is not a group member of record); an edited message counts as a new
- * message from the owner (their correction of what they wrote), keyed by its edit time.
- */
-export function toInboundMessage(update: Update, clock: Clock): InboundMessage | undefined {
-  if (update.callback_query) {
-    const query = update.callback_query;
-    const chat = query.message?.chat;
-    if (!chat || chat.type !== 'private' || !query.data) return undefined;
-    return {
-      channel: 'telegram',
-      platformMessageId: `cb:${query.id}`,
-      conversationId: String(chat.id),
-      sender: { id: String(query.from.id), displayName: displayName(query.from) },
-      text: '',
-      action: query.data,
-      attachments: [],
-      receivedAt: clock.now(),
-    };
-  }
-  const edited = update.edited_message;
-  const message = update.message ?? edited;
-  if (!message || message.chat.type !== 'private' || !message.from || message.from.is_bot) return undefined;
-  const attachments: Attachment[] = [];
-  if (message.photo?.length) {
-    const largest = message.photo[message.photo.length - 1];
-    if (largest) attachments.push({ kind: 'photo', reference: largest.file_id });
-  }
-  if (message.document)
-    attachments.push({
-      kind: 'document',
-      reference: message.document.file_id,
-      name: message.document.file_name ?? '',
-    });
-  if (message.voice) attachments.push({ kind: 'voice', reference: message.voice.file_id });
-  if (message.video) attachments.push({ kind: 'video', reference: message.video.file_id });
-  if (message.sticker) attachments.push({ kind: 'sticker', reference: message.sticker.file_id });
-  if (message.location) {
-    attachments.push({
-      kind: 'location',
-      reference: `${message.location.latitude},${message.location.longitude}`,
-    });
-  }
-  const text = message.text ?? message.caption ?? '';
-  if (text === '' && attachments.length === 0) return undefined; // service messages, polls, contacts...
-  return {
-    channel: 'telegram',
-    platformMessageId: edited
-      ? `${message.chat.id}:${message.message_id}:e${edited.edit_date}`
-      : `${message.chat.id}:${message.message_id}`,
-    conversationId: String(message.chat.id),
-    sender: { id: String(message.from.id), displayName: displayName(message.from) },
-    text,
-    attachments,
-    receivedAt: new Date(message.date * 1000),
-  };
-}
-
-function displayName(user: { first_name: string; last_name?: string; username?: string }): string {
-  return [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username || '';
-}
 
 /** grammY's errors in the core's terms: the API said no (with its code), or the network failed. */
 function toChannelError(error: unknown): ChannelError {
@@ -128,7 +63,13 @@ export function createTelegramChannel(deps: {
   let receive: ((message: InboundMessage) => Promise<unknown>) | undefined;
   let polling = false;
 
-  async function accept(update: Update): Promise<void> {
+  async function accept(raw: unknown): Promise<void> {
+    const checked = parseTelegramUpdate(raw);
+    if ('problem' in checked) {
+      log.warn({ problem: checked.problem }, 'Skipped a malformed Telegram update');
+      return;
+    }
+    const { update } = checked;
     if (update.callback_query) {
       // Answer first: the owner's button stops spinning whatever happens next.
       await bot.api
@@ -148,12 +89,20 @@ export function createTelegramChannel(deps: {
     capabilities: { buttons: true, threads: false, markup: false, maxTextLength: 4096 },
     async start(onMessage) {
       receive = onMessage;
-      if (deps.settings.webhookSecret) return; // updates arrive at POST /telegram/webhook
+      if (deps.settings.webhookSecret) {
+        // Updates arrive at POST /telegram/webhook; grammY needs the bot's own info (one getMe).
+        await bot
+          .init()
+          .catch((error: unknown) =>
+            log.warn(
+              { err: toChannelError(error) },
+              'Telegram getMe failed; retried with the first webhook update',
+            ),
+          );
+        return;
+      }
       await bot.init();
       await bot.api.deleteWebhook();
-      bot.on('message', (context) => accept(context.update));
-      bot.on('edited_message', (context) => accept(context.update));
-      bot.on('callback_query', (context) => accept(context.update));
       bot.catch((error) => log.error({ err: error.error }, 'A Telegram update could not be stored'));
       polling = true;
       void bot
@@ -201,21 +150,32 @@ export function createTelegramChannel(deps: {
     },
   };
 
+  // grammY routes every update, in both modes; the core's handling happens after the store.
+  bot.on(['message', 'edited_message', 'callback_query'], (context) => accept(context.update));
+
   function routes(server: FastifyInstance): void {
     const secret = deps.settings.webhookSecret;
     if (!secret) return;
+    // grammY checks the secret again and answers 200 once the update is stored; an error
+    // (the database down) becomes a 5xx, which Telegram retries.
+    const handle = webhookCallback(bot, 'fastify', {
+      secretToken: secret,
+      onTimeout: 'throw',
+      timeoutMilliseconds: 9_000,
+    });
     server.post('/telegram/webhook', async (request, reply) => {
       const given = request.headers['x-telegram-bot-api-secret-token'];
       if (!sameSecret(typeof given === 'string' ? given : undefined, secret)) {
         return reply.status(401).send({ error: 'unauthorized' });
       }
-      const update = request.body as Update | undefined;
-      if (!update || typeof update.update_id !== 'number') {
-        return reply.status(400).send({ error: 'invalid_update' });
+      // A signed but malformed update is refused with its reason, before grammY or the core.
+      const checked = parseTelegramUpdate(request.body);
+      if ('problem' in checked) {
+        log.warn({ problem: checked.problem }, 'Refused a malformed Telegram update');
+        return reply.status(400).send({ error: 'invalid_update', message: checked.problem });
       }
-      // Stored before the 200 (DESIGN decision 2); classification and replies come later.
-      await accept(update);
-      return reply.status(200).send({ ok: true });
+      if (!bot.isInited()) await bot.init();
+      return handle(request, reply);
     });
   }
 

@@ -1,10 +1,15 @@
 /**
- * The web chat page: one self-contained document (no build step, no external assets, so it
+ * The web chat page: one document and its script (no build step, no external assets, so it
  * works offline and behind strict proxies). Texts in Chinese and English; the owner's
  * choice is remembered in the browser.
  */
 export function webChatPage(): string {
   return PAGE;
+}
+
+/** The page's script, served at `/chat.js` so the page needs no inline script (strict CSP). */
+export function webChatScript(): string {
+  return SCRIPT;
 }
 
 const PAGE = `<!doctype html>
@@ -44,8 +49,12 @@ const PAGE = `<!doctype html>
     <button id="send" type="submit"></button>
   </form>
 </div>
-<script>
-(() => {
+<script src="chat.js"></script>
+</body>
+</html>
+`;
+
+const SCRIPT = `(() => {
   const T = {
     zh: { title: '物业服务', send: '发送', placeholder: '请描述您的问题，例如：3栋1502厨房漏水', other: 'English', hello: '您好！报修、咨询、投诉都可以直接发消息给我。', offline: '连接中断，正在重连…', failed: '发送失败，请重试。', empty: '请先输入内容。' },
     en: { title: 'Property service', send: 'Send', placeholder: 'Describe what you need, e.g. kitchen leak in 3-1502', other: '中文', hello: 'Hello! Report a repair, ask a question or raise a complaint right here.', offline: 'Connection lost, reconnecting…', failed: 'Could not send; please try again.', empty: 'Please write something first.' },
@@ -88,12 +97,20 @@ const PAGE = `<!doctype html>
     div.textContent = text;
     $('log').appendChild(div);
   }
+  // The server's answer in the page's language (its bodies carry both).
+  const said = (body) => (body && body.messages && body.messages[lang]) || (body && body.message) || T[lang].failed;
   async function ensureSession() {
     if (sessionId) return sessionId;
     const res = await fetch('chat/session', { method: 'POST' });
-    sessionId = (await res.json()).sessionId;
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) { status(said(body)); throw new Error(body.error || 'no session'); }
+    sessionId = body.sessionId;
     localStorage.setItem('ownerbot.session', sessionId);
     return sessionId;
+  }
+  function forgetSession() {
+    sessionId = null;
+    localStorage.removeItem('ownerbot.session');
   }
   async function post(text, action) {
     await ensureSession();
@@ -103,18 +120,34 @@ const PAGE = `<!doctype html>
     if (action) body.action = action;
     try {
       const res = await fetch('chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      if (!res.ok) status((await res.json().catch(() => ({}))).message || T[lang].failed);
+      if (res.status === 401) { forgetSession(); listen(); }
+      if (!res.ok) status(said(await res.json().catch(() => ({}))));
     } catch { status(T[lang].failed); }
   }
-  function listen() {
-    const events = new EventSource('chat/events?sessionId=' + encodeURIComponent(sessionId));
+  let events = null;
+  let retryMs = 1000;
+  async function listen() {
+    if (events) events.close();
+    try { await ensureSession(); } catch { setTimeout(listen, retryMs *= 2); return; }
+    events = new EventSource('chat/events?sessionId=' + encodeURIComponent(sessionId));
+    events.onopen = () => { retryMs = 1000; };
     events.addEventListener('message', (event) => {
       if (seen.has(event.lastEventId)) return;
       seen.add(event.lastEventId);
       const data = JSON.parse(event.data);
       add('bot', data.text, data.buttons);
     });
-    events.onerror = () => { if (events.readyState === EventSource.CONNECTING) status(T[lang].offline); };
+    events.onerror = () => {
+      if (events.readyState === EventSource.CONNECTING) { status(T[lang].offline); return; }
+      // Refused (an old or unknown session, or too many windows): ask for a new session later.
+      if (events.readyState !== EventSource.CLOSED) return;
+      retryMs = Math.min(retryMs * 2, 60000);
+      setTimeout(async () => {
+        const check = await fetch('chat/session?sessionId=' + encodeURIComponent(sessionId)).catch(() => null);
+        if (check && check.status === 401) forgetSession();
+        listen();
+      }, retryMs);
+    };
   }
   $('form').onsubmit = (event) => {
     event.preventDefault();
@@ -135,9 +168,6 @@ const PAGE = `<!doctype html>
   };
   paint();
   add('bot', T[lang].hello);
-  ensureSession().then(listen);
+  listen();
 })();
-</script>
-</body>
-</html>
 `;

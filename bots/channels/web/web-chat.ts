@@ -1,7 +1,5 @@
-import { modelOn } from '../../../services/database/model';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import type {
   Address,
@@ -10,45 +8,18 @@ import type {
   OutboundMessage,
 } from '../../../services/channels/types';
 import type { Clock } from '../../../services/clock';
-import { trusted } from '../../../services/database/connect';
+import type { WebChatLimits } from '../../../services/config/web-chat-limits';
+import { webChatTexts } from '../../../services/i18n/web-chat';
 import type { Logger } from '../../../services/logging/logger';
-import { isDuplicateKey } from '../../../services/outbox/outbox';
-import { webChatPage } from './page';
+import { streamReplies } from './event-stream';
+import { webChatPage, webChatScript } from './page';
+import { createReplyFeed } from './reply-feed';
+import type { SessionIds } from './session-ids';
+import { createTranscriptStore } from './transcript-store';
+import { createWebChatGuard, type Refusal } from './web-limits';
 
-/**
- * What the bot said in a web chat session, in order. `send` writes here first, so a reply
- * reaches the owner whether their page is open on this instance, on another one, or only
- * later: the event stream replays everything after the last id the page saw.
- */
-interface TranscriptRecord {
-  _id: string; // `<sessionId>:<seq padded>`
-  sessionId: string;
-  seq: number;
-  text: string;
-  buttons: Array<{ action: string; label: string }>;
-  at: Date;
-}
-
-const transcriptSchema = new Schema<TranscriptRecord>(
-  {
-    _id: { type: String, required: true },
-    sessionId: { type: String, required: true },
-    seq: { type: Number, required: true },
-    text: { type: String, required: true },
-    buttons: { type: [{ action: String, label: String, _id: false }], default: [] },
-    at: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
-transcriptSchema.index({ sessionId: 1, seq: 1 });
-
-function transcriptModel(connection: Connection): Model<TranscriptRecord> {
-  return modelOn<TranscriptRecord>(connection, 'WebTranscript', transcriptSchema, 'web_transcripts');
-}
-
-const SESSION_ID = /^[A-Za-z0-9_-]{22,64}$/;
 const messageBody = z.object({
-  sessionId: z.string().regex(SESSION_ID, 'sessionId must come from POST /chat/session'),
+  sessionId: z.string().max(100),
   clientMessageId: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 letters, digits, _ or -'),
@@ -56,22 +27,54 @@ const messageBody = z.object({
   action: z.string().max(100).optional(),
 });
 
-/** How often an open event stream looks for replies written by another instance. */
-const POLL_MS = 1000;
+/** Both languages at once: the API does not know the reader's, the page picks its own. */
+const bilingual = (text: { zh: string; en: string }) => ({
+  message: `${text.zh} ${text.en}`,
+  messages: text,
+});
+
+function answerRefusal(reply: FastifyReply, refusal: Refusal) {
+  const text =
+    refusal.limit.startsWith('streams') || refusal.limit === 'anonymous_streams'
+      ? webChatTexts.tooManyStreams
+      : webChatTexts.rateLimited;
+  return reply
+    .status(429)
+    .header('retry-after', String(refusal.retryAfterSeconds))
+    .send({
+      error: 'rate_limited',
+      limit: refusal.limit,
+      retryAfterSeconds: refusal.retryAfterSeconds,
+      ...bilingual(text),
+    });
+}
+
+const unknownSession = (reply: FastifyReply) =>
+  reply.status(401).send({ error: 'invalid_session', ...bilingual(webChatTexts.sessionUnknown) });
 
 /**
- * The built-in web chat: the page at `/`, `POST /chat/session`, `POST /chat/messages` and
- * the live replies at `GET /chat/events` (server-sent events). It is a channel like any
- * other: messages go through the same inbound path, replies through the same outbox.
+ * The built-in web chat: the page at `/` (script at `/chat.js`), `POST /chat/session`,
+ * `POST /chat/messages` and the live replies at `GET /chat/events` (server-sent events). It is
+ * a channel like any other: messages go through the same inbound path, replies through the
+ * same outbox. Anyone may write, so sessions are signed and traffic is limited per address.
  */
-export function createWebChat(deps: { connection: Connection; clock: Clock; logger: Logger }) {
-  const Transcripts = transcriptModel(deps.connection);
+export function createWebChat(deps: {
+  connection: Connection;
+  clock: Clock;
+  logger: Logger;
+  sessionIds: SessionIds;
+  limits: WebChatLimits | null;
+  /** Told of every refusal by a limit (for metrics and the log). */
+  onRefused?: (refusal: Refusal, address: string) => void;
+}) {
+  const transcripts = createTranscriptStore(deps.connection);
   const log = deps.logger.child({ channel: 'web' });
-  const streams = new Map<string, Set<() => void>>();
+  const feed = createReplyFeed({ transcripts, clock: deps.clock, logger: log });
+  const guard = createWebChatGuard(deps.limits, deps.clock);
   let onMessage: ((message: InboundMessage) => Promise<unknown>) | undefined;
-
-  const wakeStreams = (sessionId: string) => {
-    for (const wake of streams.get(sessionId) ?? []) wake();
+  const refuse = (reply: FastifyReply, refusal: Refusal, address: string) => {
+    deps.onRefused?.(refusal, address);
+    return answerRefusal(reply, refusal);
   };
 
   const adapter: ChannelAdapter = {
@@ -82,46 +85,16 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
     },
     async stop() {
       onMessage = undefined;
-      for (const wakes of streams.values()) for (const wake of wakes) wake();
+      feed.stop();
     },
+    /** `conversationId` is the session's reference (never the signed id). */
     async send(address: Address, message: OutboundMessage) {
-      const sessionId = address.conversationId;
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const last = await Transcripts.findOne({ sessionId }, { seq: 1 }).sort({ seq: -1 }).lean();
-        const seq = (last?.seq ?? 0) + 1;
-        const id = `${sessionId}:${String(seq).padStart(8, '0')}`;
-        try {
-          await Transcripts.create({
-            _id: id,
-            sessionId,
-            seq,
-            text: message.text,
-            buttons: message.buttons ?? [],
-            at: deps.clock.now(),
-          });
-          wakeStreams(sessionId);
-          return { platformMessageId: id };
-        } catch (error) {
-          if (!isDuplicateKey(error)) throw error; // another reply took this number: take the next
-        }
-      }
-      throw new Error(`web chat: could not append to session ${sessionId}`);
+      const session = address.conversationId;
+      const id = await transcripts.append(session, message, deps.clock.now());
+      feed.notify(session);
+      return { platformMessageId: id };
     },
   };
-
-  async function replay(reply: FastifyReply, sessionId: string, after: number): Promise<number> {
-    const records = await Transcripts.find({ sessionId, seq: trusted({ $gt: after }) })
-      .sort({ seq: 1 })
-      .limit(200)
-      .lean();
-    for (const record of records) {
-      reply.raw.write(
-        `id: ${record.seq}\nevent: message\ndata: ${JSON.stringify({ text: record.text, buttons: record.buttons })}\n\n`,
-      );
-      after = record.seq;
-    }
-    return after;
-  }
 
   function routes(server: FastifyInstance): void {
     const open = new Set<FastifyReply>();
@@ -135,8 +108,25 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
         .header('cache-control', 'no-store')
         .send(webChatPage()),
     );
+    server.get('/chat.js', async (_request, reply) =>
+      reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(webChatScript()),
+    );
 
-    server.post('/chat/session', async () => ({ sessionId: randomBytes(18).toString('base64url') }));
+    server.post('/chat/session', async (request, reply) => {
+      const refusal = guard.allowSession(request.ip);
+      if (refusal) return refuse(reply, refusal, request.ip);
+      return { sessionId: deps.sessionIds.issue() };
+    });
+
+    // Lets the page tell a refused stream of an old session from a full one (no database read).
+    server.get('/chat/session', async (request, reply) =>
+      deps.sessionIds.verify((request.query as { sessionId?: unknown }).sessionId)
+        ? { valid: true }
+        : unknownSession(reply),
+    );
 
     server.post('/chat/messages', async (request, reply) => {
       const parsed = messageBody.safeParse(request.body);
@@ -146,20 +136,24 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
           .send({ error: 'invalid_message', message: parsed.error.issues.map((i) => i.message).join('; ') });
       }
       const { sessionId, clientMessageId, text = '', action } = parsed.data;
+      const session = deps.sessionIds.verify(sessionId);
+      if (!session) return unknownSession(reply);
       if (text.trim() === '' && !action) {
         return reply
           .status(400)
           .send({ error: 'empty_message', message: 'Write a message or press a button.' });
       }
+      const refusal = guard.allowMessage(request.ip);
+      if (refusal) return refuse(reply, refusal, request.ip);
       if (!onMessage)
         return reply
           .status(503)
           .send({ error: 'not_ready', message: 'The chat is starting; try again in a moment.' });
       await onMessage({
         channel: 'web',
-        platformMessageId: `${sessionId}:${clientMessageId}`,
-        conversationId: sessionId,
-        sender: { id: sessionId },
+        platformMessageId: `${session}:${clientMessageId}`,
+        conversationId: session,
+        sender: { id: session },
         text: text.trim(),
         ...(action ? { action } : {}),
         attachments: [],
@@ -169,45 +163,23 @@ export function createWebChat(deps: { connection: Connection; clock: Clock; logg
     });
 
     server.get('/chat/events', async (request, reply) => {
-      const query = request.query as { sessionId?: string };
-      const sessionId = query.sessionId ?? '';
-      if (!SESSION_ID.test(sessionId)) return reply.status(400).send({ error: 'invalid_session' });
-      const lastSeen = Number(request.headers['last-event-id'] ?? 0);
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      reply.raw.write(': connected\n\n');
+      const session = deps.sessionIds.verify((request.query as { sessionId?: unknown }).sessionId);
+      if (!session) return unknownSession(reply);
+      const place = guard.openStream(request.ip, session);
+      if ('limit' in place) return refuse(reply, place, request.ip);
       open.add(reply);
-      let after = Number.isInteger(lastSeen) && lastSeen > 0 ? lastSeen : 0;
-      let wake: (() => void) | undefined;
-      const wakes = streams.get(sessionId) ?? new Set<() => void>();
-      streams.set(sessionId, wakes);
-      let closed = false;
-      const onWake = () => wake?.();
-      wakes.add(onWake);
-      request.raw.on('close', () => {
-        closed = true;
-        wakes.delete(onWake);
-        if (wakes.size === 0) streams.delete(sessionId);
-        open.delete(reply);
-        wake?.();
+      await streamReplies({
+        request,
+        reply,
+        session,
+        transcripts,
+        feed,
+        logger: log,
+        onClose: () => {
+          open.delete(reply);
+          place.release();
+        },
       });
-      try {
-        while (!closed && !reply.raw.writableEnded) {
-          after = await replay(reply, sessionId, after);
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, POLL_MS).unref();
-          });
-        }
-      } catch (error) {
-        log.warn({ err: error }, 'Web chat event stream ended on an error');
-        reply.raw.end();
-      }
     });
   }
 

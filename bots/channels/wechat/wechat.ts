@@ -5,10 +5,13 @@ import type {
   ChannelAdapter,
   InboundMessage,
   OutboundMessage,
+  SendResult,
 } from '../../../services/channels/types';
 import type { Clock } from '../../../services/clock';
 import { ChannelError } from '../../../services/errors';
 import type { Logger } from '../../../services/logging/logger';
+import type { HeldMessages } from '../../../services/wechat-official/held-messages';
+import type { OfficialSender } from '../../../services/wechat-official/official-sender';
 
 /**
  * WeChat's customer-service rule: a business may message someone freely only within 48
@@ -27,13 +30,29 @@ const ATTACHMENT_KINDS: Record<number, Attachment['kind']> = {
 };
 const TEXT_TYPE = 7;
 
+/** The Official Account API side of the channel: customer-service messages and templates. */
+export interface OfficialChannel {
+  sender: Pick<OfficialSender, 'sendText' | 'sendTemplate' | 'hasTemplate'>;
+  held: Pick<HeldMessages, 'hold' | 'wentAsTemplate' | 'discard'>;
+}
+
+function templateRequired(why: string): ChannelError {
+  return new ChannelError(
+    'wechat_template_required',
+    `The owner has not written for over 48 hours and WeChat only allows a template message now; ${why}`,
+    { kind: 'rejected', status: 403 },
+  );
+}
+
 /**
  * The WeChat channel through wechaty: any puppet (an Official Account, WeCom or service
  * puppet; see docs/channels.md for the ban risk of personal-account puppets). WeChat has no
  * buttons, so choices arrive as numbered lists (render.ts) and are answered by number.
- * Self messages and group chats are ignored. Outreach to an owner silent for more than 48
- * hours is refused with `wechat_template_required` (dead-lettered with that reason) instead
- * of failing silently, because WeChat only allows a template message then.
+ * Self messages and group chats are ignored. With `official` (the Official Account API),
+ * sends go through that API: a customer-service message within 48 hours of the owner's last
+ * message, a template message for outreach after that. Without it, or without a template for
+ * the purpose, such a send is refused as `wechat_template_required` (a dead letter with that
+ * reason, counted by `survey status` and the desk) instead of failing silently.
  */
 export function createWechatChannel(deps: {
   wechaty: Wechaty;
@@ -43,6 +62,9 @@ export function createWechatChannel(deps: {
   lastInboundAt: (contactId: string) => Promise<Date | undefined>;
   /** The login QR code, for the staff desk to show. */
   onQrCode?: (url: string) => void;
+  official?: OfficialChannel;
+  /** The platform said the owner cannot be reached (unfollowed, refused, not our user). */
+  onUnreachable?: (contactId: string, reason: string) => Promise<unknown>;
 }) {
   const log = deps.logger.child({ channel: 'wechat' });
   const { wechaty } = deps;
@@ -98,31 +120,94 @@ export function createWechatChannel(deps: {
     },
     async send(address: Address, message: OutboundMessage) {
       const last = await deps.lastInboundAt(address.conversationId);
-      if (!last || deps.clock.now().getTime() - last.getTime() > CUSTOMER_SERVICE_WINDOW_MS) {
-        throw new ChannelError(
-          'wechat_template_required',
-          'The owner has not written for over 48 hours; WeChat only allows a template message now',
-          { kind: 'rejected', status: 403 },
-        );
-      }
-      const contact = await wechaty.Contact.find({ id: address.conversationId });
-      if (!contact) {
-        throw new ChannelError('wechat_contact_not_found', 'No such WeChat contact', {
-          kind: 'rejected',
-          status: 404,
-        });
+      const inWindow = !!last && deps.clock.now().getTime() - last.getTime() <= CUSTOMER_SERVICE_WINDOW_MS;
+      if (!deps.official) {
+        if (!inWindow) throw templateRequired('no Official Account is configured (WECHAT_APP_ID)');
+        return sayThroughPuppet(address, message);
       }
       try {
-        await contact.say(message.text);
+        return await sendOfficially(deps.official, address.conversationId, message, inWindow);
       } catch (error) {
-        throw new ChannelError('wechat_send_failed', error instanceof Error ? error.message : String(error), {
-          kind: 'network',
-          cause: error,
-        });
+        if (
+          error instanceof ChannelError &&
+          error.status === 403 &&
+          error.code !== 'wechat_template_required'
+        )
+          await deps.onUnreachable?.(address.conversationId, error.code);
+        throw error;
       }
-      return {};
     },
   };
+
+  async function sayThroughPuppet(address: Address, message: OutboundMessage): Promise<SendResult> {
+    const contact = await wechaty.Contact.find({ id: address.conversationId });
+    if (!contact) {
+      throw new ChannelError('wechat_contact_not_found', 'No such WeChat contact', {
+        kind: 'rejected',
+        status: 404,
+      });
+    }
+    try {
+      await contact.say(message.text);
+    } catch (error) {
+      throw new ChannelError('wechat_send_failed', error instanceof Error ? error.message : String(error), {
+        kind: 'network',
+        cause: error,
+      });
+    }
+    return {};
+  }
+
+  /**
+   * Through the Official Account API: a customer-service message inside the window (and when
+   * the platform says the window closed after all, a template), a template outside it. The
+   * message a template stands in for is held until the owner answers (template-follow-up.ts);
+   * the later parts of a split message follow their first part into the hold.
+   */
+  async function sendOfficially(
+    official: OfficialChannel,
+    openid: string,
+    message: OutboundMessage,
+    inWindow: boolean,
+  ): Promise<SendResult> {
+    const delivery = message.delivery;
+    const hold = delivery && {
+      contactId: openid,
+      key: delivery.key,
+      part: delivery.part,
+      purpose: delivery.purpose,
+      text: message.text,
+      ...(message.language ? { language: message.language } : {}),
+    };
+    if (hold && hold.part > 0 && (await official.held.wentAsTemplate(hold.key))) {
+      await official.held.hold(hold);
+      return {};
+    }
+    if (inWindow) {
+      try {
+        await official.sender.sendText(openid, message.text);
+        return {};
+      } catch (error) {
+        if (!(error instanceof ChannelError && error.code === 'wechat_template_required')) throw error;
+        log.info({ purpose: delivery?.purpose }, 'WeChat says the 48-hour window closed; trying a template');
+      }
+    }
+    if (!delivery || !hold || !official.sender.hasTemplate(delivery.purpose))
+      throw templateRequired(`no template is configured for ${delivery?.purpose ?? 'this message'}`);
+    await official.held.hold(hold);
+    try {
+      const { msgid } = await official.sender.sendTemplate(openid, {
+        purpose: delivery.purpose,
+        text: message.text,
+        language: message.language ?? 'zh',
+      });
+      return { platformMessageId: `template:${msgid}` };
+    } catch (error) {
+      if (error instanceof ChannelError && error.kind === 'rejected' && error.retryAfterSeconds === undefined)
+        await official.held.discard(delivery.key);
+      throw error;
+    }
+  }
 
   return {
     adapter,

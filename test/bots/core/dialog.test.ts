@@ -184,4 +184,89 @@ describe('dialog scenarios (real engine, real classifier)', () => {
     expect(await h.tickets.listOpen(`telegram:${from}`)).toHaveLength(1);
     expect(await h.replies(from)).toHaveLength(1);
   });
+
+  it('when an owner writes Traditional Chinese, then the reply comes in Traditional characters', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('廚房的水龍頭壞了，請派人來修理', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toMatch(/^已收到您的報修（編號 WO-\d{4}-\d{4}）/);
+    expect(reply).toContain('工作人員');
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(ticket?.messages[0]?.text).toBe('廚房的水龍頭壞了，請派人來修理');
+  });
+
+  it('when an owner asks for a person with no open case, then no case opens until they say what it is about', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('人工', { from, channel: 'wechat' });
+    expect((await h.replies(from))[0]).toContain('马上为您转人工');
+    expect(await h.tickets.listOpen(`wechat:${from}`)).toEqual([]);
+    await h.send('我想问一下车位能不能转租给别人', { from, channel: 'wechat' });
+    const [ticket] = await h.tickets.listOpen(`wechat:${from}`);
+    expect(ticket).toMatchObject({ title: expect.stringContaining('车位能不能转租') });
+    expect((await h.replies(from)).at(-1)).toMatch(/转给人工客服（编号 CS-\d{4}-\d{4}）/);
+    const staff = await h.queued({ staff: true });
+    expect(
+      staff.some(
+        (e) => e.message.text.includes(ticket!.reference) && e.message.text.includes('业主要求人工服务'),
+      ),
+    ).toBe(true);
+  });
+
+  it('when an owner with an open case asks for a person, then that case goes to staff and no other opens', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('The kitchen sink in 5-1203 is blocked, please send a plumber', { from });
+    h.clock.advance(60 * 60_000);
+    await h.send('can I talk to a real person please', { from });
+    const open = await h.tickets.listOpen(`telegram:${from}`);
+    expect(open).toHaveLength(1);
+    expect((await h.replies(from)).at(-1)).toBe(
+      `I have passed this to a staff member (case ${open[0]!.reference}); they will reply to you shortly.`,
+    );
+    const staff = await h.queued({ staff: true });
+    expect(staff.filter((e) => e.message.text.includes(open[0]!.reference))).toHaveLength(2);
+  });
+
+  it('while the sample knowledge base is active, then an FAQ answer says it is sample content', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('How do I pay the property fee?', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toContain('WeChat Pay');
+    expect(reply).toContain('sample content for a demonstration estate');
+  });
+
+  it('when a question names a danger, then a person answers it, not the FAQ', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('what number do I call if I smell gas in the night?', { from });
+    expect((await h.replies(from))[0]).toMatch(/passed to our staff \(case CS-/);
+  });
+
+  it('when an owner reports a fight, then it is an emergency with the police number and advice', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('有人在小区里打架，快来人！', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toContain('已按紧急情况处理');
+    expect(reply).toContain('110');
+    expect(reply).toContain('远离冲突现场');
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(ticket).toMatchObject({ kind: 'emergency', emergencyKind: 'violence', category: 'safety' });
+  });
+
+  it('when the emergency score is borderline and the rules are silent, then a person is alerted at once', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('and it smells bad too', { from });
+    const [reply] = await h.replies(from);
+    expect(reply).toMatch(/gone straight to the duty team \(case [A-Z]{2}-\d{4}-\d{4}\)/);
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    const escalation = (await h.queued({ staff: true })).find((e) =>
+      e.message.text.includes(ticket!.reference),
+    );
+    expect(escalation?.message.text).toMatch(/^🚨 .*Possible emergency|^🚨 .*疑似紧急情况/s);
+  });
 });

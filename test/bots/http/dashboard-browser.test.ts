@@ -18,7 +18,7 @@ describe('dashboard in headless Chromium with the demo estate', () => {
 
   it('when a manager visits every view, then every chart is drawn without console errors, and a screenshot is saved', async () => {
     const page = await browser().newPage({
-      httpCredentials: { username: 'Manager', password: TOKEN },
+      httpCredentials: { username: 'admin', password: TOKEN },
       viewport: { width: 1100, height: 900 },
     });
     const errors = collectPageErrors(page);

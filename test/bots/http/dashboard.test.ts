@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { createAdminAccess } from '../../../bots/http/admin-access';
 import { registerDashboard } from '../../../bots/http/dashboard';
 import { createFakeClock } from '../../../services/clock';
 import { ownerModels } from '../../../services/owners/owner-model';
@@ -8,7 +9,7 @@ import { alice, ticketSetup } from '../../services/tickets/ticket-fixtures';
 
 const database = useTestDatabase();
 const token = 'a-long-admin-token-123';
-const basic = (password: string) => `Basic ${Buffer.from(`manager:${password}`).toString('base64')}`;
+const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
 const clock = createFakeClock('2026-11-22T02:00:00Z');
 
 function server() {
@@ -16,8 +17,7 @@ function server() {
   const app = Fastify();
   const reports = createReportService({ connection, clock });
   registerDashboard(app, {
-    adminToken: token,
-    openOnLoopback: false,
+    access: createAdminAccess({ adminToken: token, openOnLoopback: false, clock }),
     reports,
     connection,
     clock,
@@ -123,13 +123,28 @@ describe('/dashboard', () => {
     expect(masked.body).not.toContain('13900005678');
     expect(masked.body.trim().split('\r\n')).toHaveLength(3);
 
+    const exportsPage = await app.inject({ url: '/dashboard/exports?lang=en', headers });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(exportsPage.body)?.[1] as string;
     const form = (body: string) =>
       app.inject({
         method: 'POST',
         url: '/dashboard/exports/cases.csv?lang=en',
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: body,
+        payload: `${body}&csrf=${csrf}`,
       });
+    // Without the page's token (another site posting the form), nothing is exported.
+    const forged = await app.inject({
+      method: 'POST',
+      url: '/dashboard/exports/cases.csv?lang=en',
+      headers: {
+        ...headers,
+        'content-type': 'application/x-www-form-urlencoded',
+        'sec-fetch-site': 'cross-site',
+      },
+      payload: `quarter=2026Q4&confirmPhones=PHONES&csrf=${csrf}`,
+    });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).not.toContain('13900005678');
     const unconfirmed = await form('quarter=2026Q4&confirmPhones=yes');
     expect(unconfirmed.statusCode).toBe(303);
     expect(unconfirmed.headers.location).toContain('Type%20PHONES');

@@ -1,9 +1,14 @@
 import { openChatSession, saveScreenshot, useBrowserApp } from '../../support/browser';
+import { seedStaff, STAFF_PASSWORD } from '../../support/staff';
 
 const TOKEN = 'desk-admin-token-0123456789';
 
 describe('web desk in headless Chromium', () => {
-  const { browser, base } = useBrowserApp({ label: 'desk-browser', env: { ADMIN_TOKEN: TOKEN } });
+  const { browser, base } = useBrowserApp({
+    label: 'desk-browser',
+    env: { ADMIN_TOKEN: TOKEN },
+    seed: (connection) => seedStaff(connection, ['Alice']),
+  });
 
   it('when staff claim, reply to and resolve a complaint on the desk, then the owner sees each step in the web chat', async () => {
     // An owner complains in the web chat.
@@ -11,7 +16,7 @@ describe('web desk in headless Chromium', () => {
     await say('Your receptionist was extremely rude to me today, unacceptable', 'c1');
 
     const page = await browser().newPage({
-      httpCredentials: { username: 'Alice', password: TOKEN },
+      httpCredentials: { username: 'Alice', password: STAFF_PASSWORD },
       viewport: { width: 1000, height: 900 },
     });
     const owner = await browser().newPage({ locale: 'en-US' });

@@ -1,12 +1,15 @@
 import Fastify from 'fastify';
+import { createAdminAccess } from '../../../bots/http/admin-access';
 import { registerDesk } from '../../../bots/http/desk';
+import { systemClock } from '../../../services/clock';
 
 const token = 'a-long-admin-token-123';
-const basic = (password: string) => `Basic ${Buffer.from(`staff:${password}`).toString('base64')}`;
+const basic = (password: string) => `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
 
 function server(adminToken: string | undefined, qrCode?: string) {
   const app = Fastify();
-  registerDesk(app, { adminToken, openOnLoopback: false, wechatQrCode: () => qrCode });
+  const access = createAdminAccess({ adminToken, openOnLoopback: false, clock: systemClock });
+  registerDesk(app, { access, wechatQrCode: () => qrCode });
   return app;
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_WEB_CHAT_LIMITS } from '../../../services/config/web-chat-limits';
 import { loadConfig } from '../../../services/config/load-config';
 import { ConfigError } from '../../../services/errors';
 
@@ -121,6 +122,32 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ SURVEY_REMIND_DAYS: '20', SURVEY_EXPIRE_DAYS: '10' })).toEqual([
       'SURVEY_REMIND_DAYS must be less than SURVEY_EXPIRE_DAYS (a reminder after expiry reaches nobody)',
+    ]);
+  });
+
+  it('when web chat limits and trusted proxies are given, then unnamed limits keep their defaults, off disables them, and bad ones are named', () => {
+    const config = loadConfig({
+      WEB_CHAT_LIMITS: 'messages_per_address=10/min, streams_per_session=1',
+      TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7, ::1',
+    });
+    expect(config.webChatLimits).toEqual({
+      ...DEFAULT_WEB_CHAT_LIMITS,
+      messagesPerAddress: { count: 10, periodMs: 60_000 },
+      streamsPerSession: 1,
+    });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', '::1']);
+    expect(loadConfig({}).webChatLimits).toEqual(DEFAULT_WEB_CHAT_LIMITS);
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ WEB_CHAT_LIMITS: 'off' }).webChatLimits).toBeNull();
+    expect(
+      problemsOf({
+        WEB_CHAT_LIMITS: 'messages=5/min,sessions_per_address=0/h',
+        TRUSTED_PROXIES: '10.0.0.0/40',
+      }),
+    ).toEqual([
+      'WEB_CHAT_LIMITS "messages" is not a limit; use sessions_per_address, messages_per_address, anonymous_sessions, anonymous_messages, streams_per_address, streams_per_session, anonymous_streams or off, got "messages=5/min,sessions_per_address=0/h"',
+      'WEB_CHAT_LIMITS "sessions_per_address=0/h" must be sessions_per_address=N/period with N >= 1 and period s, min, h or d, got "messages=5/min,sessions_per_address=0/h"',
+      'TRUSTED_PROXIES "10.0.0.0/40" is not an IP address or CIDR range (e.g. 10.0.0.0/8), got "10.0.0.0/40"',
     ]);
   });
 });

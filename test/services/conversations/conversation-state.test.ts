@@ -5,7 +5,7 @@ import { useTestDatabase } from '../../support/database';
 const database = useTestDatabase();
 
 describe('conversation states', () => {
-  it('when a state this instance knows is changed elsewhere or deleted, then it reads what is stored and a deleted one is created again', async () => {
+  it('when a state is changed elsewhere or deleted, then it reads what is stored and a deleted one is created again', async () => {
     const clock = createFakeClock('2026-11-22T02:00:00Z');
     const states = createConversationStates({ connection: database().connection, clock });
     const collection = database().connection.collection('conversation_states');
@@ -25,6 +25,30 @@ describe('conversation states', () => {
     expect(await states.get('telegram:cs-1')).toMatchObject({
       pending: { kind: 'menu', choices: ['a', 'b'] },
       lastFollowUpAckAt: clock.now(),
+    });
+  });
+
+  it('when a new key gets several changes at once, then one document holds them all', async () => {
+    const clock = createFakeClock('2026-11-22T02:00:00Z');
+    const states = createConversationStates({ connection: database().connection, clock });
+    const collection = database().connection.collection('conversation_states');
+
+    await Promise.all([
+      ...[1, 2, 3, 4].map(() =>
+        states.ask(
+          'web:cs-race',
+          { kind: 'clarify', choices: ['consulting'], text: 'hm' },
+          { countsAsClarification: true },
+        ),
+      ),
+      states.noteRelayNotice('web:cs-race', 'case-1'),
+    ]);
+
+    expect(await collection.countDocuments({ key: 'web:cs-race' })).toBe(1);
+    expect(await states.get('web:cs-race')).toMatchObject({
+      pending: { kind: 'clarify', choices: ['consulting'], text: 'hm' },
+      clarificationsAsked: 4,
+      lastRelayNoticeCaseId: 'case-1',
     });
   });
 });

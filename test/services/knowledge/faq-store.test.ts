@@ -1,6 +1,7 @@
+import pino from 'pino';
 import { createFakeClock } from '../../../services/clock';
-import { createFaqStore, loadSampleFaq } from '../../../services/knowledge/faq-store';
-import type { FaqFile } from '../../../nlp';
+import { createFaqStore } from '../../../services/knowledge/faq-store';
+import { loadSampleFaq, type FaqFile } from '../../../nlp';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
@@ -28,6 +29,18 @@ describe('FAQ store', () => {
     expect(active.source).toBe('sample');
     expect(active.file.entries.length).toBe(loadSampleFaq().entries.length);
     expect(active.file.entries.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('when the sample is active, then the log warns once, however often it is read', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    const clock = createFakeClock();
+    const store = createFaqStore({ connection: database().connection, clock, refreshMs: 1_000, logger });
+    await store.active();
+    clock.advance(1_001);
+    await store.active();
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, msg: expect.stringContaining('sample FAQ') });
   });
 
   it('when an operator imports their file, then it replaces the sample for every store on the database', async () => {

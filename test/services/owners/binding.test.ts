@@ -4,7 +4,7 @@ import { localize } from '../../../services/i18n/text';
 import { createLogger } from '../../../services/logging/logger';
 import { ownerModels } from '../../../services/owners/owner-model';
 import { createOwnerService } from '../../../services/owners/owner-service';
-import { bindingReply } from '../../../services/owners/texts';
+import { bindingReply } from '../../../services/i18n/binding';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();

@@ -1,6 +1,6 @@
 import { parseCsv } from '../../../services/owners/csv';
 import { normalizePhone, parseHousehold, parseUnitAddress } from '../../../services/owners/household';
-import { bindingReply, formatPlace } from '../../../services/owners/texts';
+import { bindingReply, formatPlace } from '../../../services/i18n/binding';
 import { localize } from '../../../services/i18n/text';
 
 describe('parseUnitAddress', () => {

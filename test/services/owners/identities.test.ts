@@ -34,7 +34,7 @@ describe('identify', () => {
     expect(await Identities.countDocuments({ key: 'telegram:race' })).toBe(1);
   });
 
-  it('when an identity this instance knows is changed elsewhere or deleted, then identify returns what is stored and recreates a deleted one', async () => {
+  it('when an identity is changed elsewhere or deleted, then identify returns what is stored and recreates a deleted one', async () => {
     const clock = createFakeClock();
     const service = createOwnerService({ connection: database().connection, clock });
     const { identities: Identities } = ownerModels(database().connection);

@@ -1,8 +1,9 @@
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { createFakeClock, type FakeClock } from '../../../services/clock';
 import { DomainError } from '../../../services/errors';
-import type { SlaPolicy } from '../../../services/tickets/sla';
-import type { TicketStatus } from '../../../services/tickets/ticket-model';
+import { newCase } from '../../../services/tickets/open-case';
+import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../../../services/tickets/sla';
+import type { TicketMessage, TicketRecord, TicketStatus } from '../../../services/tickets/ticket-model';
 import {
   createTicketService,
   type OpenTicketInput,
@@ -18,6 +19,60 @@ export const supervisor: Staff = { id: 'U_SAM', name: 'Sam', supervisor: true };
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 
+/** When `storedCase` cases open: 22 Nov 2026, 10:00 in Shanghai. */
+export const OPENED_AT = new Date('2026-11-22T02:00:00Z');
+
+/** A typical repair request as the dialog opens it. */
+export const REPAIR_REQUEST: OpenTicketInput = {
+  kind: 'work_order',
+  intent: 'help_seeking',
+  category: 'equipment',
+  origin: 'telegram:1',
+  identityKey: 'telegram:42',
+  verified: true,
+  address: { channel: 'telegram', conversationId: '42' },
+  language: 'en',
+  text: 'The lift in building 3 is broken',
+};
+
+/** A case as opening stores it at `OPENED_AT` (reference WO-2611-0001), `overrides` on top; no database. */
+export function storedCase(
+  overrides: Partial<TicketRecord> = {},
+  input: Partial<OpenTicketInput> = {},
+): TicketRecord {
+  return {
+    _id: new Types.ObjectId(),
+    reference: 'WO-2611-0001',
+    ...newCase({ ...REPAIR_REQUEST, ...input }, OPENED_AT, { policy: DEFAULT_SLA_POLICY }),
+    ...overrides,
+  };
+}
+
+/** An owner's follow-up five minutes after `OPENED_AT`, as the dialog adds it. */
+export const followUp = (overrides: Partial<TicketMessage> = {}): TicketMessage => ({
+  at: new Date(OPENED_AT.getTime() + 5 * 60_000),
+  from: 'owner',
+  text: 'Hello?',
+  messageKey: 'telegram:2',
+  attachments: [],
+  ...overrides,
+});
+
+/**
+ * The state machine: the status each verb leaves a case in when the case's owner uses it
+ * from each status; a status missing is refused (`invalid_transition`).
+ */
+export const EXPECTED_TRANSITIONS: Record<string, Partial<Record<TicketStatus, TicketStatus>>> = {
+  claim: { new: 'claimed', reopened: 'claimed' },
+  start: { claimed: 'in_progress', reopened: 'in_progress' },
+  resolve: { claimed: 'resolved', in_progress: 'resolved', reopened: 'resolved' },
+  startReturnVisit: { resolved: 'return_visit' },
+  close: { resolved: 'closed', return_visit: 'closed' },
+  reopen: { resolved: 'reopened', return_visit: 'reopened', closed: 'reopened' },
+  offerHandover: { claimed: 'claimed', in_progress: 'in_progress', reopened: 'reopened' },
+  recordReturnVisit: { resolved: 'resolved', return_visit: 'return_visit' },
+};
+
 let messageCount = 0;
 /** A platform message id no other test of the run uses. */
 export const nextOrigin = () => `telegram:${process.pid}-${++messageCount}`;
@@ -31,7 +86,7 @@ export function ticketSetup(
   connection: Connection,
   options: { slaPolicy?: SlaPolicy; clock?: FakeClock } = {},
 ) {
-  const clock = options.clock ?? createFakeClock('2026-11-22T02:00:00Z');
+  const clock = options.clock ?? createFakeClock(OPENED_AT);
   const instance = () =>
     createTicketService({
       connection,
@@ -40,18 +95,7 @@ export function ticketSetup(
     });
   const tickets = instance();
   const open = (overrides: Partial<OpenTicketInput> = {}) =>
-    tickets.open({
-      kind: 'work_order',
-      intent: 'help_seeking',
-      category: 'equipment',
-      origin: nextOrigin(),
-      identityKey: 'telegram:42',
-      verified: true,
-      address: { channel: 'telegram', conversationId: '42' },
-      language: 'en',
-      text: 'The lift in building 3 is broken',
-      ...overrides,
-    });
+    tickets.open({ ...REPAIR_REQUEST, origin: nextOrigin(), ...overrides });
   const openId = async (overrides: Partial<OpenTicketInput> = {}) =>
     String((await open(overrides)).ticket._id);
   return { clock, tickets, open, openId, instance };

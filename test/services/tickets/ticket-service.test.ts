@@ -119,28 +119,36 @@ describe('opening a case', () => {
     expect(again.ticket.title).toBe('The lift in building 3 is broken');
   });
 
-  it('when an opening died after claiming its reference, then its retry gets the same reference', async () => {
+  it('when an opening is retried after its case was stored, then it returns that case and uses up no number', async () => {
     const { open, clock } = setup();
     clock.set('2025-03-05T02:00:00Z');
     const origin = nextOrigin();
-    const { References } = ticketModels(database().connection);
-    await References.create({ _id: 'WO-2503-0001', origin, at: clock.now() });
 
-    expect((await open({ origin })).ticket.reference).toBe('WO-2503-0001');
+    const first = await open({ origin });
+    const again = await open({ origin });
+
+    expect(first.ticket.reference).toBe('WO-2503-0001');
+    expect(again).toMatchObject({ created: false, ticket: { reference: 'WO-2503-0001' } });
     expect((await open()).ticket.reference).toBe('WO-2503-0002');
   });
 
-  it('when a case from before reference claims holds the next number, then the opening takes the one after', async () => {
+  it("when the month's counter is behind the stored cases (lost, or restored from an older backup), then the opening takes the next free number", async () => {
     const { open, clock } = setup();
     clock.set('2025-04-05T02:00:00Z');
-    const legacy = await open();
-    const { References, Counters } = ticketModels(database().connection);
-    await References.deleteOne({ _id: legacy.ticket.reference });
+    const earlier = [await open(), await open()];
+    const { Counters, Tickets } = ticketModels(database().connection);
     await Counters.deleteOne({ _id: 'WO-2504' });
 
-    const { ticket } = await open();
+    const { ticket, created } = await open();
 
-    expect([legacy.ticket.reference, ticket.reference]).toEqual(['WO-2504-0001', 'WO-2504-0002']);
+    expect(created).toBe(true);
+    expect([...earlier.map((opened) => opened.ticket.reference), ticket.reference]).toEqual([
+      'WO-2504-0001',
+      'WO-2504-0002',
+      'WO-2504-0003',
+    ]);
+    expect((await open()).ticket.reference).toBe('WO-2504-0004');
+    expect(await Tickets.countDocuments({ month: '2025-04' })).toBe(4);
   });
 
   it('when only a photo is sent, then the title says so', async () => {
@@ -343,37 +351,45 @@ describe('label corrections', () => {
   });
 });
 
-describe('the event log', () => {
-  it('when the process died between the event and the ticket update, then the next read rolls it forward', async () => {
-    const { openId, tickets, clock } = setup();
+describe('cases stored by an earlier release', () => {
+  it('when a case carries the version and history an earlier release left, then changes continue from its version', async () => {
+    const { openId, tickets, instance, clock } = setup();
     const id = await openId();
-    const { Events } = ticketModels(database().connection);
-    // The event of a claim was written, the ticket update never happened.
-    await Events.create({
-      _id: `${id}:1`,
-      ticketId: id,
-      seq: 1,
-      at: clock.now(),
-      actor: alice.id,
-      action: 'claimed',
-      set: { status: 'claimed', assignee: alice.id, assigneeName: 'Alice', acknowledgedAt: clock.now() },
-      push: {
-        history: {
-          seq: 1,
-          at: clock.now(),
-          actor: alice.id,
-          action: 'claimed',
-          from: 'new',
-          to: 'claimed',
-          note: '',
+    const { Tickets } = ticketModels(database().connection);
+    // An earlier release numbered every change too; this case was claimed as its third.
+    await Tickets.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: 'claimed',
+          assignee: alice.id,
+          assigneeName: 'Alice',
+          acknowledgedAt: clock.now(),
+          version: 3,
+        },
+        $push: {
+          history: {
+            seq: 3,
+            at: clock.now(),
+            actor: alice.id,
+            action: 'claimed',
+            from: 'new',
+            to: 'claimed',
+            note: '',
+          },
         },
       },
-    });
+    );
 
-    expect(await tickets.get(id)).toMatchObject({ status: 'claimed', assignee: alice.id, version: 1 });
-    expect((await rejection(tickets.claim(id, bob))).code).toBe('already_claimed');
+    expect((await rejection(instance().claim(id, bob))).message).toContain('already claimed by Alice');
     const started = await tickets.start(id, alice);
-    expect(started).toMatchObject({ seq: 2, ticket: { status: 'in_progress', version: 2 } });
-    expect(started.ticket.history.map((h) => h.action)).toEqual(['received', 'claimed', 'started']);
+
+    expect(started).toMatchObject({ seq: 4, ticket: { status: 'in_progress', version: 4 } });
+    expect(started.ticket.history.map((h) => [h.action, h.seq])).toEqual([
+      ['received', 0],
+      ['claimed', 3],
+      ['started', 4],
+    ]);
+    expect(await tickets.get(id)).toMatchObject({ status: 'in_progress', version: 4 });
   });
 });

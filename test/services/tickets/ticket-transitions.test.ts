@@ -1,22 +1,21 @@
-import { TICKET_STATUSES, type TicketStatus } from '../../../services/tickets/ticket-model';
+import { TICKET_STATUSES } from '../../../services/tickets/ticket-model';
 import type { TicketService } from '../../../services/tickets/ticket-service';
 import { useTestDatabase } from '../../support/database';
-import { alice, bob, driveTo, MINUTE, rejection, supervisor, ticketSetup } from './ticket-fixtures';
+import {
+  alice,
+  bob,
+  driveTo,
+  EXPECTED_TRANSITIONS,
+  MINUTE,
+  rejection,
+  supervisor,
+  ticketSetup,
+} from './ticket-fixtures';
 
 const database = useTestDatabase();
 const setup = () => ticketSetup(database().connection);
 
-/** What each verb does from each status when the case's owner uses it; a missing status is refused. */
-const EXPECTED: Record<string, Partial<Record<TicketStatus, TicketStatus>>> = {
-  claim: { new: 'claimed', reopened: 'claimed' },
-  start: { claimed: 'in_progress', reopened: 'in_progress' },
-  resolve: { claimed: 'resolved', in_progress: 'resolved', reopened: 'resolved' },
-  startReturnVisit: { resolved: 'return_visit' },
-  close: { resolved: 'closed', return_visit: 'closed' },
-  reopen: { resolved: 'reopened', return_visit: 'reopened', closed: 'reopened' },
-  offerHandover: { claimed: 'claimed', in_progress: 'in_progress', reopened: 'reopened' },
-  recordReturnVisit: { resolved: 'resolved', return_visit: 'return_visit' },
-};
+const EXPECTED = EXPECTED_TRANSITIONS;
 
 const VERBS: Record<string, (tickets: TicketService, id: string) => Promise<unknown>> = {
   claim: (t, id) => t.claim(id, alice),

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../i18n/text';
+import type { LocalizedText } from './text';
 
 /** Owner-facing survey texts (the questions themselves live in the survey definition). */
 export const surveyTexts = {

@@ -1,6 +1,6 @@
-import type { Language, LocalizedText } from '../i18n/text';
-import type { BindingResult } from './owner-service';
-import { splitUnit } from './household';
+import type { BindingResult } from '../owners/binding-rules';
+import { splitUnit } from '../owners/household';
+import type { Language, LocalizedText } from './text';
 
 /**
  * What the owner sees while proving they own a unit. A wrong address and wrong digits get

@@ -1,4 +1,5 @@
-import type { LocalizedText } from '../../services/i18n/text';
+import type { LocalizedText } from './text';
+import { emergencyAdvice } from './understanding';
 
 /**
  * What the conversation core says to owners, in both languages. Polite and specific:
@@ -132,4 +133,5 @@ export const safetyAdvice: Record<string, LocalizedText> = {
     zh: '请先确保自身安全，远离危险区域。',
     en: 'Please make sure you are safe and keep away from the danger.',
   },
+  ...emergencyAdvice,
 };

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Connection } from 'mongoose';
+import type { Clock } from '../clock';
+import { trusted } from '../database/connect';
+import { messageModel, type MessageRecord } from './message-model';
+
+/** What the dialog did with a message, stored on it. */
+export interface HandlingResult {
+  outcome: string;
+  identityId?: string;
+  caseId?: string;
+  language?: string;
+  understanding?: {
+    intent?: string;
+    confidence?: number;
+    category?: string;
+    emergency?: string;
+    fallback?: boolean;
+  };
+}
+
+/** Tries (cut-short ones included) after which a handler error marks a message failed. */
+export const MAX_FAILED_TRIES = 3;
+/**
+ * Attempts after which a message nobody finished is no longer taken (recovery marks it
+ * failed): a message whose holders keep dying with it in hand is killing the process.
+ */
+export const MAX_ATTEMPTS = 10;
+
+const EPOCH = new Date(0);
+const FREE = { holder: '', leaseUntil: EPOCH };
+
+/** A message this holder won: its handling is theirs until the lease ends. */
+export interface Claim {
+  record: MessageRecord;
+  holder: string;
+  attempt: number;
+}
+
+/**
+ * The handling lease on the message document: `claim` takes a free message (received, and
+ * never leased or its lease over) in one conditional update, so one holder at a time
+ * handles it; `settle` and `handBack` write the outcome only while the lease is still this
+ * attempt's (a holder that outlived its lease, and was taken over, writes nothing).
+ */
+export function createHandlingLease(deps: { connection: Connection; clock: Clock; leaseMs: number }) {
+  const Messages = messageModel(deps.connection);
+  // Readable in the database: which process holds a message, and which of its claims.
+  const holder = `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+  const ours = (claim: Claim) => ({ _id: claim.record._id, holder: claim.holder, attempts: claim.attempt });
+
+  return {
+    holder,
+
+    /** Takes the message for one attempt, or returns undefined when it is not free to take. */
+    async claim(id: unknown): Promise<Claim | undefined> {
+      const now = deps.clock.now();
+      const record = await Messages.findOneAndUpdate(
+        {
+          _id: id,
+          status: 'received',
+          leaseUntil: trusted({ $lte: now }),
+          attempts: trusted({ $lt: MAX_ATTEMPTS }),
+        },
+        { $set: { holder, leaseUntil: new Date(now.getTime() + deps.leaseMs) }, $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      ).lean<MessageRecord>();
+      return record ? { record, holder, attempt: record.attempts } : undefined;
+    },
+
+    /** Marks the message processed with what handling did; false when the lease was lost. */
+    async settle(claim: Claim, result: HandlingResult): Promise<boolean> {
+      const { matchedCount } = await Messages.updateOne(ours(claim), {
+        $set: {
+          ...FREE,
+          status: 'processed',
+          outcome: result.outcome,
+          identityId: result.identityId ?? '',
+          caseId: result.caseId ?? '',
+          language: result.language ?? '',
+          understanding: result.understanding ?? {},
+          processedAt: deps.clock.now(),
+          error: '',
+        },
+      });
+      return matchedCount > 0;
+    },
+
+    /**
+     * Hands the message back after a handler error, free for the next attempt, or marks it
+     * failed when this was try `MAX_FAILED_TRIES`.
+     */
+    async handBack(claim: Claim, error: unknown): Promise<void> {
+      const message = error instanceof Error ? error.message : String(error);
+      await Messages.updateOne(ours(claim), {
+        $set: {
+          ...FREE,
+          status: claim.attempt >= MAX_FAILED_TRIES ? 'failed' : 'received',
+          error: message.slice(0, 500),
+        },
+      });
+    },
+  };
+}
+
+export type HandlingLease = ReturnType<typeof createHandlingLease>;

@@ -1,0 +1,49 @@
+import type { Connection } from 'mongoose';
+import type { InboundMessage } from '../channels/types';
+import { indexesReady } from '../database/indexes-ready';
+import { isDuplicateKey } from '../outbox/outbox';
+import { messageModel } from './message-model';
+
+/** A message as stored, with what the handling queue needs to order it per sender. */
+export interface StoredMessage {
+  id: unknown;
+  channel: string;
+  senderId: string;
+}
+
+/**
+ * Writes inbound messages, once each: the unique `key` (channel + platform message id)
+ * makes a redelivery a no-op, whoever stores it and however often.
+ */
+export function createMessageStore(deps: { connection: Connection }) {
+  const Messages = messageModel(deps.connection);
+  const ready = indexesReady(Messages);
+
+  return {
+    /** Stores the message as received and free to handle; undefined when it was stored before. */
+    async store(message: InboundMessage): Promise<StoredMessage | undefined> {
+      await ready();
+      try {
+        const created = await Messages.create({
+          key: `${message.channel}:${message.platformMessageId}`,
+          channel: message.channel,
+          platformMessageId: message.platformMessageId,
+          conversationId: message.conversationId,
+          threadId: message.threadId ?? '',
+          senderId: message.sender.id,
+          senderName: message.sender.displayName ?? '',
+          text: message.text,
+          action: message.action ?? '',
+          attachments: message.attachments,
+          receivedAt: message.receivedAt,
+        });
+        return { id: created._id, channel: created.channel, senderId: created.senderId };
+      } catch (error) {
+        if (isDuplicateKey(error)) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+export type MessageStore = ReturnType<typeof createMessageStore>;

@@ -1,0 +1,147 @@
+import type { Category, Intent } from '../../nlp/labels';
+import type { Clock } from '../clock';
+import type { CaseStore, Changed } from './case-store';
+import type { SlaStep } from './sla';
+import type { TicketMessage, TicketRecord, TicketSummary } from './ticket-model';
+import * as decide from './transitions';
+import type { CaseEventType, Staff } from './transitions';
+
+/** What happened to a case, for the caller to tell the owner and staff. Nothing is sent here. */
+export interface TicketEvent {
+  type: CaseEventType;
+  /** The case as this event left it. */
+  ticket: TicketRecord;
+  actor: string;
+  /** The case's `version` after the event (its history entry's `seq`); 0 for the opening. */
+  seq: number;
+  /** For SLA events: the step applied. */
+  step?: SlaStep;
+}
+
+/** A staff member's verdict on how the bot understood a case's first message, for the classifier. */
+export interface LabelCorrection {
+  /** The owner's first message on the case, as written. */
+  text: string;
+  intent: Intent;
+  category: Category;
+  staffId: string;
+  ticketId: string;
+  at: Date;
+}
+
+/** The event a change that always decides something (a staff verb, an SLA step) reports. */
+export function eventOf({ ticket, seq, change }: Changed, actor: string): TicketEvent {
+  if (!change) throw new Error('a staff action decided nothing');
+  return {
+    type: change.action as CaseEventType,
+    ticket,
+    actor,
+    seq,
+    ...(change.step ? { step: change.step } : {}),
+  };
+}
+
+/**
+ * The steps of the method: each decided by transitions.ts on the case as stored and applied
+ * by the store, or refused with a DomainError saying why (whose case it is, which status).
+ */
+export function methodVerbs(deps: { store: CaseStore; clock: Clock }) {
+  const now = () => deps.clock.now();
+  const act = async (id: string, actor: string, verb: (ticket: TicketRecord) => decide.Change) =>
+    eventOf(await deps.store.change(id, actor, verb), actor);
+
+  return {
+    /**
+     * First claim makes the staff member the case's owner until an accepted hand-over. Of
+     * two claims at once exactly one wins; the other gets `already_claimed` naming the owner.
+     */
+    claim: (id: string, staff: Staff) => act(id, staff.id, (t) => decide.claim(t, staff, now())),
+    /** Work begins (a reopened case may go straight back to work without a new claim). */
+    start: (id: string, staff: Staff) => act(id, staff.id, (t) => decide.start(t, staff, now())),
+    /**
+     * Work done. A summary given here (the Slack Resolve form asks for it on complaints) is
+     * kept for closing; `requireSummary` refuses a complaint without one.
+     */
+    resolve: (
+      id: string,
+      staff: Staff,
+      note = '',
+      options: { summary?: Partial<TicketSummary>; requireSummary?: boolean } = {},
+    ) => act(id, staff.id, (t) => decide.resolve(t, staff, now(), note, options)),
+    /** The return visit begins: the owner is asked whether the problem is really gone. */
+    startReturnVisit: (id: string, actor: string) => act(id, actor, (t) => decide.startReturnVisit(t)),
+    /** The owner's answer to the return visit: a rating 1-5 and an optional comment. */
+    recordReturnVisit: (id: string, answer: { rating: number; comment?: string }) =>
+      act(id, 'owner', (t) => decide.recordReturnVisit(t, answer, now())),
+    /** Closes a resolved case; a complaint needs its three-part summary, given here or when resolving. */
+    close: (id: string, actor: string, summary?: Partial<TicketSummary>) =>
+      act(id, actor, (t) => decide.close(t, summary, now())),
+    /** Back to work with the same owner, who claims it again; the SLA starts a new round from now. */
+    reopen: (id: string, actor: string, reason: string) =>
+      act(id, actor, (t) => decide.reopen(t, reason, now())),
+    /** The owner (or a supervisor) offers the case to a colleague; it stays theirs until `to` accepts. */
+    offerHandover: (id: string, from: Staff, to: Staff) =>
+      act(id, from.id, (t) => decide.offerHandover(t, from, to, now())),
+    /** The colleague offered the case takes it: from now on it is theirs. */
+    acceptHandover: (id: string, to: Staff) => act(id, to.id, (t) => decide.acceptHandover(t, to)),
+    /** The colleague offered the case says no: it stays with its owner. */
+    declineHandover: (id: string, to: Staff) => act(id, to.id, (t) => decide.declineHandover(t, to)),
+  };
+}
+
+/** What is recorded on a case besides the method's steps, each once however often it is asked. */
+export function recordVerbs(deps: { store: CaseStore; clock: Clock }) {
+  const now = () => deps.clock.now();
+  const addMessage = async (id: string, actor: string, message: TicketMessage) =>
+    (await deps.store.change(id, actor, (ticket) => decide.addMessage(ticket, message))).change !== null;
+
+  return {
+    /** Adds an owner's follow-up once per `messageKey`, however often delivered; returns whether it was added. */
+    addOwnerMessage(
+      id: string,
+      message: { text: string; messageKey: string; at: Date; attachments?: TicketMessage['attachments'] },
+    ): Promise<boolean> {
+      const { text, messageKey, at } = message;
+      const attachments = message.attachments ?? [];
+      return addMessage(id, 'owner', { at, from: 'owner', text, messageKey, attachments });
+    },
+
+    /** A staff reply, kept on the case once per `messageKey` (the desk sends it through the outbox). */
+    addStaffMessage(id: string, staff: Staff, text: string, messageKey: string): Promise<boolean> {
+      return addMessage(id, staff.id, { at: now(), from: 'staff', text, messageKey, attachments: [] });
+    },
+
+    /**
+     * Staff's verdict on intent and category. Returns the correction for the classifier's
+     * store (the understanding service owns the `corrections` collection); the same verdict
+     * again changes nothing and returns the same correction.
+     */
+    async correctLabels(
+      id: string,
+      staff: Staff,
+      labels: { intent: string; category: string },
+    ): Promise<TicketEvent & { correction: LabelCorrection }> {
+      decide.assertLabels(labels);
+      const { intent, category } = labels;
+      const { ticket, seq } = await deps.store.change(id, staff.id, (t) =>
+        decide.correctLabels(t, { intent, category }),
+      );
+      const first = ticket.messages.find((message) => message.from === 'owner');
+      const entry = ticket.history.findLast((h) => h.action === 'labels_corrected');
+      const correction = {
+        text: first?.text || ticket.title,
+        intent,
+        category,
+        staffId: staff.id,
+        ticketId: String(ticket._id),
+        at: entry?.at ?? now(),
+      };
+      return { type: 'labels_corrected', ticket, actor: staff.id, seq: entry?.seq ?? seq, correction };
+    },
+
+    /** Where staff discuss the case (set by the Slack desk once the escalation is posted). */
+    async setStaffThread(id: string, thread: { channel: string; threadId: string }): Promise<void> {
+      await deps.store.change(id, 'desk', (t) => decide.setStaffThread(t, thread));
+    },
+  };
+}
