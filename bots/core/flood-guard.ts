@@ -53,9 +53,6 @@ export function createFloodGuard(deps: {
   const senders = new Map<string, number[]>();
   const channels = new Map<string, number[]>();
   let calls = 0;
-  /** Slow-down notices queued by this process in the current notice period. */
-  const noticed = new Set<string>();
-  let noticePeriod = 0;
   /** The latest arrival time counted: senders quiet for a while before it are forgotten. */
   let latest = 0;
 
@@ -81,13 +78,7 @@ export function createFloodGuard(deps: {
       (await deps.languageOf(`${message.channel}:${message.senderId}`).catch(() => undefined)) ??
       (detectLanguage(message.text ?? '') === 'en' ? 'en' : 'zh');
     const key = `flood:${message.channel}:${message.senderId}:${new Date(period).toISOString()}`;
-    // Queued from here already this period: enqueueing again is a no-op, but finding out reads
-    // the sent entries by key, which on the embedded engine decodes all of them.
-    if (noticePeriod !== period) {
-      noticed.clear();
-      noticePeriod = period;
-    }
-    if (noticed.has(key)) return { outcome: 'flood_held', language };
+    // One notice per sender and period: the key makes every later enqueue a no-op.
     const { created } = await deps.outbox.enqueue({
       key,
       address: {
@@ -98,7 +89,6 @@ export function createFloodGuard(deps: {
       purpose: 'reply',
       message: { language, text: localize(floodTexts.slowDown, language) },
     });
-    noticed.add(key);
     if (created)
       deps.logger.warn(
         { channel: message.channel, scope, perSenderPerMinute: settings.perSenderPerMinute },

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Connection } from 'mongoose';
 import { systemClock, type Clock } from '../clock';
-import { OUTCOME_UNKNOWN_REASON } from './dispatcher';
+import { OUTCOME_UNKNOWN_REASON } from './settling';
 import { createOutbox } from './outbox';
 import { OUTBOX_PURPOSES, type OutboxEntry, type OutboxPurpose } from './outbox-model';
 

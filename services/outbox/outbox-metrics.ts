@@ -44,14 +44,13 @@ export function createOutboxMetrics(registry: Registry) {
     }),
     depth: new Gauge({
       name: 'ownerbot_outbox_depth',
-      help: 'Outbox entries by status (sent: only those still retained)',
+      help: 'Outbox entries by status: pending, sending, dead (those still kept for requeue)',
       labelNames: ['status'] as const,
       registers: [registry],
       async collect() {
         const stats = await readStats();
         if (!stats) return;
-        for (const status of ['pending', 'sending', 'sent', 'dead'] as const)
-          this.set({ status }, stats[status]);
+        for (const status of ['pending', 'sending', 'dead'] as const) this.set({ status }, stats[status]);
       },
     }),
     oldestPendingAge: new Gauge({

@@ -1,5 +1,5 @@
 import { modelOn } from '../database/model';
-import { Schema, type Connection, type Model, type SchemaDefinition, type Types } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { Address, ChannelName, OutboundMessage } from '../channels/types';
 
 export const OUTBOX_PURPOSES = [
@@ -14,8 +14,8 @@ export const OUTBOX_PURPOSES = [
 export type OutboxPurpose = (typeof OUTBOX_PURPOSES)[number];
 
 /**
- * 'sending' is only reported by `stats` (a pending entry with a live claim); entries are
- * never written with it, because a claim is the token alone (see dispatcher.ts).
+ * pending: waiting for its time or a dispatcher; sending: held by a dispatcher's lease;
+ * sent: the platform accepted it (kept as the key's record); dead: given up on.
  */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
@@ -33,12 +33,14 @@ export const PURPOSE_PRIORITY: Record<OutboxPurpose, number> = {
   digest: 2,
 };
 
-/** An outbox entry as stored (lean). Optional strings are stored as '' (see DESIGN: sparse is ignored). */
+/** An outbox entry as stored (lean). Optional strings are stored as '', so every document has every field. */
 export interface OutboxRecord {
   _id: Types.ObjectId;
+  /** The idempotency key: unique, so an entry exists at most once per key. */
   key: string;
   address: { channel: ChannelName; conversationId: string; threadId: string };
   message: {
+    /** '' once erased (retention, or the owner asked to be forgotten); never '' before. */
     text: string;
     language: string;
     buttons: Array<{ label: string; action: string }>;
@@ -49,8 +51,12 @@ export interface OutboxRecord {
   ownerId: string;
   caseId: string;
   status: OutboxStatus;
-  /** Claims so far; also the fencing generation of the current lease (see outbox_claims). */
-  attempts: number;
+  /** The dispatcher instance holding the entry, or the last one that did ('' before the first claim). */
+  holder: string;
+  /** When the holder's lease runs out: a 'sending' entry past it may be taken over. */
+  leaseUntil: Date;
+  /** Claims so far. Each claim adds one, and a holder writes only while it is still its own. */
+  generation: number;
   /** Failed attempts that count towards maxAttempts (errors, timeouts, expired leases). */
   failures: number;
   /** 429 answers that carried a retry-after: the platform asked for patience, not a failure. */
@@ -68,111 +74,77 @@ export interface OutboxRecord {
   createdAt: Date;
 }
 
-/** The idempotency ledger: one tiny document per key ever enqueued, kept far longer than entries. */
-export interface OutboxKeyRecord {
-  _id: string;
-  entryId: Types.ObjectId;
-  createdAt: Date;
-}
-
 /**
- * A claim token `<entryId>:<generation>`: whoever inserts it owns that generation's lease,
- * which runs until `leaseUntil`. A holder extends its lease by taking the next generation.
- */
-export interface OutboxClaimRecord {
-  _id: string;
-  owner: string;
-  createdAt: Date;
-  leaseUntil: Date;
-}
-
-/**
- * A send about to go out: inserted just before each platform request, `_id`
- * `<entryId>:<part>:<generation>`. A holder that takes over an entry whose lease ran out
- * and finds one of these from the dead holder's generations, with no sent copy, cannot know
- * whether the platform got that request, so it does not send again (see dispatcher.ts).
+ * A platform request about to go out: inserted just before each one, `_id`
+ * `<entryId>:<part>:<generation>`, and deleted as soon as the request is known to have
+ * failed (or was never made). A holder that takes over an entry whose lease ran out and
+ * finds one from an earlier generation cannot know whether the platform got that request,
+ * so it does not send again (see settling.ts). Those of sent entries go with the purge.
  */
 export interface OutboxAttemptRecord {
   _id: string;
   entryId: string;
   part: number;
   generation: number;
-  owner: string;
+  holder: string;
   createdAt: Date;
 }
 
-const entryFields = (): SchemaDefinition<OutboxRecord> => ({
-  key: { type: String, required: true, unique: true },
-  address: {
-    channel: { type: String, required: true },
-    conversationId: { type: String, required: true },
-    threadId: { type: String, default: '' },
-  },
-  message: {
-    text: { type: String, default: '' },
-    language: { type: String, default: '' },
-    buttons: {
-      type: [new Schema({ label: String, action: String }, { _id: false })],
-      default: [],
+const EPOCH = new Date(0);
+
+const entrySchema = new Schema<OutboxRecord>(
+  {
+    key: { type: String, required: true, unique: true },
+    address: {
+      channel: { type: String, required: true },
+      conversationId: { type: String, required: true },
+      threadId: { type: String, default: '' },
     },
-    replyToPlatformMessageId: { type: String, default: '' },
+    message: {
+      text: { type: String, default: '' },
+      language: { type: String, default: '' },
+      buttons: {
+        type: [new Schema({ label: String, action: String }, { _id: false })],
+        default: [],
+      },
+      replyToPlatformMessageId: { type: String, default: '' },
+    },
+    purpose: { type: String, required: true, enum: OUTBOX_PURPOSES },
+    priority: { type: Number, required: true },
+    ownerId: { type: String, default: '' },
+    caseId: { type: String, default: '' },
+    status: { type: String, required: true, default: 'pending' },
+    holder: { type: String, default: '' },
+    leaseUntil: { type: Date, default: EPOCH },
+    generation: { type: Number, default: 0 },
+    failures: { type: Number, default: 0 },
+    throttles: { type: Number, default: 0 },
+    notBefore: { type: Date, required: true },
+    nextAttemptAt: { type: Date, required: true },
+    partsSent: { type: Number, default: 0 },
+    lastError: { type: String, default: '' },
+    deadReason: { type: String, default: '' },
+    deadAt: { type: Date, default: null },
+    sentAt: { type: Date, default: null },
+    platformMessageId: { type: String, default: '' },
+    createdAt: { type: Date, required: true },
   },
-  purpose: { type: String, required: true, enum: OUTBOX_PURPOSES },
-  priority: { type: Number, required: true },
-  ownerId: { type: String, default: '' },
-  caseId: { type: String, default: '' },
-  status: { type: String, required: true, default: 'pending' },
-  attempts: { type: Number, default: 0 },
-  failures: { type: Number, default: 0 },
-  throttles: { type: Number, default: 0 },
-  notBefore: { type: Date, required: true },
-  nextAttemptAt: { type: Date, required: true },
-  partsSent: { type: Number, default: 0 },
-  lastError: { type: String, default: '' },
-  deadReason: { type: String, default: '' },
-  deadAt: { type: Date, default: null },
-  sentAt: { type: Date, default: null },
-  platformMessageId: { type: String, default: '' },
-  createdAt: { type: Date, required: true },
-});
-
-const entrySchema = new Schema<OutboxRecord>(entryFields(), { versionKey: false });
-// The claim query: live entries that are due, most urgent purpose first, oldest first.
+  { versionKey: false },
+);
+// Claims: due pending entries, most urgent purpose first, oldest first (and, by its prefix,
+// the few 'sending' ones whose lease may have run out).
 entrySchema.index({ status: 1, priority: 1, nextAttemptAt: 1 });
-// Purge of old dead letters.
+// The purge, by when entries were sent or given up; dead letters newest first.
+entrySchema.index({ status: 1, sentAt: 1 });
 entrySchema.index({ status: 1, deadAt: 1 });
-entrySchema.index({ ownerId: 1, createdAt: -1 });
-
-const sentSchema = new Schema<OutboxRecord>(entryFields(), { versionKey: false });
-sentSchema.index({ sentAt: 1 });
-sentSchema.index({ ownerId: 1, createdAt: -1 });
-
-const keySchema = new Schema<OutboxKeyRecord>(
-  {
-    _id: { type: String, required: true },
-    entryId: { type: Schema.Types.ObjectId, required: true },
-    createdAt: { type: Date, required: true, index: true },
-  },
-  { versionKey: false },
-);
-
-const claimSchema = new Schema<OutboxClaimRecord>(
-  {
-    _id: { type: String, required: true },
-    owner: { type: String, required: true },
-    createdAt: { type: Date, required: true, index: true },
-    leaseUntil: { type: Date, required: true },
-  },
-  { versionKey: false },
-);
 
 const attemptSchema = new Schema<OutboxAttemptRecord>(
   {
     _id: { type: String, required: true },
-    entryId: { type: String, required: true },
+    entryId: { type: String, required: true, index: true },
     part: { type: Number, required: true },
     generation: { type: Number, required: true },
-    owner: { type: String, required: true },
+    holder: { type: String, required: true },
     createdAt: { type: Date, required: true, index: true },
   },
   { versionKey: false },
@@ -180,18 +152,11 @@ const attemptSchema = new Schema<OutboxAttemptRecord>(
 
 export interface OutboxModels {
   /**
-   * `outbox`: entries not sent yet (pending, retrying) and dead letters. The dispatchers poll
-   * it, so it is kept small: a sent entry moves to `sent` (the embedded engine reads a whole
-   * collection for every query and every write by `_id`, so its cost grows with the size).
+   * `outbox`: every entry, whatever its status, until the key window ends. Dispatchers only
+   * ever ask for status 'pending' or 'sending', so sent entries cost them nothing.
    */
   entries: Model<OutboxRecord>;
-  /** `outbox_sent`: sent entries, same shape, status 'sent', kept for `retention.sentMs`. */
-  sent: Model<OutboxRecord>;
-  /** `outbox_keys`: every key ever enqueued (for the key retention), so enqueue stays idempotent. */
-  keys: Model<OutboxKeyRecord>;
-  /** `outbox_claims`: lease tokens; unique inserts are the one atomic step both engines agree on. */
-  claims: Model<OutboxClaimRecord>;
-  /** `outbox_attempts`: one record per platform request about to go out; deleted with the claim tokens. */
+  /** `outbox_attempts`: one record per platform request whose outcome is not known yet. */
   attempts: Model<OutboxAttemptRecord>;
 }
 
@@ -199,24 +164,32 @@ export interface OutboxModels {
 export function outboxModels(connection: Connection): OutboxModels {
   return {
     entries: modelOn<OutboxRecord>(connection, 'OutboxEntry', entrySchema, 'outbox'),
-    sent: modelOn<OutboxRecord>(connection, 'OutboxSentEntry', sentSchema, 'outbox_sent'),
-    keys: modelOn<OutboxKeyRecord>(connection, 'OutboxKey', keySchema, 'outbox_keys'),
-    claims: modelOn<OutboxClaimRecord>(connection, 'OutboxClaim', claimSchema, 'outbox_claims'),
     attempts: modelOn<OutboxAttemptRecord>(connection, 'OutboxAttempt', attemptSchema, 'outbox_attempts'),
   };
 }
 
-/** An entry as services and tests see it: no storage placeholders ('' and epoch become undefined). */
-export interface OutboxEntry {
-  id: string;
+/** A write refused because a unique key (an entry's key, a record's `_id`) is taken. */
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 11000;
+}
+
+/** What a caller queues: the message, where it goes and why, under its idempotency key. */
+export interface OutboxMessage {
+  /** Idempotency key, e.g. `reply:<messageId>`, `survey:2026Q4:<ownerId>`. No personal data: it is logged. */
   key: string;
   address: Address;
   message: OutboundMessage;
   purpose: OutboxPurpose;
   ownerId?: string;
   caseId?: string;
+}
+
+/** An entry as services and tests see it: no storage placeholders ('' and epoch become undefined). */
+export interface OutboxEntry extends OutboxMessage {
+  id: string;
   status: OutboxStatus;
-  attempts: number;
+  /** Claims so far (0: never claimed). */
+  generation: number;
   failures: number;
   notBefore: Date;
   nextAttemptAt: Date;
@@ -236,7 +209,7 @@ export function toOutboxEntry(record: OutboxRecord): OutboxEntry {
     message: toOutboundMessage(record),
     purpose: record.purpose,
     status: record.status,
-    attempts: record.attempts,
+    generation: record.generation,
     failures: record.failures,
     notBefore: record.notBefore,
     nextAttemptAt: record.nextAttemptAt,

@@ -106,14 +106,11 @@ export async function forgetOwner(deps: {
       { $set: { text: '', senderName: '', attachments: [] } },
     );
     report.messagesErased = messages.modifiedCount;
-    // Sent entries live in `outbox_sent`, dead letters stay in `outbox`.
-    for (const collection of ['outbox', 'outbox_sent']) {
-      const outbox = await c(collection).updateMany(
-        { $or: addresses, status: { $in: ['sent', 'dead'] }, 'message.text': { $ne: '' } },
-        { $set: { 'message.text': '', 'message.buttons': [] } },
-      );
-      report.outboxTextsErased += outbox.modifiedCount;
-    }
+    const outbox = await c('outbox').updateMany(
+      { $or: addresses, status: { $in: ['sent', 'dead'] }, 'message.text': { $ne: '' } },
+      { $set: { 'message.text': '', 'message.buttons': [] } },
+    );
+    report.outboxTextsErased += outbox.modifiedCount;
     const webSessions = identities
       .filter((identity) => identity.channel === 'web')
       .map((identity) => String(identity.platformUserId));
@@ -143,17 +140,15 @@ export async function forgetOwner(deps: {
       { $set: { ownerId: '', unit: '' } },
     );
     // Escalations and staff notices about these cases quote the owner; pending ones still go out.
-    for (const collection of ['outbox', 'outbox_sent']) {
-      const notices = await c(collection).updateMany(
-        {
-          caseId: { $in: caseIds.map(String) },
-          status: { $in: ['sent', 'dead'] },
-          'message.text': { $ne: '' },
-        },
-        { $set: { 'message.text': '', 'message.buttons': [] } },
-      );
-      report.outboxTextsErased += notices.modifiedCount;
-    }
+    const notices = await c('outbox').updateMany(
+      {
+        caseId: { $in: caseIds.map(String) },
+        status: { $in: ['sent', 'dead'] },
+        'message.text': { $ne: '' },
+      },
+      { $set: { 'message.text': '', 'message.buttons': [] } },
+    );
+    report.outboxTextsErased += notices.modifiedCount;
     const corrections = await c('corrections').deleteMany({ caseId: { $in: caseIds.map(String) } });
     report.correctionsDeleted = corrections.deletedCount;
   }

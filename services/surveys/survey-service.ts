@@ -61,7 +61,7 @@ export interface CampaignSendReport {
 }
 
 const OPEN: SurveyResponseRecord['status'][] = ['sent', 'partial'];
-/** Owners queued per step: two bulk inserts to the outbox and one of responses. */
+/** Owners queued per step: one bulk insert to the outbox and one of responses. */
 const BATCH = 250;
 
 /** `quarterly:2026Q4` (the contract in survey-model.ts). */

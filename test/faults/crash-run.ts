@@ -171,11 +171,7 @@ export async function crashRun(options: {
       await sleep(1000);
 
       const stored = await messages.find({}).toArray();
-      // Sent entries leave `outbox` for `outbox_sent`; dead letters and pending ones stay.
-      const entries = [
-        ...(await outbox.find({}).toArray()),
-        ...(await connection.collection('outbox_sent').find({}).toArray()),
-      ];
+      const entries = await outbox.find({}).toArray();
       const tickets = await connection
         .collection('tickets')
         .find({}, { projection: { _id: 1 } })
@@ -234,7 +230,7 @@ export async function crashRun(options: {
             (e) => String(e.address.conversationId) === chat && e.message.text === text,
           );
           problems.push(
-            `sent ${have} times, ${want} expected (${mayHave} outcome unknown): entry ${String(entry?.key)} (attempts ${String(entry?.attempts)}, failures ${String(entry?.failures)})`,
+            `sent ${have} times, ${want} expected (${mayHave} outcome unknown): entry ${String(entry?.key)} (generation ${String(entry?.generation)}, failures ${String(entry?.failures)})`,
           );
         }
         if (have < want) lost += want - have;

@@ -174,8 +174,8 @@ describe('the database stops while webhooks arrive', () => {
       const chats = perChat.map((_, i) => String(2100 + i));
       // A send the platform accepted while the engine was down was recorded once it was back.
       const sent = await connection
-        .collection('outbox_sent')
-        .countDocuments({ 'address.conversationId': { $in: chats }, purpose: 'reply' });
+        .collection('outbox')
+        .countDocuments({ 'address.conversationId': { $in: chats }, purpose: 'reply', status: 'sent' });
       expect(sent).toBe(chats.length);
       expect(
         await connection

@@ -1,7 +1,6 @@
 import { useAppProcess } from '../../support/app-process';
 import { startFakeSlack, type FakeSlack } from '../../support/fake-slack';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
-import { countOutboxEntries } from '../../support/outbox';
 
 describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
   let fake: FakeTelegram;
@@ -78,15 +77,15 @@ describe('Telegram in webhook mode (fake Bot API on loopback)', () => {
     expect(String(fake.sent(520)[0]?.params.text)).toMatch(/非常抱歉.*编号 CP-\d{4}-\d{4}/s);
     expect(await count('messages', { channel: 'telegram', conversationId: '520' })).toBe(1);
     expect(await count('tickets', { identityKey: 'telegram:520', kind: 'complaint' })).toBe(1);
-    // One escalation entry, whether the dispatcher has sent it yet (`outbox_sent`) or not
-    // (`outbox`), and the staff channel is told once.
+    // One escalation entry, whether the dispatcher has sent it yet or not, and the staff
+    // channel is told once.
     const reference = /CP-\d{4}-\d{4}/.exec(String(fake.sent(520)[0]?.params.text))?.[0] ?? 'no reference';
     const escalated = () =>
       slack.posts('C0ESCALATE').filter((post) => String(post.params.text).includes(reference));
     await slack.waitFor(() => escalated().length > 0);
     const ticket = await database().connection.collection('tickets').findOne({ identityKey: 'telegram:520' });
     expect(
-      await countOutboxEntries(database().connection, {
+      await count('outbox', {
         purpose: 'escalation',
         caseId: String(ticket?._id),
         'address.conversationId': 'C0ESCALATE',

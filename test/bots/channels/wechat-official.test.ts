@@ -76,7 +76,7 @@ describe('WeChat outreach through the Official Account API (fake API, puppet moc
   it("when the owner refused the account's messages (43101), then the identity is unreachable and the send is not retried", async () => {
     fake.refuse(owners[2]!.openid);
     const entry = await outreach(owners[2]!.openid, 'return_visit');
-    expect(entry).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(entry).toMatchObject({ status: 'dead', generation: 1 });
     expect(entry.deadReason).toMatch(/^wechat_refused \(403\): the owner turned off messages/);
     expect(await identityOf(owners[2]!.openid)).toMatchObject({
       unreachable: true,
@@ -97,7 +97,7 @@ describe('WeChat outreach through the Official Account API (fake API, puppet moc
 
   it('when the openid is not a user of this account (40003), then the send is a dead letter at once', async () => {
     const entry = await outreach('wxid_personal_account_contact', 'announcement');
-    expect(entry).toMatchObject({ status: 'dead', attempts: 1 });
+    expect(entry).toMatchObject({ status: 'dead', generation: 1 });
     expect(entry.deadReason).toMatch(
       /^wechat_openid_invalid \(404\): this openid is not a user of this Official Account/,
     );

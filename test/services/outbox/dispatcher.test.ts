@@ -3,7 +3,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { ChannelAdapter, ChannelName } from '../../../services/channels/types';
 import { createFakeClock, systemClock, type Clock, type FakeClock } from '../../../services/clock';
-import { connectDatabase, type Database } from '../../../services/database/connect';
+import { connectDatabase, trusted, type Database } from '../../../services/database/connect';
 import {
   createDispatcher,
   OUTCOME_UNKNOWN_REASON,
@@ -26,14 +26,8 @@ const tick = () => sleep(150);
 const unlimited = { perSecond: Infinity, perConversationPerSecond: Infinity };
 
 beforeEach(async () => {
-  const { entries, sent, keys, claims, attempts } = outboxModels(database().connection);
-  await Promise.all([
-    entries.deleteMany({}),
-    sent.deleteMany({}),
-    keys.deleteMany({}),
-    claims.deleteMany({}),
-    attempts.deleteMany({}),
-  ]);
+  const { entries, attempts } = outboxModels(database().connection);
+  await Promise.all([entries.deleteMany({}), attempts.deleteMany({})]);
 });
 
 function message(i: number, overrides: Partial<EnqueueInput> = {}): EnqueueInput {
@@ -123,7 +117,7 @@ describe('dispatcher delivery', () => {
     ]);
     expect(await outbox.get('reply:m-1')).toMatchObject({
       status: 'sent',
-      attempts: 1,
+      generation: 1,
       sentAt: clock.now(),
       platformMessageId: channel.sent[2]!.platformMessageId,
     });
@@ -184,13 +178,12 @@ describe('dispatcher delivery', () => {
     expect(web.texts()).toEqual(['notification:2']);
     expect(await outbox.get('notification:1')).toMatchObject({ status: 'pending', failures: 1 });
     expect((await outbox.get('notification:1'))?.lastError).toContain('adapter bug');
-    expect(await outbox.get('notification:3')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await outbox.get('notification:3')).toMatchObject({ status: 'pending', generation: 0 });
   });
 });
 
 describe('dispatcher across instances', () => {
-  // The embedded engine reads every document of a collection for each lookup (no index use),
-  // so a few hundred entries keep this test quick; `npm run bench` runs the 1,000-entry case.
+  // A few hundred entries keep this test quick; `npm run bench` runs the 1,000-entry case.
   const ENTRIES = 300;
   it('when two dispatchers share the database, then every entry is sent exactly once', async () => {
     const second: Database = await connectDatabase({
@@ -232,9 +225,10 @@ describe('dispatcher across instances', () => {
       expect(sentBy.a + sentBy.b).toBe(ENTRIES);
       expect(sentBy.a).toBeGreaterThan(0);
       expect(sentBy.b).toBeGreaterThan(0);
-      const { entries, sent } = outboxModels(database().connection);
-      expect(await sent.countDocuments({ status: 'sent' })).toBe(ENTRIES);
-      expect(await entries.countDocuments({})).toBe(0);
+      const { entries } = outboxModels(database().connection);
+      expect(await entries.countDocuments({ status: 'sent' })).toBe(ENTRIES);
+      expect(await entries.countDocuments({ status: trusted({ $ne: 'sent' }) })).toBe(0);
+      expect(await entries.countDocuments({ generation: 1 })).toBe(ENTRIES); // each claimed once
     } finally {
       await second.close();
     }
@@ -247,15 +241,19 @@ describe('dispatcher across instances', () => {
     const deadLetters: DeadLetterEvent[] = [];
     const { clock, channel, outbox, make } = setup();
     for (let i = 0; i < 4; i++) await outbox.enqueue(message(i));
-    const { entries, sent, claims, attempts } = outboxModels(database().connection);
-    // notification:3 was claimed by a process that died before its send: its token, no attempt.
-    const onlyClaimed = await entries.findOne({ key: 'notification:3' }).lean();
-    await claims.create({
-      _id: `${String(onlyClaimed!._id)}:1`,
-      owner: 'died-before-sending',
-      createdAt: clock.now(),
-      leaseUntil: new Date(clock.now().getTime() + 60_000),
-    });
+    const { entries, attempts } = outboxModels(database().connection);
+    // notification:3 was claimed by a process that died before its send: its lease, no attempt record.
+    await entries.updateOne(
+      { key: 'notification:3' },
+      {
+        $set: {
+          status: 'sending',
+          holder: 'died-before-sending',
+          generation: 1,
+          leaseUntil: new Date(clock.now().getTime() + 60_000),
+        },
+      },
+    );
     // Two sends reach the platform, then the process dies before hearing back; the third dies
     // on the way out. Nobody can tell these three apart afterwards.
     channel.hangNext(2, { delivered: true });
@@ -265,7 +263,7 @@ describe('dispatcher across instances', () => {
     while (channel.requests.length < 3) await sleep(10);
     const deliveredBeforeDeath = channel.texts();
     expect(deliveredBeforeDeath).toHaveLength(2);
-    expect(await attempts.countDocuments({ owner: 'dying' })).toBe(3);
+    expect(await attempts.countDocuments({ holder: 'dying' })).toBe(3);
 
     const survivor = make({
       instanceId: 'survivor',
@@ -282,12 +280,12 @@ describe('dispatcher across instances', () => {
     expect(channel.texts()).toEqual([...deliveredBeforeDeath, 'notification:3']);
     const dead = await entries.find({ status: 'dead' }).sort({ key: 1 }).lean();
     expect(dead.map((e) => e.key)).toEqual(['notification:0', 'notification:1', 'notification:2']);
-    expect(dead.every((e) => e.deadReason === OUTCOME_UNKNOWN_REASON && e.attempts === 2)).toBe(true);
-    expect(deadLetters.map((e) => [e.entry.key, e.outcomeUnknown, e.reason])).toEqual(
-      dead.map((e) => [e.key, true, OUTCOME_UNKNOWN_REASON]),
-    );
-    expect(await sent.find({}).lean()).toEqual([
-      expect.objectContaining({ key: 'notification:3', status: 'sent', attempts: 2, failures: 1 }),
+    expect(dead.every((e) => e.deadReason === OUTCOME_UNKNOWN_REASON && e.generation === 2)).toBe(true);
+    // Settled in parallel: one event per entry, in any order.
+    const events = deadLetters.map((e) => [e.entry.key, e.outcomeUnknown, e.reason]);
+    expect(events.sort()).toEqual(dead.map((e) => [e.key, true, OUTCOME_UNKNOWN_REASON]));
+    expect(await entries.find({ status: 'sent' }).lean()).toEqual([
+      expect.objectContaining({ key: 'notification:3', status: 'sent', generation: 2, failures: 1 }),
     ]);
     const exposition = await registry.metrics();
     expect(exposition).toContain(
@@ -302,18 +300,20 @@ describe('dispatcher across instances', () => {
     expect(await dyingPass).toBe(3);
     await dying.stop();
     expect(channel.texts()).toHaveLength(3);
-    const finalSent = await sent.find({}).sort({ key: 1 }).lean();
+    const finalSent = await entries.find({ status: 'sent' }).sort({ key: 1 }).lean();
     const refused = ['notification:0', 'notification:1', 'notification:2'].find(
       (key) => !deliveredBeforeDeath.includes(key),
     );
     expect(finalSent.map((e) => e.key)).toEqual([...deliveredBeforeDeath, 'notification:3'].sort());
-    expect((await entries.find({}).lean()).map((e) => [e.key, e.status])).toEqual([[refused, 'dead']]);
+    const unsent = await entries.find({ status: trusted({ $ne: 'sent' }) }).lean();
+    expect(unsent.map((e) => [e.key, e.status, e.deadReason])).toEqual([
+      [refused, 'dead', OUTCOME_UNKNOWN_REASON],
+    ]);
 
-    // A settled entry's attempt records go with its claim tokens, a lease later.
-    clock.advance(60_001);
-    await survivor.runOnce();
-    await dying.runOnce();
-    expect(await attempts.countDocuments({})).toBe(0);
+    // Every outcome is known or settled as unknown: no attempt record is left but the sent
+    // entry's own (it is never taken over; the purge removes it).
+    const sentOne = await entries.findOne({ key: 'notification:3' }).lean();
+    expect((await attempts.find({}).lean()).map((a) => a._id)).toEqual([`${String(sentOne!._id)}:0:2`]);
   });
 
   it('when the database is unreachable right after the platform accepted a send, then the delivery is recorded once it is back and nothing is sent twice', async () => {
@@ -353,8 +353,8 @@ describe('dispatcher across instances', () => {
       clock.advance(60_000);
       await sleep(1500);
       proxy.restore();
-      const { sent, entries } = outboxModels(database().connection);
-      for (let waited = 0; (await sent.countDocuments({})) === 0; waited += 100) {
+      const { entries } = outboxModels(database().connection);
+      for (let waited = 0; (await entries.countDocuments({ status: 'sent' })) === 0; waited += 100) {
         if (waited > 20_000) throw new Error(`never recorded: ${lines.join('\n')}`);
         await sleep(100);
       }
@@ -363,10 +363,9 @@ describe('dispatcher across instances', () => {
       await dispatcher.stop();
 
       expect(platform.texts()).toEqual(['notification:1']);
-      expect(await sent.find({}).lean()).toEqual([
-        expect.objectContaining({ key: 'notification:1', status: 'sent', attempts: 1, failures: 0 }),
+      expect(await entries.find({}).lean()).toEqual([
+        expect.objectContaining({ key: 'notification:1', status: 'sent', generation: 1, failures: 0 }),
       ]);
-      expect(await entries.countDocuments({})).toBe(0);
       expect(lines.some((line) => line.includes('Could not write an outbox record'))).toBe(true);
       expect(lines.some((line) => line.includes('Outbox record written after retries'))).toBe(true);
     } finally {
@@ -401,8 +400,8 @@ describe('dispatcher failures', () => {
     await dispatcher.stop();
 
     expect(channel.requests.slice(1).every((request) => request.at.getTime() >= t0 + 30_000)).toBe(true);
-    expect(await outbox.get('notification:1')).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(await outbox.get('notification:2')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await outbox.get('notification:1')).toMatchObject({ status: 'sent', generation: 2 });
+    expect(await outbox.get('notification:2')).toMatchObject({ status: 'sent', generation: 1 });
   });
 
   it('when the owner blocked the bot (403), then the entry is dead at once with the reason, logged without its text', async () => {
@@ -420,7 +419,7 @@ describe('dispatcher failures', () => {
 
     expect(await outbox.get('notification:1')).toMatchObject({
       status: 'dead',
-      attempts: 1,
+      generation: 1,
       deadReason: 'forbidden (403): Forbidden: bot was blocked by the user',
     });
     expect(deadLetters).toEqual([
@@ -485,7 +484,7 @@ describe('dispatcher failures', () => {
       clock.advance(10 * 60_000);
     }
 
-    expect(await outbox.get('notification:1')).toMatchObject({ status: 'sent', attempts: 3, failures: 2 });
+    expect(await outbox.get('notification:1')).toMatchObject({ status: 'sent', generation: 3, failures: 2 });
     expect(channel.texts()).toEqual(['notification:1']);
   });
 });
@@ -545,8 +544,8 @@ describe('dispatcher pacing and stopping', () => {
     const { entries } = outboxModels(database().connection);
     const waiting = await entries.find({ status: 'pending' }).lean();
     expect(waiting).toHaveLength(2);
-    // Handed back, not failed: the next claim takes a fresh generation without waiting for a lease.
-    expect(waiting.every((e) => e.attempts === 1 && e.failures === 0)).toBe(true);
+    // Handed back, not failed: pending again, so the next claim need not wait for a lease.
+    expect(waiting.every((e) => e.generation === 1 && e.failures === 0)).toBe(true);
     clock.advance(5000);
     const next = make({ instanceId: 'instance-b', limits: { telegram: unlimited } });
     expect(await next.runOnce()).toBe(2);
@@ -555,36 +554,33 @@ describe('dispatcher pacing and stopping', () => {
 });
 
 describe('dispatcher after a crash, and the purge', () => {
-  it('when the purge runs an hour after a holder died mid-send, then its records of the waiting entry stay and the entry is still not sent again', async () => {
+  it('when the purge runs an hour after a holder died mid-send, then its record of the entry it held stays and the entry is still not sent again', async () => {
     const { clock, channel, outbox, dispatcher } = setup();
-    const { entries, sent, claims, attempts } = outboxModels(database().connection);
+    const { entries, attempts } = outboxModels(database().connection);
     const waiting = await outbox.enqueue(message(1));
     const gone = await outbox.enqueue(message(2));
     for (const id of [waiting.id, gone.id]) {
-      await claims.create({
-        _id: `${id}:1`,
-        owner: 'died-mid-send',
-        createdAt: clock.now(),
+      const lease = {
+        holder: 'died-mid-send',
+        generation: 1,
         leaseUntil: new Date(clock.now().getTime() + 60_000),
-      });
+      };
+      await entries.updateOne({ _id: id }, { $set: { status: 'sending', ...lease } });
       await attempts.create({
         _id: `${id}:0:1`,
         entryId: id,
         part: 0,
         generation: 1,
-        owner: 'died-mid-send',
+        holder: 'died-mid-send',
         createdAt: clock.now(),
       });
     }
-    // notification:2 was sent after all (its copy landed) and left `outbox`.
-    const record = await entries.findById(gone.id).lean();
-    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
-    await entries.deleteOne({ _id: record!._id });
+    // notification:2 was recorded sent after all; the process died before deleting its record.
+    await entries.updateOne({ _id: gone.id }, { $set: { status: 'sent', sentAt: clock.now() } });
     clock.advance(2 * 60 * 60_000);
 
-    expect(await outbox.purge()).toMatchObject({ claims: 1, attempts: 1 });
+    expect(await outbox.purge()).toMatchObject({ attempts: 1 });
     expect((await attempts.find({}).lean()).map((a) => a._id)).toEqual([`${waiting.id}:0:1`]);
-    expect(await claims.countDocuments({ _id: `${waiting.id}:1` })).toBe(1);
 
     expect(await dispatcher.runOnce()).toBe(1);
     expect(channel.requests).toHaveLength(0);
@@ -592,5 +588,6 @@ describe('dispatcher after a crash, and the purge', () => {
       status: 'dead',
       deadReason: OUTCOME_UNKNOWN_REASON,
     });
+    expect(await attempts.countDocuments({})).toBe(0);
   });
 });

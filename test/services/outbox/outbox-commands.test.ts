@@ -11,8 +11,8 @@ const database = useTestDatabase();
 describe('outbox dead and requeue commands', () => {
   const clock = createFakeClock('2026-12-02T02:00:00Z');
   beforeEach(async () => {
-    const { entries, keys } = outboxModels(database().connection);
-    await Promise.all([entries.deleteMany({}), keys.deleteMany({})]);
+    const { entries, attempts } = outboxModels(database().connection);
+    await Promise.all([entries.deleteMany({}), attempts.deleteMany({})]);
   });
 
   /** Three dead letters: a survey cut by a crash, a survey and a reply refused by the platform. */

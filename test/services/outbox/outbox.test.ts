@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import { Registry } from 'prom-client';
 import { createFakeClock } from '../../../services/clock';
 import { AppError } from '../../../services/errors';
@@ -8,6 +7,11 @@ import { outboxModels } from '../../../services/outbox/outbox-model';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
+
+beforeEach(async () => {
+  const { entries, attempts } = outboxModels(database().connection);
+  await Promise.all([entries.deleteMany({}), attempts.deleteMany({})]);
+});
 
 const DAY = 24 * 60 * 60_000;
 
@@ -64,7 +68,7 @@ describe('outbox enqueue', () => {
     expect(await outbox.get('reply:m-1')).toMatchObject({
       key: 'reply:m-1',
       status: 'pending',
-      attempts: 0,
+      generation: 0,
       purpose: 'escalation',
       caseId: 'case-1',
       address: { channel: 'slack', conversationId: 'C1', threadId: '1700000000.000100' },
@@ -92,102 +96,77 @@ describe('outbox enqueue', () => {
       expect((error as Error).message).toContain(field);
   });
 
-  it('when a sent entry was purged, then its key stays taken and enqueueing it again creates nothing', async () => {
+  it('when a sent entry passes its retention, then its text is erased and its key stays taken until the key window ends', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
-    const { entries, sent } = outboxModels(database().connection);
+    const { entries } = outboxModels(database().connection);
     const { id } = await outbox.enqueue(survey('o-purged'));
-    // What the dispatcher does once the platform accepted it: the sent copy, then the delete.
-    const record = await entries.findOne({ key: 'survey:2026Q4:o-purged' }).lean();
-    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
-    await entries.deleteOne({ _id: record!._id });
+    // What the dispatcher writes once the platform accepted it.
+    await entries.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: clock.now() } });
     clock.advance(8 * DAY);
 
-    const purged = await outbox.purge();
-    const again = await outbox.enqueue(survey('o-purged'));
+    expect(await outbox.purge()).toMatchObject({ sentTexts: 1, entries: 0 });
+    expect(await outbox.get('survey:2026Q4:o-purged')).toMatchObject({
+      status: 'sent',
+      message: { text: '' },
+    });
+    expect(await outbox.enqueue(survey('o-purged'))).toEqual({ id, created: false });
+    expect(await outbox.purge()).toMatchObject({ sentTexts: 0, entries: 0 });
 
-    expect(purged.sent).toBeGreaterThanOrEqual(1);
+    clock.advance(400 * DAY);
+    expect(await outbox.purge()).toMatchObject({ entries: 1 });
     expect(await outbox.get('survey:2026Q4:o-purged')).toBeUndefined();
-    expect(again).toEqual({ id, created: false });
-    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-purged' })).toBe(0);
-    expect(await sent.countDocuments({ key: 'survey:2026Q4:o-purged' })).toBe(0);
+    const again = await outbox.enqueue(survey('o-purged'));
+    expect(again.created).toBe(true);
+    expect(again.id).not.toBe(id);
   });
 
-  it('when a sent entry is still retained, then get returns it sent and enqueueing its key again creates nothing', async () => {
+  it('when a sent entry is still retained, then get returns it sent with its text and enqueueing its key again creates nothing', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
-    const { entries, sent } = outboxModels(database().connection);
+    const { entries } = outboxModels(database().connection);
     const { id } = await outbox.enqueue(survey('o-sent'));
-    const record = await entries.findOne({ key: 'survey:2026Q4:o-sent' }).lean();
-    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now(), attempts: 1 });
-    await entries.deleteOne({ _id: record!._id });
+    await entries.updateOne({ _id: id }, { $set: { status: 'sent', sentAt: clock.now(), generation: 1 } });
     clock.advance(DAY);
 
-    const again = await outbox.enqueue(survey('o-sent'));
+    const again = await outbox.enqueue(survey('o-sent', { message: { text: 'changed' } }));
 
     expect(again).toEqual({ id, created: false });
-    expect(await outbox.get('survey:2026Q4:o-sent')).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-sent' })).toBe(0);
-    expect(await outbox.purge()).toMatchObject({ sent: 0 });
-  });
-
-  it('when an enqueue died after taking the key, then enqueueing the key again writes the entry once', async () => {
-    const clock = createFakeClock();
-    const outbox = createOutbox({ connection: database().connection, clock });
-    const { keys, entries } = outboxModels(database().connection);
-    const orphan = await keys.create({
-      _id: 'reply:m-crashed',
-      entryId: new Types.ObjectId(),
-      createdAt: clock.now(),
+    expect(await outbox.purge()).toMatchObject({ sentTexts: 0 });
+    expect(await outbox.get('survey:2026Q4:o-sent')).toMatchObject({
+      status: 'sent',
+      generation: 1,
+      message: { text: '请为本季度的物业服务打分' },
     });
-    clock.advance(5 * 60_000);
-    const input = { ...survey('o-crash'), key: 'reply:m-crashed', purpose: 'reply' as const };
-
-    const results = await Promise.all([outbox.enqueue(input), outbox.enqueue(input)]);
-
-    expect(results.filter((result) => result.created)).toHaveLength(1);
-    expect(results.every((result) => result.id === String(orphan.entryId))).toBe(true);
-    expect(await entries.countDocuments({ key: 'reply:m-crashed' })).toBe(1);
+    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-sent' })).toBe(1);
   });
 
-  it('when many are enqueued at once, then each key gets one entry, results follow the input, and taken keys are found or repaired', async () => {
+  it('when many are enqueued at once, then each key gets one entry, results follow the input, and taken keys are found', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
-    const { keys, entries, sent } = outboxModels(database().connection);
+    const { entries } = outboxModels(database().connection);
     const live = await outbox.enqueue(survey('o-live'));
-    const moved = await outbox.enqueue(survey('o-moved'));
-    const record = await entries.findOne({ key: 'survey:2026Q4:o-moved' }).lean();
-    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
-    await entries.deleteOne({ _id: record!._id });
-    const orphan = await keys.create({
-      _id: 'survey:2026Q4:o-orphan',
-      entryId: new Types.ObjectId(),
-      createdAt: clock.now(),
-    });
+    const sent = await outbox.enqueue(survey('o-sent-before'));
+    await entries.updateOne({ _id: sent.id }, { $set: { status: 'sent', sentAt: clock.now() } });
     clock.advance(60_000);
 
-    const inputs = ['o-new-1', 'o-live', 'o-new-2', 'o-moved', 'o-orphan', 'o-new-1', 'o-orphan'].map((id) =>
-      survey(id),
-    );
+    const inputs = ['o-new-1', 'o-live', 'o-new-2', 'o-sent-before', 'o-new-1'].map((id) => survey(id));
     const reversed = [...inputs].reverse();
     const [first, second] = await Promise.all([outbox.enqueueMany(inputs), outbox.enqueueMany(reversed)]);
 
-    // Two calls at once, each key listed two to four times in all: one creation per new or orphaned key.
+    // Two calls at once, each key listed two to four times in all: one creation per new key.
     const created = [...inputs, ...reversed].filter((_, i) => [...first!, ...second!][i]!.created);
     expect(created.map((input) => input.key).sort()).toEqual([
       'survey:2026Q4:o-new-1',
       'survey:2026Q4:o-new-2',
-      'survey:2026Q4:o-orphan',
     ]);
     expect(first![1]).toEqual({ id: live.id, created: false });
-    expect(first![3]).toEqual({ id: moved.id, created: false });
-    expect(first![4]!.id).toBe(String(orphan.entryId));
-    expect(first![6]!.id).toBe(String(orphan.entryId));
-    expect(first![5]!.id).toBe(first![0]!.id);
-    expect(second![1]!.id).toBe(first![0]!.id); // reversed: o-new-1 is second
-    for (const id of ['o-new-1', 'o-new-2', 'o-orphan', 'o-live'])
+    expect(first![3]).toEqual({ id: sent.id, created: false });
+    expect(first![4]).toEqual({ id: first![0]!.id, created: false });
+    expect(second![0]!.id).toBe(first![0]!.id); // reversed: o-new-1 is first
+    for (const id of ['o-new-1', 'o-new-2', 'o-live', 'o-sent-before'])
       expect(await entries.countDocuments({ key: `survey:2026Q4:${id}` })).toBe(1);
-    expect(await entries.countDocuments({ key: 'survey:2026Q4:o-moved' })).toBe(0);
+    expect(await outbox.get('survey:2026Q4:o-sent-before')).toMatchObject({ status: 'sent' });
   });
 
   it('when one input of many is invalid, then nothing is enqueued', async () => {
@@ -199,15 +178,25 @@ describe('outbox enqueue', () => {
     expect(await outbox.get('survey:2026Q4:o-fine')).toBeUndefined();
   });
 
-  it('when a dead letter is requeued, then it is pending and due again with fresh attempts', async () => {
+  it('when a dead letter is requeued, then it is pending and due again with fresh attempts and no records of its earlier sends', async () => {
     const clock = createFakeClock();
     const outbox = createOutbox({ connection: database().connection, clock });
-    const { entries } = outboxModels(database().connection);
-    await outbox.enqueue(survey('o-dead'));
+    const { entries, attempts } = outboxModels(database().connection);
+    const { id } = await outbox.enqueue(survey('o-dead'));
     await entries.updateOne(
       { key: 'survey:2026Q4:o-dead' },
-      { $set: { status: 'dead', failures: 8, deadReason: 'forbidden (403)', deadAt: clock.now() } },
+      {
+        $set: {
+          status: 'dead',
+          generation: 1,
+          failures: 8,
+          deadReason: 'forbidden (403)',
+          deadAt: clock.now(),
+        },
+      },
     );
+    const record = { entryId: id, part: 0, generation: 1, holder: 'x', createdAt: clock.now() };
+    await attempts.create({ _id: `${id}:0:1`, ...record });
     expect((await outbox.deadLetters()).map((entry) => entry.key)).toContain('survey:2026Q4:o-dead');
     clock.advance(60_000);
 
@@ -220,14 +209,36 @@ describe('outbox enqueue', () => {
       nextAttemptAt: clock.now(),
     });
     expect((await outbox.get('survey:2026Q4:o-dead'))?.deadReason).toBeUndefined();
+    expect(await attempts.countDocuments({ entryId: id })).toBe(0);
+  });
+
+  it('when a dead letter passes its retention, then its text is erased, it is neither listed nor requeued, and its key stays taken', async () => {
+    const clock = createFakeClock();
+    const outbox = createOutbox({ connection: database().connection, clock });
+    const { entries } = outboxModels(database().connection);
+    const { id } = await outbox.enqueue(survey('o-old-dead'));
+    await entries.updateOne(
+      { _id: id },
+      { $set: { status: 'dead', deadReason: 'forbidden (403)', deadAt: clock.now() } },
+    );
+    clock.advance(31 * DAY);
+
+    expect(await outbox.purge()).toMatchObject({ deadTexts: 1, entries: 0 });
+
+    expect(await outbox.deadLetters()).toEqual([]);
+    expect(await outbox.requeue('survey:2026Q4:o-old-dead')).toBe(false);
+    expect(await outbox.get('survey:2026Q4:o-old-dead')).toMatchObject({
+      status: 'dead',
+      message: { text: '' },
+    });
+    expect(await outbox.enqueue(survey('o-old-dead'))).toEqual({ id, created: false });
   });
 });
 
 describe('outbox stats and metrics', () => {
   it('when entries wait, then stats and the depth gauges show depth by status and the oldest due age', async () => {
     const connection = database().connection;
-    const { entries, sent, claims } = outboxModels(connection);
-    await Promise.all([entries.deleteMany({}), sent.deleteMany({}), claims.deleteMany({})]);
+    const { entries } = outboxModels(connection);
     const clock = createFakeClock();
     const registry = new Registry();
     const metrics = createOutboxMetrics(registry);
@@ -237,28 +248,27 @@ describe('outbox stats and metrics', () => {
     await outbox.enqueue(survey('s-2'));
     await outbox.enqueue(survey('s-3', { notBefore: new Date(clock.now().getTime() + DAY) }));
     await outbox.enqueue(survey('s-1'));
-    // s-4 is being sent (a live claim token) and s-5 was sent.
-    const held = await outbox.enqueue(survey('s-4'));
-    const lease = {
-      owner: 'x',
-      createdAt: clock.now(),
-      leaseUntil: new Date(clock.now().getTime() + 60_000),
+    // s-4 is being sent, s-5 was sent, s-6 is a dead letter and s-7 one past its retention.
+    const lease = { holder: 'x', generation: 1, leaseUntil: new Date(clock.now().getTime() + 60_000) };
+    const set = async (key: string, fields: object) => {
+      await outbox.enqueue(survey(key));
+      await entries.updateOne({ key: `survey:2026Q4:${key}` }, { $set: fields });
     };
-    await claims.create({ _id: `${held.id}:1`, ...lease });
-    const done = await outbox.enqueue(survey('s-5'));
-    const record = await entries.findById(done.id).lean();
-    await sent.collection.insertOne({ ...record!, status: 'sent', sentAt: clock.now() });
-    await entries.deleteOne({ _id: record!._id });
+    await set('s-4', { status: 'sending', ...lease });
+    await set('s-5', { status: 'sent', sentAt: clock.now() });
+    await set('s-6', { status: 'dead', deadAt: clock.now() });
+    await set('s-7', { status: 'dead', deadAt: new Date(clock.now().getTime() - 31 * DAY) });
     clock.advance(15_000);
 
     const stats = await outbox.stats();
 
-    expect(stats).toEqual({ pending: 3, due: 2, sending: 1, sent: 1, dead: 0, oldestPendingAgeMs: 45_000 });
+    expect(stats).toEqual({ pending: 3, due: 2, sending: 1, dead: 1, oldestPendingAgeMs: 45_000 });
     const text = await registry.metrics();
     expect(text).toContain('ownerbot_outbox_depth{status="pending"} 3');
     expect(text).toContain('ownerbot_outbox_oldest_pending_age_seconds 45');
     expect(text).toContain('ownerbot_outbox_depth{status="sending"} 1');
-    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="created"} 5');
+    expect(text).toContain('ownerbot_outbox_depth{status="dead"} 1');
+    expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="created"} 7');
     expect(text).toContain('ownerbot_outbox_enqueued_total{purpose="survey",result="duplicate"} 1');
   });
 });

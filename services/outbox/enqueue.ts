@@ -1,0 +1,154 @@
+import { Types, type Model } from 'mongoose';
+import { CHANNEL_NAMES } from '../channels/types';
+import type { Clock } from '../clock';
+import { insertEach } from '../database/model';
+import { AppError } from '../errors';
+import type { OutboxMetrics } from './outbox-metrics';
+import { OUTBOX_PURPOSES, PURPOSE_PRIORITY, type OutboxMessage, type OutboxRecord } from './outbox-model';
+
+export interface EnqueueInput extends OutboxMessage {
+  /** Not sent before this time (a return visit due tomorrow morning). */
+  notBefore?: Date;
+}
+
+/** What enqueue did: the entry's id, and whether this call created it (false: the key was taken). */
+export interface EnqueueResult {
+  id: string;
+  created: boolean;
+}
+
+/** Lookups of taken keys run this many at once (each is one indexed read). */
+const LOOKUPS_AT_ONCE = 20;
+/** A taken key whose entry is gone by the time it is read was just purged: insert again, this often. */
+const INSERT_ROUNDS = 3;
+
+function entryRecord(input: EnqueueInput, now: Date) {
+  const notBefore = input.notBefore ?? now;
+  return {
+    _id: new Types.ObjectId(),
+    key: input.key,
+    address: {
+      channel: input.address.channel,
+      conversationId: input.address.conversationId,
+      threadId: input.address.threadId ?? '',
+    },
+    message: {
+      text: input.message.text,
+      language: input.message.language ?? '',
+      buttons: input.message.buttons ?? [],
+      replyToPlatformMessageId: input.message.replyToPlatformMessageId ?? '',
+    },
+    purpose: input.purpose,
+    priority: PURPOSE_PRIORITY[input.purpose],
+    ownerId: input.ownerId ?? '',
+    caseId: input.caseId ?? '',
+    status: 'pending',
+    notBefore,
+    nextAttemptAt: notBefore,
+    createdAt: now,
+  };
+}
+
+/**
+ * Enqueueing: one unordered insert for a whole batch. The unique key lets exactly one
+ * insert of a key win, however many instances enqueue it at once; a duplicate key means
+ * the key is queued (or was sent) already, and its entry is returned instead.
+ */
+export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock; metrics?: OutboxMetrics }) {
+  // Idempotency is the unique index on `key`; on a fresh database it is still being built
+  // when the first messages are queued, so wait for it once.
+  let indexes: Promise<unknown> | undefined;
+  const indexesReady = () =>
+    (indexes ??= deps.entries.init().catch((error: unknown) => {
+      indexes = undefined;
+      throw error;
+    }));
+
+  /** The ids of the entries holding these keys; undefined for a key whose entry is gone. */
+  const existing = async (keys: string[]): Promise<Array<string | undefined>> => {
+    const ids: Array<string | undefined> = [];
+    // One equality read per key: the index answers each, whatever the collection's size.
+    for (let start = 0; start < keys.length; start += LOOKUPS_AT_ONCE) {
+      const found = await Promise.all(
+        keys
+          .slice(start, start + LOOKUPS_AT_ONCE)
+          .map((key) => deps.entries.findOne({ key }, { _id: 1 }).lean()),
+      );
+      ids.push(...found.map((record) => (record ? String(record._id) : undefined)));
+    }
+    return ids;
+  };
+
+  /** Each distinct key once: inserted, or found taken. */
+  const insertOrFind = async (inputs: EnqueueInput[], now: Date): Promise<Map<string, EnqueueResult>> => {
+    const results = new Map<string, EnqueueResult>();
+    let left = inputs;
+    for (let round = 0; left.length > 0 && round < INSERT_ROUNDS; round++) {
+      const records = left.map((input) => entryRecord(input, now));
+      const inserted = await insertEach(deps.entries, records);
+      records.forEach((record, i) => {
+        if (inserted[i]) results.set(record.key, { id: String(record._id), created: true });
+      });
+      const taken = left.filter((_, i) => !inserted[i]);
+      const ids = await existing(taken.map((input) => input.key));
+      taken.forEach((input, i) => {
+        if (ids[i]) results.set(input.key, { id: ids[i], created: false });
+      });
+      left = taken.filter((input) => !results.has(input.key));
+    }
+    if (left.length > 0)
+      throw new AppError('outbox_enqueue_conflict', `Keys taken and freed again meanwhile: ${left.length}`);
+    return results;
+  };
+
+  /**
+   * Enqueues many messages in one insert (a campaign queues thousands): each exactly once
+   * per key, as `enqueue`. Results are in input order; a key repeated within one call is
+   * one entry, created (at most) by its first mention.
+   */
+  const enqueueMany = async (inputs: readonly EnqueueInput[]): Promise<EnqueueResult[]> => {
+    for (const input of inputs) assertValidInput(input);
+    if (inputs.length === 0) return [];
+    await indexesReady();
+    const seen = new Set<string>();
+    const unique = inputs.filter((input) => !seen.has(input.key) && seen.add(input.key));
+    const byKey = await insertOrFind(unique, deps.clock.now());
+    const answered = new Set<string>();
+    return inputs.map((input) => {
+      const result = byKey.get(input.key)!;
+      const first = !answered.has(input.key);
+      answered.add(input.key);
+      deps.metrics?.enqueued.inc({
+        purpose: input.purpose,
+        result: first && result.created ? 'created' : 'duplicate',
+      });
+      return first ? result : { ...result, created: false };
+    });
+  };
+
+  /** Stores a message to send under its idempotency key (a second enqueue of the key is a no-op). */
+  const enqueue = async (input: EnqueueInput): Promise<EnqueueResult> => (await enqueueMany([input]))[0]!;
+
+  return { enqueue, enqueueMany };
+}
+
+function assertValidInput(input: EnqueueInput): void {
+  const problems: string[] = [];
+  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > 300)
+    problems.push('key must be a string of 1-300 characters');
+  if (!input.address || !CHANNEL_NAMES.includes(input.address.channel))
+    problems.push(`address.channel must be one of ${CHANNEL_NAMES.join(', ')}`);
+  if (!input.address || typeof input.address.conversationId !== 'string' || !input.address.conversationId)
+    problems.push('address.conversationId must be a non-empty string');
+  if (!input.message || typeof input.message.text !== 'string' || input.message.text.length === 0)
+    problems.push('message.text must be a non-empty string');
+  if (!OUTBOX_PURPOSES.includes(input.purpose))
+    problems.push(`purpose must be one of ${OUTBOX_PURPOSES.join(', ')}`);
+  if (
+    input.notBefore !== undefined &&
+    !(input.notBefore instanceof Date && !isNaN(input.notBefore.getTime()))
+  )
+    problems.push('notBefore must be a valid Date');
+  if (problems.length > 0)
+    throw new AppError('outbox_invalid_entry', `Cannot enqueue: ${problems.join('; ')}`);
+}
