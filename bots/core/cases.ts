@@ -145,6 +145,8 @@ export function outboxStaffPort(deps: {
         address: deps.staffAddress,
         purpose: 'escalation',
         caseId: caseView.id,
+        // An emergency's escalation goes ahead of everything queued.
+        ...(urgent ? { urgent: true } : {}),
         message: {
           language,
           buttons: [

@@ -9,20 +9,24 @@ import type { Language, LocalizedText } from './text';
  */
 export const ownerTexts = {
   bindingAskUnit: {
-    zh: '为了保护您的信息，查看和办理工单前需要先确认您的业主身份。请发送您的楼栋、单元和房号，例如：5栋2单元1203（没有单元可写 5栋1203）。',
-    en: 'To protect your information, we first need to confirm that you are an owner. Please send your building, entrance (if any) and room, for example: Building 5, entrance 2, room 1203, or 5-2-1203.',
+    zh: '为了保护您的信息，查看和办理工单前需要先确认您的业主身份。请发送您的楼栋、单元和房号，例如：5栋2单元1203（没有单元可写 5栋1203）。回复“取消”可退出，回复“人工”由工作人员协助。',
+    en: 'To protect your information, we first need to confirm that you are an owner. Please send your building, entrance (if any) and room, for example: Building 5, entrance 2, room 1203, or 5-2-1203. Reply "cancel" to stop, or "agent" for a staff member.',
+  },
+  bindingAskRoom: {
+    zh: '好的，{building}。请再发送单元和房号，例如 2单元1203 或 1203。回复“取消”可退出，回复“人工”由工作人员协助。',
+    en: 'Thank you: {building}. Now please send the entrance (if any) and room, for example 2-1203 or 1203. Reply "cancel" to stop, or "agent" for a staff member.',
   },
   bindingUnitNotUnderstood: {
-    zh: '抱歉，没能看懂这个房号。请按“楼栋-单元-房号”的格式发送，例如 5-2-1203，或 5栋1203。',
-    en: 'Sorry, I could not read that address. Please send it as building-entrance-room, for example 5-2-1203, or Building 5 room 1203.',
+    zh: '抱歉，没能看懂这个房号。请按“楼栋-单元-房号”的格式发送，例如 5-2-1203，或 5栋1203。回复“取消”可退出，回复“人工”由工作人员协助。',
+    en: 'Sorry, I could not read that address. Please send it as building-entrance-room, for example 5-2-1203, or Building 5 room 1203. Reply "cancel" to stop, or "agent" for a staff member.',
   },
   bindingAskPhone: {
     zh: '好的，{place}。请发送您在物业登记的手机号码的后四位数字。',
     en: 'Thank you: {place}. Please send the last four digits of the phone number registered with the property office.',
   },
   bindingDigitsNotUnderstood: {
-    zh: '请只发送手机号码的后四位数字，例如：8000。',
-    en: 'Please send only the last four digits of the phone number, for example: 8000.',
+    zh: '请只发送手机号码的后四位数字，例如：8000。回复“取消”可退出。',
+    en: 'Please send only the last four digits of the phone number, for example: 8000. Reply "cancel" to stop.',
   },
   bindingMismatch: {
     zh: '抱歉，房号或手机号码与物业登记的信息不一致。您还可以尝试 {attemptsLeft} 次，请重新发送楼栋和房号。',
@@ -71,6 +75,11 @@ export function bindingReply(
       return { text: ownerTexts.bindingAskUnit, values: {} };
     case 'unit_not_understood':
       return { text: ownerTexts.bindingUnitNotUnderstood, values: {} };
+    case 'ask_room':
+      return {
+        text: ownerTexts.bindingAskRoom,
+        values: { building: language === 'zh' ? `${result.building}栋` : `Building ${result.building}` },
+      };
     case 'ask_phone':
       return {
         text: ownerTexts.bindingAskPhone,

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { CHANNEL_NAMES, type ChannelName } from '../channels/types';
 import { trusted } from '../database/connect';
 import { adapterFor, describe, type Claim, type DispatcherState } from './dispatcher-state';
-import type { OutboxRecord } from './outbox-model';
+import { URGENT_PRIORITY, type OutboxRecord } from './outbox-model';
 
 /** Claim order: most urgent purpose first, then the longest due, then the oldest. */
 const CLAIM_ORDER = { priority: 1, nextAttemptAt: 1, _id: 1 } as const;
@@ -24,6 +24,14 @@ async function candidates(state: DispatcherState, channels: ChannelName[], limit
     'address.channel': trusted({ $in: channels }),
     ...(held.length > 0 ? { _id: trusted({ $nin: held }) } : {}),
   };
+  // Urgent entries first, by their own priority (an equality found at once): they never wait
+  // for the read of a long queue of ordinary ones; that read comes in the next pass.
+  const urgent = await state.entries
+    .find({ status: 'pending', priority: URGENT_PRIORITY, nextAttemptAt: trusted({ $lte: now }), ...common })
+    .sort(CLAIM_ORDER)
+    .limit(limit)
+    .lean<OutboxRecord[]>();
+  if (urgent.length > 0) return { list: urgent, more: true };
   const [due, abandoned] = await Promise.all(
     [
       { status: 'pending' as const, nextAttemptAt: trusted({ $lte: now }) },

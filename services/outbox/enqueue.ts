@@ -4,11 +4,19 @@ import type { Clock } from '../clock';
 import { insertEach } from '../database/model';
 import { AppError } from '../errors';
 import type { OutboxMetrics } from './outbox-metrics';
-import { OUTBOX_PURPOSES, PURPOSE_PRIORITY, type OutboxMessage, type OutboxRecord } from './outbox-model';
+import {
+  OUTBOX_PURPOSES,
+  PURPOSE_PRIORITY,
+  URGENT_PRIORITY,
+  type OutboxMessage,
+  type OutboxRecord,
+} from './outbox-model';
 
 export interface EnqueueInput extends OutboxMessage {
   /** Not sent before this time (a return visit due tomorrow morning). */
   notBefore?: Date;
+  /** Sent ahead of everything else queued (an emergency's reply and escalation). */
+  urgent?: boolean;
 }
 
 /** What enqueue did: the entry's id, and whether this call created it (false: the key was taken). */
@@ -39,7 +47,7 @@ function entryRecord(input: EnqueueInput, now: Date) {
       replyToPlatformMessageId: input.message.replyToPlatformMessageId ?? '',
     },
     purpose: input.purpose,
-    priority: PURPOSE_PRIORITY[input.purpose],
+    priority: input.urgent ? URGENT_PRIORITY : PURPOSE_PRIORITY[input.purpose],
     ownerId: input.ownerId ?? '',
     caseId: input.caseId ?? '',
     status: 'pending',

@@ -23,6 +23,9 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
  * Claim order: conversation first, so an owner's reply or a staff escalation never waits
  * behind a quarterly survey broadcast to two thousand owners.
  */
+/** Ahead of every purpose's own priority (lower goes first): an emergency's reply and escalation. */
+export const URGENT_PRIORITY = -1;
+
 export const PURPOSE_PRIORITY: Record<OutboxPurpose, number> = {
   reply: 0,
   escalation: 0,

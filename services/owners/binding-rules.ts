@@ -20,6 +20,7 @@ export const DEFAULT_BINDING_POLICY: BindingPolicy = { maxAttempts: 3, lockMs: 3
 export type BindingResult =
   | { outcome: 'ask_unit' }
   | { outcome: 'unit_not_understood' }
+  | { outcome: 'ask_room'; building: string }
   | { outcome: 'ask_phone'; building: string; unit: string }
   | { outcome: 'digits_not_understood' }
   | { outcome: 'retry' | 'no_such_unit'; attemptsLeft: number }

@@ -9,7 +9,7 @@ import {
   type BindingResult,
 } from './binding-rules';
 import { createBindingStore, type BindingStore } from './binding-store';
-import { parseUnitAddress, splitUnit } from './household';
+import { parseBuildingOnly, parseUnitAddress, splitUnit } from './household';
 import type { Identities } from './identities';
 import type { IdentityRecord } from './owner-model';
 import type { OwnerRecords } from './owner-records';
@@ -69,8 +69,15 @@ export function createBinding(deps: {
     /** Takes the building and unit in any usual spelling; asks for the phone digits next. */
     submitUnit: (identityId: string, text: string) =>
       step(identityId, async (record, now) => {
-        const address = parseUnitAddress(text);
-        if (!address) return { outcome: 'unit_not_understood' };
+        // Building and room may come in two messages: "3栋", then "1502".
+        const partial = record.binding.building;
+        const address = parseUnitAddress(text) ?? (partial ? parseUnitAddress(`${partial}栋 ${text}`) : undefined);
+        if (!address) {
+          const building = parseBuildingOnly(text);
+          if (!building) return { outcome: 'unit_not_understood' };
+          await ctx.store.moveTo(record, { 'binding.step': 'awaiting_unit', 'binding.building': building }, now);
+          return { outcome: 'ask_room', building };
+        }
         // The unit is not looked up here: whether it exists is only ever judged together with the digits.
         const { building, unit } = address;
         await ctx.store.moveTo(

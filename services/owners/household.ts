@@ -149,6 +149,18 @@ export function parseUnitAddress(text: string): UnitAddress | undefined {
 class Ambiguous extends Error {}
 
 /**
+ * A building on its own, as owners answer "which building?" before the room: "3栋", "3号楼",
+ * "Block 3", "Building 3", "B3". Undefined when the text holds a room too, or no building.
+ */
+export function parseBuildingOnly(text: string): string | undefined {
+  if (typeof text !== 'string' || text.length > 40) return undefined;
+  const tokens = [...markParts(text).matchAll(/[0-9A-Z]+/g)].map((match) => match[0]);
+  if (tokens.length !== 1) return undefined;
+  const building = stripZeros(tokens[0] as string);
+  return isBuilding(building) ? building : undefined;
+}
+
+/**
  * Reads the building and unit columns of the owner file with the same rules as the chat,
  * so both sides agree: building "5", "5栋", "B5" or "Building 5"; unit "1203", "2-1203",
  * "2单元1203" or "Unit 1203".

@@ -78,7 +78,7 @@ export function createCaseActions(deps: CaseActionDeps) {
         dutyLine,
         advice: localize(advice, language),
       });
-      await reply(turn, 'case', outbound, { caseId: caseView.id });
+      await reply(turn, 'case', outbound, { caseId: caseView.id, urgent: true });
       return handled(turn, 'emergency_escalated', { caseId: caseView.id });
     }
     const { text, reason } = OPENED[kind];

@@ -47,7 +47,7 @@ export function createReplier(outbox: Outbox) {
     turn: Turn,
     part: string,
     outbound: OutboundMessage,
-    options: { caseId?: string; purpose?: OutboxPurpose } = {},
+    options: { caseId?: string; purpose?: OutboxPurpose; urgent?: boolean } = {},
   ): Promise<void> {
     await outbox.enqueue({
       key: `reply:${turn.message.key}:${part}`,
@@ -56,6 +56,7 @@ export function createReplier(outbox: Outbox) {
       purpose: options.purpose ?? 'reply',
       ...(turn.identity.ownerId ? { ownerId: turn.identity.ownerId } : {}),
       ...(options.caseId ? { caseId: options.caseId } : {}),
+      ...(options.urgent ? { urgent: true } : {}),
     });
   };
 }
