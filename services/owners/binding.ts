@@ -71,11 +71,16 @@ export function createBinding(deps: {
       step(identityId, async (record, now) => {
         // Building and room may come in two messages: "3栋", then "1502".
         const partial = record.binding.building;
-        const address = parseUnitAddress(text) ?? (partial ? parseUnitAddress(`${partial}栋 ${text}`) : undefined);
+        const address =
+          parseUnitAddress(text) ?? (partial ? parseUnitAddress(`${partial}栋 ${text}`) : undefined);
         if (!address) {
           const building = parseBuildingOnly(text);
           if (!building) return { outcome: 'unit_not_understood' };
-          await ctx.store.moveTo(record, { 'binding.step': 'awaiting_unit', 'binding.building': building }, now);
+          await ctx.store.moveTo(
+            record,
+            { 'binding.step': 'awaiting_unit', 'binding.building': building },
+            now,
+          );
           return { outcome: 'ask_room', building };
         }
         // The unit is not looked up here: whether it exists is only ever judged together with the digits.
