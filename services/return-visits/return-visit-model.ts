@@ -40,6 +40,8 @@ export interface ReturnVisitRecord {
   answeredAt: Date | null;
   /** No answer in time: staff should call the owner. */
   phoneFlaggedAt: Date | null;
+  /** What the visit's buttons carry instead of the case id: random, so nobody can guess another owner's. */
+  buttonToken: string;
   /** Derived keys for reports, in BOT_TIMEZONE. */
   quarter: string;
 }
@@ -72,11 +74,13 @@ const schema = new Schema<ReturnVisitRecord>(
     comment: { type: String, default: '' },
     answeredAt: { type: Date, default: null },
     phoneFlaggedAt: { type: Date, default: null },
+    buttonToken: { type: String, default: '' },
     quarter: { type: String, required: true },
   },
   { versionKey: false },
 );
 schema.index({ identityKey: 1, step: 1 });
+schema.index({ buttonToken: 1 });
 schema.index({ status: 1, askedAt: 1 });
 
 export function returnVisitModel(connection: Connection) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { choiceFromNumber } from '../channels/render';
 import type { Address, Button, OutboundMessage } from '../channels/types';
@@ -42,7 +43,7 @@ export const DEFAULT_RETURN_VISIT_SETTINGS: ReturnVisitSettings = {
 
 const YES = /^(yes|y|yep|solved|fixed|ok|是|是的|对|解决了|已解决|好了|修好了|没问题)[.!。！]*$/i;
 const NO = /^(no|n|nope|not yet|not solved|否|不|没有|没|没解决|未解决|还没|还没有|没修好)[.!。！]*$/i;
-const ACTION = /^rv:([a-f0-9]{24}):(solved|rating|comment):(yes|no|[1-5]|skip)$/;
+const ACTION = /^rv:([A-Za-z0-9_-]{16,32}):(solved|rating|comment):(yes|no|[1-5]|skip)$/;
 const OPEN_STEPS: ReturnVisitStep[] = ['solved', 'rating', 'comment', 'detail'];
 
 /**
@@ -70,8 +71,8 @@ export function createReturnVisitService(deps: {
   const log = deps.logger.child({ component: 'return-visits' });
   const staffLanguage = deps.staffLanguage ?? 'zh';
 
-  function buttons(ticketId: string, step: 'solved' | 'rating' | 'comment', language: Language): Button[] {
-    const action = (value: string) => `rv:${ticketId}:${step}:${value}`;
+  function buttons(token: string, step: 'solved' | 'rating' | 'comment', language: Language): Button[] {
+    const action = (value: string) => `rv:${token}:${step}:${value}`;
     if (step === 'solved')
       return [
         { label: localize(returnVisitTexts.yes, language), action: action('yes') },
@@ -86,13 +87,13 @@ export function createReturnVisitService(deps: {
   }
 
   const ask = (
-    visit: Pick<ReturnVisitRecord, 'ticketId' | 'language'>,
+    visit: Pick<ReturnVisitRecord, 'buttonToken' | 'language'>,
     step: 'rating' | 'comment',
     lead = '',
   ): OutboundMessage => ({
     text: [lead, localize(returnVisitTexts[step], visit.language)].filter(Boolean).join('\n'),
     language: visit.language,
-    buttons: buttons(visit.ticketId, step, visit.language),
+    buttons: buttons(visit.buttonToken, step, visit.language),
   });
 
   async function tellStaff(
@@ -187,6 +188,7 @@ export function createReturnVisitService(deps: {
         comment: '',
         answeredAt: null,
         phoneFlaggedAt: null,
+        buttonToken: randomBytes(12).toString('base64url'),
         quarter: periodKeys(now, settings.timeZone).quarter,
       };
       try {
@@ -225,7 +227,7 @@ export function createReturnVisitService(deps: {
           title: shorten(ticket.title, 40),
         }),
         language: visit.language,
-        buttons: buttons(ticketId, 'solved', visit.language),
+        buttons: buttons(visit.buttonToken, 'solved', visit.language),
       },
     });
     return true;
@@ -314,11 +316,14 @@ export function createReturnVisitService(deps: {
     const pressed = ACTION.exec(input.action);
     let visit: ReturnVisitRecord | undefined;
     if (pressed) {
-      const [latest] = await Visits.find({ ticketId: pressed[1] as string })
-        .sort({ round: -1 })
-        .limit(1)
-        .lean<ReturnVisitRecord[]>();
-      visit = latest;
+      const found = await Visits.findOne({ buttonToken: pressed[1] as string }).lean<ReturnVisitRecord>();
+      // Only the owner the visit was sent to may answer it (from the identity it went to, or
+      // another identity bound to the same owner).
+      const theirs =
+        found &&
+        (found.identityKey === input.identity.key ||
+          (found.ownerId !== '' && input.identity.verified && found.ownerId === input.identity.ownerId));
+      visit = theirs ? found : undefined;
     } else visit = await openVisit(input.identity.key);
     if (!visit) return undefined;
     const language = visit.language;

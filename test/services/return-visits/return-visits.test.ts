@@ -28,6 +28,9 @@ describe('return visits', () => {
     });
   });
 
+  const buttonToken = async (caseId: string) =>
+    (await returnVisitModel(database().connection).findById(`${caseId}:0`).lean())?.buttonToken as string;
+
   /** A repair case opened by `from`, claimed and resolved by Alice. */
   async function resolvedCase(from: string) {
     await h().send('The kitchen tap is leaking and water is on the floor, please send a plumber', { from });
@@ -47,13 +50,25 @@ describe('return visits', () => {
     expect((await rv().run()).asked).toBe(0);
     const prompt = await h().outbox.get(`return-visit:${id}:0`);
     expect(prompt?.message.text).toContain(`a follow-up on your case ${reference}`);
+    const token = await buttonToken(id);
+    // The buttons carry a random token, never the case id (which could be guessed from another).
+    expect(token).not.toContain(id);
     expect(prompt?.message.buttons?.map((b) => b.action)).toEqual([
-      `rv:${id}:solved:yes`,
-      `rv:${id}:solved:no`,
+      `rv:${token}:solved:yes`,
+      `rv:${token}:solved:no`,
     ]);
     expect((await h().tickets.get(id)).status).toBe('return_visit');
 
-    await h().send('', { from: 'rv-no', action: `rv:${id}:solved:no` });
+    // Someone else pressing the owner's button changes nothing and learns nothing.
+    await h().send('', { from: 'rv-stranger', action: `rv:${token}:solved:no` });
+    await h().send('', { from: 'rv-stranger', action: `rv:${'x'.repeat(16)}:solved:no` });
+    expect(await h().replies('rv-stranger')).toEqual([
+      'That choice is no longer available. Just send me a message if you need anything.',
+      'That choice is no longer available. Just send me a message if you need anything.',
+    ]);
+    expect((await h().tickets.get(id)).status).toBe('return_visit');
+
+    await h().send('', { from: 'rv-no', action: `rv:${token}:solved:no` });
     const reopened = await h().tickets.get(id);
     expect(reopened).toMatchObject({ status: 'reopened', assignee: alice.id, slaRound: 1 });
     const escalation = await h().outbox.get(`escalation:${id}:return_visit_r0`);
@@ -91,8 +106,9 @@ describe('return visits', () => {
       'rated 2/5',
     );
 
-    await h().send('', { from: 'rv-high', action: `rv:${high.id}:solved:yes` });
-    await h().send('', { from: 'rv-high', action: `rv:${high.id}:rating:5` });
+    const highToken = await buttonToken(high.id);
+    await h().send('', { from: 'rv-high', action: `rv:${highToken}:solved:yes` });
+    await h().send('', { from: 'rv-high', action: `rv:${highToken}:rating:5` });
     await h().send('Quick and friendly, thanks', { from: 'rv-high' });
     const highTicket = await h().tickets.get(high.id);
     expect(highTicket.status).toBe('closed');
