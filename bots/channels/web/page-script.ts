@@ -114,14 +114,19 @@ function status(text) {
 const said = (body) => (body && body.messages && body.messages[lang]) || (body && body.message) || T[lang].failed;
 const photoUrl = (id) => 'chat/photos/' + encodeURIComponent(id) + '?sessionId=' + encodeURIComponent(sessionId);
 
-async function ensureSession() {
-  if (sessionId) return sessionId;
-  const res = await fetch('chat/session', { method: 'POST' });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error('no session'), { said: said(body), retryable: true });
-  sessionId = body.sessionId;
-  localStorage.setItem('ownerbot.session', sessionId);
-  return sessionId;
+// One session for the stream and every send, even when they ask for it at the same moment.
+let asking = null;
+function ensureSession() {
+  if (sessionId) return Promise.resolve(sessionId);
+  asking ??= (async () => {
+    const res = await fetch('chat/session', { method: 'POST' });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw Object.assign(new Error('no session'), { said: said(body), retryable: true });
+    sessionId = body.sessionId;
+    localStorage.setItem('ownerbot.session', sessionId);
+    return sessionId;
+  })().finally(() => { asking = null; });
+  return asking;
 }
 
 function forgetSession() {
@@ -150,17 +155,17 @@ async function send(item) {
     if (item.action) body.action = item.action;
     if (item.photoId) body.photos = [item.photoId];
     const res = await fetch('chat/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    if (res.status === 401 && !item.renewed) {
-      // An old session: start a new one and send there (its id makes a new message).
+    if (!res.ok) throw await refusal(res);
+    item.el.classList.remove('sending');
+  } catch (error) {
+    if (error.status === 401 && !item.renewed) {
+      // An old session: start a new one and send there (a new conversation, so a new message).
       forgetSession();
       item.renewed = true;
       item.photoId = undefined;
       listen();
       return send(item);
     }
-    if (!res.ok) throw await refusal(res);
-    item.el.classList.remove('sending');
-  } catch (error) {
     failed(item, error.said || T[lang].failed, error.retryable !== false);
   }
 }
@@ -169,7 +174,7 @@ async function send(item) {
 async function refusal(res) {
   const body = await res.json().catch(() => ({}));
   const retryable = res.status === 429 || res.status >= 500 || res.status === 401;
-  return { said: said(body), retryable };
+  return { status: res.status, said: said(body), retryable };
 }
 
 async function upload(file) {

@@ -161,6 +161,31 @@ describe('web chat in headless Chromium', () => {
     expect(await page.locator('.msg.bot', { hasText: /case WO-/ }).count()).toBe(1);
   }, 60_000);
 
+  it('when the session the page kept is not valid any more, then it starts a new one and the message still goes through', async () => {
+    const page = await browser().newPage({ locale: 'en-US', viewport: PHONE });
+    const forged = `${'A'.repeat(22)}${'B'.repeat(22)}`;
+    await page.addInitScript(`localStorage.setItem('ownerbot.session', ${JSON.stringify(forged)})`);
+    await page.goto(`${base()}/`);
+    await page.getByText('Hello! Report a repair').waitFor();
+    // The server forgets the new session too, once, as after a key change: the page renews it again.
+    let refused = false;
+    await page.route('**/chat/messages', (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      return route.fulfill({
+        status: 401,
+        contentType: 'application/json',
+        body: '{"error":"invalid_session"}',
+      });
+    });
+    const text = 'The kitchen tap in 6-602 is leaking, please send a plumber';
+    await write(page, text);
+    await page.locator('.msg.bot', { hasText: /case WO-/ }).waitFor({ timeout: 15_000 });
+    expect(await page.locator('.msg.me.failed').count()).toBe(0);
+    expect(await referenceOf(page)).not.toBe(forged.slice(0, 22));
+    expect(await stored(page, text)).toBe(1);
+  }, 60_000);
+
   describe('when the app is stopped while the owner sends', () => {
     let restarted: AppProcess | undefined;
     afterAll(async () => {
