@@ -4,9 +4,8 @@ import { MAX_PHOTO_BYTES, type AttachmentStore } from '../../../services/attachm
 import { DomainError } from '../../../services/errors';
 import { webChatTexts } from '../../../services/i18n/web-chat';
 import { sendAttachment } from '../../http/attachments';
-import type { SessionIds } from './session-ids';
+import type { ChatRouteDeps } from './chat-routes';
 import { answer, sessionIdOf, unknownSession } from './web-answers';
-import type { Refusal, WebChatGuard } from './web-limits';
 
 /**
  * How long an upload may take: the server's usual deadline is for webhooks, and a phone on a
@@ -23,12 +22,7 @@ const MAX_MB = MAX_PHOTO_BYTES / 1024 / 1024;
  */
 export function registerPhotoRoutes(
   server: FastifyInstance,
-  deps: {
-    sessionIds: SessionIds;
-    attachments: AttachmentStore;
-    guard: WebChatGuard;
-    refuse: (reply: FastifyReply, refusal: Refusal, address: string) => unknown;
-  },
+  deps: ChatRouteDeps & { attachments: AttachmentStore },
 ): void {
   server.register(async (scope) => {
     // Only this scope takes bodies other than JSON, as a stream: the 1 MiB limit stays for the rest.
