@@ -19,6 +19,8 @@ import { systemClock } from '../services/clock';
 import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
 import { createAdminAccess } from './http/admin-access';
+import { registerAttachments } from './http/attachments';
+import { createAttachmentStore } from '../services/attachments/attachment-store';
 import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
@@ -84,6 +86,8 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
     const adapters: ChannelAdapter[] = [];
     // Counted per channel and result for /metrics and /healthz.
     const store = instrumentReceive((message) => core.inbound.receive(message), metrics);
+    // Photos owners upload in the web chat; staff see them through /attachments.
+    const attachments = createAttachmentStore({ connection: database.connection, clock: systemClock });
     // The web chat needs no credentials: it is always on, so a fresh install has a channel.
     const webChat = createWebChat({
       connection: database.connection,
@@ -91,6 +95,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       logger,
       sessionIds: await createSessionIds(database.connection),
       limits: config.webChatLimits,
+      attachments,
       onRefused: reportRefusals(metrics, logger, systemClock),
     });
     webChat.routes(server);
@@ -152,6 +157,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       accounts: createStaffAccounts({ connection: database.connection, clock: systemClock }),
       clock: systemClock,
     });
+    registerAttachments(server, { access, attachments });
     registerDesk(server, {
       access,
       wechatQrCode: () => wechatQrCode(),

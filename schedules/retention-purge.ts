@@ -17,7 +17,11 @@ export function retentionPurgeJob(purge: RetentionPurge, logger: Logger, cron = 
       let rounds = 0;
       for (; rounds < 20; rounds++) {
         const report = await purge.purge();
-        erased += report.messagesErased + report.caseMessagesErased + report.webTranscriptsDeleted;
+        erased +=
+          report.messagesErased +
+          report.caseMessagesErased +
+          report.webTranscriptsDeleted +
+          report.webPhotosDeleted;
         if (!report.more) break;
       }
       if (erased > 0)

@@ -7,6 +7,7 @@ import type { CaseDesk } from '../core/case-desk';
 import type { AuditLog } from '../../services/privacy/audit-log';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
+import { attachmentUrl } from './attachments';
 import type { ReachSummary } from '../../services/outreach/outreach-reach';
 import { unreachableReasons } from '../../services/i18n/outreach';
 
@@ -42,6 +43,18 @@ function notReachedSection(byPurpose: Record<string, ReachSummary>): string {
   return `<h2>Owners not reached · 未送达的业主 (30 days)</h2><ul class="unreached">${rows.join('')}</ul>`;
 }
 
+/** A message's uploaded photos, shown inline (linked to the full size). */
+function photosOf(attachments: Array<{ kind: string; reference: string }> = []): string {
+  return attachments
+    .map((a) => (a.kind === 'photo' ? attachmentUrl(a.reference) : undefined))
+    .filter((url): url is string => url !== undefined)
+    .map(
+      (url) =>
+        `<a class="photo" href="${escapeHtml(url)}" target="_blank" rel="noopener"><img src="${escapeHtml(url)}" alt="照片 photo" loading="lazy"></a>`,
+    )
+    .join('');
+}
+
 const STATUS: Record<string, string> = {
   new: '新 new',
   claimed: '已认领 claimed',
@@ -56,7 +69,7 @@ h1{color:#0f766e;margin-bottom:4px}.case{border:1px solid #e5e7eb;border-radius:
 .urgent{border-color:#dc2626;box-shadow:0 0 0 2px #fee2e2}.meta{color:#6b7280;font-size:13px}.ref{font-weight:600}
 form{display:inline-block;margin:6px 8px 0 0}input,textarea{font:inherit;border:1px solid #d1d5db;border-radius:6px;padding:4px 8px}
 textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;background:#0f766e;color:#fff;border:0;border-radius:6px;padding:4px 12px;cursor:pointer}
-.error{background:#fee2e2;color:#991b1b;padding:8px 12px;border-radius:8px}svg{width:220px;height:220px}details{margin-top:6px}`;
+.photo img{display:block;max-width:240px;max-height:240px;border-radius:6px;margin:4px 0}.error{background:#fee2e2;color:#991b1b;padding:8px 12px;border-radius:8px}svg{width:220px;height:220px}details{margin-top:6px}`;
 
 /**
  * The staff web desk at /desk, for companies without Slack and as a fallback: the case
@@ -85,7 +98,7 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
     const words = ticket.messages
       .map(
         (m) =>
-          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(maskPhonesInText(m.text))}</div>`,
+          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(maskPhonesInText(m.text))}${photosOf(m.attachments)}</div>`,
       )
       .join('');
     const actions: string[] = [];

@@ -66,9 +66,12 @@ export function createHttpServer(deps: {
     forceCloseConnections: 'idle',
   });
 
-  const deadlineMs = deps.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
+  const defaultDeadlineMs = deps.requestDeadlineMs ?? REQUEST_DEADLINE_MS;
   server.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'POST') return;
+    // A route that takes large bodies (photo uploads) names its own deadline in its config.
+    const routeDeadline = (request.routeOptions.config as { requestDeadlineMs?: number }).requestDeadlineMs;
+    const deadlineMs = routeDeadline ?? defaultDeadlineMs;
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
       request.log.warn(
@@ -114,7 +117,8 @@ export function createHttpServer(deps: {
   server.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (status >= 500) {
-      request.log.error({ err: error, url: request.url }, 'Request failed');
+      // The path only: query strings carry web chat session ids, which are never logged.
+      request.log.error({ err: error, url: request.url.split('?')[0] }, 'Request failed');
       return reply
         .status(status)
         .send({ error: 'internal_error', message: 'Something went wrong on our side.' });

@@ -8,6 +8,8 @@ export interface WebChatLimits {
   sessionsPerAddress: Rate;
   /** Messages one address may send. */
   messagesPerAddress: Rate;
+  /** Photos one address may upload (each also counts as a message). */
+  uploadsPerAddress: Rate;
   /** Event streams one address may hold open at once. */
   streamsPerAddress: number;
   /** Event streams one session may hold open at once (a few tabs). */
@@ -16,6 +18,8 @@ export interface WebChatLimits {
   anonymousSessions: Rate;
   /** Messages of all addresses together. */
   anonymousMessages: Rate;
+  /** Photos of all addresses together: what anonymous uploads may add to the database. */
+  anonymousUploads: Rate;
   /** Event streams of all addresses together. */
   anonymousStreams: number;
 }
@@ -31,8 +35,10 @@ const PERIODS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, d:
 const RATE_KEYS = {
   sessions_per_address: 'sessionsPerAddress',
   messages_per_address: 'messagesPerAddress',
+  uploads_per_address: 'uploadsPerAddress',
   anonymous_sessions: 'anonymousSessions',
   anonymous_messages: 'anonymousMessages',
+  anonymous_uploads: 'anonymousUploads',
 } as const;
 const COUNT_KEYS = {
   streams_per_address: 'streamsPerAddress',
@@ -43,10 +49,12 @@ const COUNT_KEYS = {
 export const DEFAULT_WEB_CHAT_LIMITS: WebChatLimits = {
   sessionsPerAddress: { count: 30, periodMs: PERIODS.h as number },
   messagesPerAddress: { count: 60, periodMs: PERIODS.min as number },
+  uploadsPerAddress: { count: 30, periodMs: PERIODS.h as number },
   streamsPerAddress: 20,
   streamsPerSession: 3,
   anonymousSessions: { count: 600, periodMs: PERIODS.min as number },
   anonymousMessages: { count: 1200, periodMs: PERIODS.min as number },
+  anonymousUploads: { count: 600, periodMs: PERIODS.h as number },
   anonymousStreams: 2000,
 };
 

@@ -59,6 +59,8 @@ const messageSchema = new Schema(
 );
 messageSchema.index({ status: 1, receivedAt: 1 });
 messageSchema.index({ channel: 1, senderId: 1, receivedAt: -1 });
+// A conversation's history (the web chat after a reload): the equality on conversationId selects.
+messageSchema.index({ conversationId: 1, receivedAt: 1 });
 
 export type MessageRecord = InferSchemaType<typeof messageSchema> & { _id: unknown };
 

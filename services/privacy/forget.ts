@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { DomainError } from '../errors';
 import type { AuditLog } from './audit-log';
 import { eraseTicketTexts } from './erase';
+import { deleteConversationPhotos } from '../attachments/attachment-purge';
 
 /** What `forget` changed; zeros everywhere when there was nothing (left) to erase. */
 export interface ForgetReport {
@@ -17,6 +18,7 @@ export interface ForgetReport {
   caseEventsErased: number;
   outboxTextsErased: number;
   webTranscriptsDeleted: number;
+  webPhotosDeleted: number;
   conversationStatesDeleted: number;
   correctionsDeleted: number;
   surveyCommentsErased: number;
@@ -29,10 +31,11 @@ const IDENTITY_KEY = /^(telegram|wechat|slack|web):[^\s]{1,200}$/;
  * Erases one owner's personal data and words, keeping anonymous statistics: the owner
  * record is anonymised (name, phone, unit; building and language stay for reports), their
  * channel identities unlinked, every message text (inbound, case, event log, sent outbox,
- * web transcript, survey comment) erased, while cases keep kind, category, quarter and
- * status, so counts by quarter and category do not change. `target` is an owner id or a
- * channel user key (`telegram:123`, for someone never bound to an owner). Idempotent: a
- * second run finds nothing left and says so; after a crash, running it again finishes.
+ * web transcript, survey comment) erased and their web chat photos deleted, while cases keep
+ * kind, category, quarter and status, so counts by quarter and category do not change.
+ * `target` is an owner id or a channel user key (`telegram:123`, for someone never bound to
+ * an owner). Idempotent: a second run finds nothing left and says so; after a crash, running
+ * it again finishes.
  */
 export async function forgetOwner(deps: {
   connection: Connection;
@@ -54,6 +57,7 @@ export async function forgetOwner(deps: {
     caseEventsErased: 0,
     outboxTextsErased: 0,
     webTranscriptsDeleted: 0,
+    webPhotosDeleted: 0,
     conversationStatesDeleted: 0,
     correctionsDeleted: 0,
     surveyCommentsErased: 0,
@@ -117,6 +121,7 @@ export async function forgetOwner(deps: {
     if (webSessions.length > 0) {
       const transcripts = await c('web_transcripts').deleteMany({ sessionId: { $in: webSessions } });
       report.webTranscriptsDeleted = transcripts.deletedCount;
+      report.webPhotosDeleted = await deleteConversationPhotos(connection, 'web', webSessions);
     }
     // Messages a WeChat template stood in for, still waiting for the owner's answer.
     const wechatContacts = identities
@@ -231,6 +236,7 @@ export function describeForgetReport(report: ForgetReport): string {
       `  case message texts erased:      ${report.caseMessagesErased} (in ${report.casesErased} cases, ${report.caseEventsErased} case events)`,
       `  sent message texts erased:      ${report.outboxTextsErased}`,
       `  web chat transcripts deleted:   ${report.webTranscriptsDeleted}`,
+      `  web chat photos deleted:        ${report.webPhotosDeleted}`,
       `  conversation states deleted:    ${report.conversationStatesDeleted}`,
       `  staff corrections deleted:      ${report.correctionsDeleted}`,
       `  survey comments erased:         ${report.surveyCommentsErased}`,

@@ -2,10 +2,13 @@ import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import type { AuditLog } from './audit-log';
 import { eraseTicketTexts } from './erase';
+import { purgePhotosBefore } from '../attachments/attachment-purge';
+import { TICKET_STATUSES } from '../tickets/ticket-model';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Cases still being worked keep their words whatever their age: staff need them. */
 const SETTLED = ['resolved', 'return_visit', 'closed'];
+const OPEN = TICKET_STATUSES.filter((status) => !SETTLED.includes(status));
 
 export interface RetentionReport {
   before: Date;
@@ -13,6 +16,7 @@ export interface RetentionReport {
   casesErased: number;
   caseMessagesErased: number;
   webTranscriptsDeleted: number;
+  webPhotosDeleted: number;
   /** True when a batch limit was hit: the next run continues. */
   more: boolean;
 }
@@ -74,15 +78,17 @@ export function createRetentionPurge(deps: {
         { before },
       );
       const transcripts = await c('web_transcripts').deleteMany({ at: { $lt: before } });
+      const photos = await purgePhotosBefore(deps.connection, before, { openCaseStatuses: OPEN, batch });
       const report: RetentionReport = {
         before,
         messagesErased,
         casesErased: erased.tickets,
         caseMessagesErased: erased.messages,
         webTranscriptsDeleted: transcripts.deletedCount,
-        more: old.length === batch || cases.length === Math.ceil(batch / 10),
+        webPhotosDeleted: photos.deleted,
+        more: old.length === batch || cases.length === Math.ceil(batch / 10) || photos.more,
       };
-      if (messagesErased + erased.messages + transcripts.deletedCount > 0) {
+      if (messagesErased + erased.messages + transcripts.deletedCount + photos.deleted > 0) {
         await deps.audit?.record({
           actor: 'schedule:retention',
           action: 'retention.purge',

@@ -28,7 +28,7 @@ describe('owner text with HTML and script, shown in Chromium', () => {
           `${error.message}\nbot said: ${(await owner.locator('.msg.bot').allTextContents()).join(' | ')}`,
         );
       });
-    expect(await owner.locator('.msg.me').first().textContent()).toBe(HOSTILE);
+    expect(await owner.locator('.msg.me .body').first().textContent()).toBe(HOSTILE);
     expect(await owner.locator('.msg img, .msg script, .msg svg').count()).toBe(0);
 
     // Staff claim it on the desk (account names cannot hold markup; `staff add` refuses it).

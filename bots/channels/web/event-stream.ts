@@ -6,6 +6,12 @@ import type { TranscriptStore } from './transcript-store';
 /** An idle event stream gets a comment line this often, so proxies keep it open. */
 const KEEP_ALIVE_MS = 25_000;
 
+/** A positive whole event id, else 0. */
+function seqOf(value: unknown): number {
+  const seq = Number(typeof value === 'string' ? value : 0);
+  return Number.isInteger(seq) && seq > 0 ? seq : 0;
+}
+
 /**
  * Serves one session's replies as server-sent events: everything after the `Last-Event-ID`
  * the page saw, then each new reply as the feed announces it. Ends when the page goes away
@@ -21,7 +27,12 @@ export async function streamReplies(options: {
   onClose: () => void;
 }): Promise<void> {
   const { request, reply, session, transcripts, feed } = options;
-  const lastSeen = Number(request.headers['last-event-id'] ?? 0);
+  // The browser's own reconnects send Last-Event-ID; a page that drew the history first says
+  // where it stands with `?after=` (EventSource cannot set the header on its first request).
+  const lastSeen = Math.max(
+    seqOf(request.headers['last-event-id']),
+    seqOf((request.query as { after?: unknown } | undefined)?.after),
+  );
   reply.hijack();
   reply.raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
@@ -30,7 +41,7 @@ export async function streamReplies(options: {
     'x-accel-buffering': 'no',
   });
   reply.raw.write(': connected\n\n');
-  let after = Number.isInteger(lastSeen) && lastSeen > 0 ? lastSeen : 0;
+  let after = lastSeen;
   // Woken by the reply feed; `pending` keeps a wake that came while a replay ran.
   let pending = true;
   let wake: (() => void) | undefined;

@@ -89,6 +89,15 @@ export function createTranscriptStore(connection: Connection) {
         .exec();
     },
 
+    /** A session's newest `limit` replies, oldest first. */
+    async latest(sessionId: string, limit: number): Promise<TranscriptRecord[]> {
+      const rows = await Transcripts.find({ sessionId })
+        .sort({ seq: -1 })
+        .limit(limit)
+        .lean<TranscriptRecord[]>();
+      return rows.reverse();
+    },
+
     /** Sessions that got a reply after `since`, from the feed buckets that can hold one. */
     async sessionsWithRepliesSince(since: Date, now: Date): Promise<Set<string>> {
       const last = feedBucketOf(now);

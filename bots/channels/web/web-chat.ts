@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Connection } from 'mongoose';
-import { z } from 'zod';
+import type { AttachmentStore } from '../../../services/attachments/attachment-store';
 import type {
   Address,
   ChannelAdapter,
@@ -9,52 +9,26 @@ import type {
 } from '../../../services/channels/types';
 import type { Clock } from '../../../services/clock';
 import type { WebChatLimits } from '../../../services/config/web-chat-limits';
-import { webChatTexts } from '../../../services/i18n/web-chat';
 import type { Logger } from '../../../services/logging/logger';
-import { streamReplies } from './event-stream';
-import { webChatPage, webChatScript } from './page';
+import { createConversationHistory } from '../../../services/messages/conversation-history';
+import {
+  registerEventsRoute,
+  registerHistoryRoute,
+  registerPage,
+  registerSessionRoutes,
+} from './chat-routes';
+import { registerMessageRoute } from './message-route';
+import { registerPhotoRoutes } from './photo-routes';
 import { createReplyFeed } from './reply-feed';
 import type { SessionIds } from './session-ids';
 import { createTranscriptStore } from './transcript-store';
+import { answerRefusal } from './web-answers';
 import { createWebChatGuard, type Refusal } from './web-limits';
-
-const messageBody = z.object({
-  sessionId: z.string().max(100),
-  clientMessageId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMessageId must be 1-64 letters, digits, _ or -'),
-  text: z.string().max(4000, 'a message can be at most 4,000 characters').optional(),
-  action: z.string().max(100).optional(),
-});
-
-/** Both languages at once: the API does not know the reader's, the page picks its own. */
-const bilingual = (text: { zh: string; en: string }) => ({
-  message: `${text.zh} ${text.en}`,
-  messages: text,
-});
-
-function answerRefusal(reply: FastifyReply, refusal: Refusal) {
-  const text =
-    refusal.limit.startsWith('streams') || refusal.limit === 'anonymous_streams'
-      ? webChatTexts.tooManyStreams
-      : webChatTexts.rateLimited;
-  return reply
-    .status(429)
-    .header('retry-after', String(refusal.retryAfterSeconds))
-    .send({
-      error: 'rate_limited',
-      limit: refusal.limit,
-      retryAfterSeconds: refusal.retryAfterSeconds,
-      ...bilingual(text),
-    });
-}
-
-const unknownSession = (reply: FastifyReply) =>
-  reply.status(401).send({ error: 'invalid_session', ...bilingual(webChatTexts.sessionUnknown) });
 
 /**
  * The built-in web chat: the page at `/` (script at `/chat.js`), `POST /chat/session`,
- * `POST /chat/messages` and the live replies at `GET /chat/events` (server-sent events). It is
+ * `POST /chat/messages`, `POST /chat/photos`, both sides of the conversation at
+ * `GET /chat/history` and the live replies at `GET /chat/events` (server-sent events). It is
  * a channel like any other: messages go through the same inbound path, replies through the
  * same outbox. Anyone may write, so sessions are signed and traffic is limited per address.
  */
@@ -64,10 +38,13 @@ export function createWebChat(deps: {
   logger: Logger;
   sessionIds: SessionIds;
   limits: WebChatLimits | null;
+  /** Where uploaded photos are kept (staff see them through the desk). */
+  attachments: AttachmentStore;
   /** Told of every refusal by a limit (for metrics and the log). */
   onRefused?: (refusal: Refusal, address: string) => void;
 }) {
   const transcripts = createTranscriptStore(deps.connection);
+  const ownerSide = createConversationHistory({ connection: deps.connection });
   const log = deps.logger.child({ channel: 'web' });
   const feed = createReplyFeed({ transcripts, clock: deps.clock, logger: log });
   const guard = createWebChatGuard(deps.limits, deps.clock);
@@ -97,90 +74,18 @@ export function createWebChat(deps: {
   };
 
   function routes(server: FastifyInstance): void {
-    const open = new Set<FastifyReply>();
-    server.addHook('preClose', async () => {
-      for (const reply of open) reply.raw.end();
+    const shared = { sessionIds: deps.sessionIds, guard, refuse };
+    registerPage(server);
+    registerSessionRoutes(server, shared);
+    registerMessageRoute(server, {
+      ...shared,
+      attachments: deps.attachments,
+      clock: deps.clock,
+      receiver: () => onMessage,
     });
-
-    server.get('/', async (_request, reply) =>
-      reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(webChatPage()),
-    );
-    server.get('/chat.js', async (_request, reply) =>
-      reply
-        .header('content-type', 'text/javascript; charset=utf-8')
-        .header('cache-control', 'no-cache')
-        .send(webChatScript()),
-    );
-
-    server.post('/chat/session', async (request, reply) => {
-      const refusal = guard.allowSession(request.ip);
-      if (refusal) return refuse(reply, refusal, request.ip);
-      return { sessionId: deps.sessionIds.issue() };
-    });
-
-    // Lets the page tell a refused stream of an old session from a full one (no database read).
-    server.get('/chat/session', async (request, reply) =>
-      deps.sessionIds.verify((request.query as { sessionId?: unknown }).sessionId)
-        ? { valid: true }
-        : unknownSession(reply),
-    );
-
-    server.post('/chat/messages', async (request, reply) => {
-      const parsed = messageBody.safeParse(request.body);
-      if (!parsed.success) {
-        return reply
-          .status(400)
-          .send({ error: 'invalid_message', message: parsed.error.issues.map((i) => i.message).join('; ') });
-      }
-      const { sessionId, clientMessageId, text = '', action } = parsed.data;
-      const session = deps.sessionIds.verify(sessionId);
-      if (!session) return unknownSession(reply);
-      if (text.trim() === '' && !action) {
-        return reply
-          .status(400)
-          .send({ error: 'empty_message', message: 'Write a message or press a button.' });
-      }
-      const refusal = guard.allowMessage(request.ip);
-      if (refusal) return refuse(reply, refusal, request.ip);
-      if (!onMessage)
-        return reply
-          .status(503)
-          .send({ error: 'not_ready', message: 'The chat is starting; try again in a moment.' });
-      await onMessage({
-        channel: 'web',
-        platformMessageId: `${session}:${clientMessageId}`,
-        conversationId: session,
-        sender: { id: session },
-        text: text.trim(),
-        ...(action ? { action } : {}),
-        attachments: [],
-        receivedAt: deps.clock.now(),
-      });
-      return reply.status(202).send({ accepted: true });
-    });
-
-    server.get('/chat/events', async (request, reply) => {
-      const session = deps.sessionIds.verify((request.query as { sessionId?: unknown }).sessionId);
-      if (!session) return unknownSession(reply);
-      const place = guard.openStream(request.ip, session);
-      if ('limit' in place) return refuse(reply, place, request.ip);
-      open.add(reply);
-      await streamReplies({
-        request,
-        reply,
-        session,
-        transcripts,
-        feed,
-        logger: log,
-        onClose: () => {
-          open.delete(reply);
-          place.release();
-        },
-      });
-    });
+    registerPhotoRoutes(server, { ...shared, attachments: deps.attachments });
+    registerHistoryRoute(server, { sessionIds: deps.sessionIds, transcripts, ownerSide });
+    registerEventsRoute(server, { ...shared, transcripts, feed, logger: log });
   }
 
   return { adapter, routes };

@@ -65,6 +65,7 @@ export function createWebChatGuard(limits: WebChatLimits | null, clock: Clock) {
     return {
       allowSession: (_address: string): Refusal | undefined => undefined,
       allowMessage: (_address: string): Refusal | undefined => undefined,
+      allowUpload: (_address: string): Refusal | undefined => undefined,
       openStream: (_address: string, _session: string): { release(): void } | Refusal => ({ release() {} }),
     };
   }
@@ -72,6 +73,8 @@ export function createWebChatGuard(limits: WebChatLimits | null, clock: Clock) {
   const anonymousSessions = createBuckets(limits.anonymousSessions, clock);
   const messagesPerAddress = createBuckets(limits.messagesPerAddress, clock);
   const anonymousMessages = createBuckets(limits.anonymousMessages, clock);
+  const uploadsPerAddress = createBuckets(limits.uploadsPerAddress, clock);
+  const anonymousUploads = createBuckets(limits.anonymousUploads, clock);
   const streamsPerAddress = createGauge(limits.streamsPerAddress);
   const streamsPerSession = createGauge(limits.streamsPerSession);
   const streamsOfEveryone = createGauge(limits.anonymousStreams);
@@ -91,6 +94,14 @@ export function createWebChatGuard(limits: WebChatLimits | null, clock: Clock) {
       ]),
     allowMessage: (address: string) =>
       first([
+        ['messages_per_address', () => messagesPerAddress(address)],
+        ['anonymous_messages', () => anonymousMessages('*')],
+      ]),
+    /** A photo upload: the upload limits, then the message limits (a photo is a message too). */
+    allowUpload: (address: string) =>
+      first([
+        ['uploads_per_address', () => uploadsPerAddress(address)],
+        ['anonymous_uploads', () => anonymousUploads('*')],
         ['messages_per_address', () => messagesPerAddress(address)],
         ['anonymous_messages', () => anonymousMessages('*')],
       ]),

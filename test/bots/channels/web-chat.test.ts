@@ -60,7 +60,7 @@ describe('web chat (the real app over HTTP)', () => {
     const html = await response.text();
     expect(html).toContain('物业服务');
     expect(html).toContain('Property service');
-    expect(html).toContain('<script src="chat.js"></script>');
+    expect(html).toContain('<script type="module" src="chat.js"></script>');
     expect(html).not.toMatch(/<script>/);
     const script = await (await fetch(`${base()}/chat.js`)).text();
     expect(script).toContain('EventSource');
@@ -106,6 +106,9 @@ describe('web chat (the real app over HTTP)', () => {
     const { sessionId } = (await (await post('/chat/session')).json()) as { sessionId: string };
     const empty = await post('/chat/messages', { sessionId, clientMessageId: '1', text: '   ' });
     expect(empty.status).toBe(400);
-    expect(((await empty.json()) as { message: string }).message).toBe('Write a message or press a button.');
+    expect(await empty.json()).toMatchObject({
+      error: 'empty_message',
+      messages: { zh: '请输入内容，或点击一个按钮。', en: 'Write a message or press a button.' },
+    });
   });
 });

@@ -74,4 +74,21 @@ describe('HTTP server', () => {
     expect(broken.body).not.toMatch(/\n\s+at /);
     await server.close();
   });
+
+  it('when a POST outlives the deadline, then 503; when its route names a longer deadline, then it is answered', async () => {
+    const server = createHttpServer({
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics(),
+      database: database(),
+      requestDeadlineMs: 20,
+    });
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve({ done: true }), 200));
+    server.post('/slow', slow);
+    server.post('/slow-upload', { config: { requestDeadlineMs: 5_000 } }, slow);
+    expect((await server.inject({ method: 'POST', url: '/slow' })).statusCode).toBe(503);
+    const upload = await server.inject({ method: 'POST', url: '/slow-upload' });
+    expect(upload.statusCode).toBe(200);
+    expect(upload.json()).toEqual({ done: true });
+    await server.close();
+  });
 });

@@ -145,7 +145,7 @@ describe('loadConfig', () => {
         TRUSTED_PROXIES: '10.0.0.0/40',
       }),
     ).toEqual([
-      'WEB_CHAT_LIMITS "messages" is not a limit; use sessions_per_address, messages_per_address, anonymous_sessions, anonymous_messages, streams_per_address, streams_per_session, anonymous_streams or off, got "messages=5/min,sessions_per_address=0/h"',
+      'WEB_CHAT_LIMITS "messages" is not a limit; use sessions_per_address, messages_per_address, uploads_per_address, anonymous_sessions, anonymous_messages, anonymous_uploads, streams_per_address, streams_per_session, anonymous_streams or off, got "messages=5/min,sessions_per_address=0/h"',
       'WEB_CHAT_LIMITS "sessions_per_address=0/h" must be sessions_per_address=N/period with N >= 1 and period s, min, h or d, got "messages=5/min,sessions_per_address=0/h"',
       'TRUSTED_PROXIES "10.0.0.0/40" is not an IP address or CIDR range (e.g. 10.0.0.0/8), got "10.0.0.0/40"',
     ]);
