@@ -68,6 +68,12 @@ export interface InboundMessage {
 }
 
 export interface ChannelCapabilities {
+  /**
+   * A send repeated for the same delivery (entry key and part) has one effect: the web chat
+   * writes its transcript under that key. A send whose sender died mid-request can then
+   * simply be sent again, instead of being given up as "outcome unknown".
+   */
+  idempotentSends?: boolean;
   buttons: boolean;
   threads: boolean;
   markup: boolean;

@@ -1,5 +1,5 @@
 import { trusted } from '../database/connect';
-import { describe, heldBy, type Claim, type DispatcherState } from './dispatcher-state';
+import { adapterFor, describe, heldBy, type Claim, type DispatcherState } from './dispatcher-state';
 import { toOutboxEntry, type OutboxEntry, type OutboxRecord } from './outbox-model';
 import { classifySendFailure, forLog, retryDelayMs, type FailureKind } from './send-failure';
 
@@ -282,7 +282,8 @@ export async function settleIfAbandoned(
   const cut = records.filter(
     (record) => record.generation < claim.generation && record.part >= claim.partsSent && record.part < parts,
   );
-  if (cut.length > 0) {
+  const resendable = adapterFor(state, claim.record.address.channel)?.capabilities.idempotentSends === true;
+  if (cut.length > 0 && !resendable) {
     state.options.metrics?.failures.inc({ channel: claim.record.address.channel, kind: 'outcome_unknown' });
     state.log.warn(
       { ...describe(claim), part: Math.min(...cut.map((record) => record.part)) },

@@ -20,6 +20,8 @@ export interface TranscriptRecord {
   at: Date;
   /** `at` in whole feed buckets since the epoch (see FEED_BUCKET_MS). */
   feedBucket: number;
+  /** The outbox entry key and part it was sent for ('' when not sent through the outbox). */
+  deliveryKey: string;
 }
 
 const transcriptSchema = new Schema<TranscriptRecord>(
@@ -31,6 +33,7 @@ const transcriptSchema = new Schema<TranscriptRecord>(
     buttons: { type: [{ action: String, label: String, _id: false }], default: [] },
     at: { type: Date, required: true },
     feedBucket: { type: Number, required: true },
+    deliveryKey: { type: String, default: '' },
   },
   { versionKey: false },
 );
@@ -57,7 +60,13 @@ export function createTranscriptStore(connection: Connection) {
       sessionId: string,
       message: { text: string; buttons?: Array<{ action: string; label: string }> },
       at: Date,
+      /** The outbox delivery (entry key and part): a send repeated after a crash finds its first copy. */
+      deliveryKey = '',
     ): Promise<string> {
+      if (deliveryKey) {
+        const sent = await Transcripts.findOne({ sessionId, deliveryKey }, { _id: 1 }).lean();
+        if (sent) return sent._id;
+      }
       for (let attempt = 0; attempt < 5; attempt++) {
         const last = await Transcripts.findOne({ sessionId }, { seq: 1 }).sort({ seq: -1 }).lean();
         const seq = (last?.seq ?? 0) + 1;
@@ -71,6 +80,7 @@ export function createTranscriptStore(connection: Connection) {
             buttons: message.buttons ?? [],
             at,
             feedBucket: feedBucketOf(at),
+            deliveryKey,
           });
           return id;
         } catch (error) {

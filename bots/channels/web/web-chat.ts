@@ -56,7 +56,13 @@ export function createWebChat(deps: {
 
   const adapter: ChannelAdapter = {
     name: 'web',
-    capabilities: { buttons: true, threads: false, markup: false, maxTextLength: 4000 },
+    capabilities: {
+      buttons: true,
+      threads: false,
+      markup: false,
+      maxTextLength: 4000,
+      idempotentSends: true,
+    },
     async start(handler) {
       onMessage = handler;
     },
@@ -67,7 +73,8 @@ export function createWebChat(deps: {
     /** `conversationId` is the session's reference (never the signed id). */
     async send(address: Address, message: OutboundMessage) {
       const session = address.conversationId;
-      const id = await transcripts.append(session, message, deps.clock.now());
+      const delivery = message.delivery ? `${message.delivery.key}#${message.delivery.part}` : '';
+      const id = await transcripts.append(session, message, deps.clock.now(), delivery);
       feed.notify(session);
       return { platformMessageId: id };
     },
