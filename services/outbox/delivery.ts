@@ -141,7 +141,13 @@ export async function deliver(state: DispatcherState, claim: Claim): Promise<voi
       const slot = await slotFor(state, claim, address, part);
       if (!slot) return;
       // What the outbox knows of this send, for adapters that choose how to send by it.
-      const delivery = { key: claim.record.key, purpose: claim.record.purpose, part, parts: parts.length };
+      const delivery = {
+        key: claim.record.key,
+        purpose: claim.record.purpose,
+        part,
+        parts: parts.length,
+        firstAttempt: claim.generation === 1,
+      };
       let result: SendResult;
       try {
         result = await sendWithTimeout(state, adapter, address, { ...parts[part]!, delivery }, slot);

@@ -223,12 +223,16 @@ export function ticketModels(connection: Connection) {
 }
 
 /** "2026Q4" and "2026-11" in the given time zone offset-free way (UTC+8 for the trade's calendar). */
+/** One formatter per time zone: building one costs far more than using it. */
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+
 export function periodKeys(at: Date, timeZone = 'Asia/Shanghai'): { quarter: string; month: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(at);
+  let formatter = monthFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+    monthFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(at);
   const year = parts.find((p) => p.type === 'year')?.value ?? String(at.getUTCFullYear());
   const month = parts.find((p) => p.type === 'month')?.value ?? '01';
   return { quarter: `${year}Q${Math.ceil(Number(month) / 3)}`, month: `${year}-${month}` };

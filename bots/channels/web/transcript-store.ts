@@ -62,8 +62,9 @@ export function createTranscriptStore(connection: Connection) {
       at: Date,
       /** The outbox delivery (entry key and part): a send repeated after a crash finds its first copy. */
       deliveryKey = '',
+      resend = false,
     ): Promise<string> {
-      if (deliveryKey) {
+      if (deliveryKey && resend) {
         const sent = await Transcripts.findOne({ sessionId, deliveryKey }, { _id: 1 }).lean();
         if (sent) return sent._id;
       }

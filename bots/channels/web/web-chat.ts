@@ -74,7 +74,9 @@ export function createWebChat(deps: {
     async send(address: Address, message: OutboundMessage) {
       const session = address.conversationId;
       const delivery = message.delivery ? `${message.delivery.key}#${message.delivery.part}` : '';
-      const id = await transcripts.append(session, message, deps.clock.now(), delivery);
+      // Only a resend can find an earlier copy: the first attempt skips the lookup.
+      const resend = message.delivery?.firstAttempt === false;
+      const id = await transcripts.append(session, message, deps.clock.now(), delivery, resend);
       feed.notify(session);
       return { platformMessageId: id };
     },

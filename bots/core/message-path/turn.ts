@@ -5,6 +5,7 @@ import type { HandlingResult } from '../../../services/messages/handling-lease';
 import type { MessageRecord } from '../../../services/messages/message-model';
 import type { Identity } from '../../../services/owners/owner-model';
 import type { OwnerCommand } from '../commands';
+import type { CaseView } from './ports';
 
 /** Who wrote and what we last asked them: read by `identifySender` (and by an emergency at once). */
 export interface Sender {
@@ -15,6 +16,8 @@ export interface Sender {
   action: string;
   /** The command the message is (a keyword or a menu button), if any. */
   command: OwnerCommand | undefined;
+  /** The sender's cases not closed, newest first; read once per turn, when first asked for. */
+  openCases: () => Promise<CaseView[]>;
 }
 
 /**
@@ -43,6 +46,7 @@ export function arrival(message: MessageRecord, understanding: Understanding): T
     state: unread,
     action: '',
     command: undefined,
+    openCases: unread,
   };
 }
 

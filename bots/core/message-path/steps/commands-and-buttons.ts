@@ -40,7 +40,7 @@ export function commandsAndButtons(deps: CommandDeps): Step {
   };
 
   async function askedForPerson(turn: Turn): Promise<HandlingResult> {
-    const [latest] = (await deps.cases.listOpen(turn.identity)).filter((view) => !view.settled);
+    const [latest] = (await turn.openCases()).filter((view) => !view.settled);
     if (!latest) {
       await deps.states.ask(turn.identity.key, { kind: 'choice', choices: [PERSON_CHOICE], text: '' });
       await deps.reply(turn, 'handover', say(turn.language, understandingTexts.askWhatForPerson));

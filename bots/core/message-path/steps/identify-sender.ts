@@ -3,13 +3,18 @@ import type { ConversationStates } from '../../../../services/conversations/conv
 import type { Identity } from '../../../../services/owners/owner-model';
 import type { OwnerService } from '../../../../services/owners/owner-service';
 import { parseCommand } from '../../commands';
+import type { CasePort, CaseView } from '../ports';
 import type { Step, Turn } from '../turn';
 
 /**
  * Reads who wrote (their channel identity, created on first contact), their language and the
  * question we asked them last, into the turn. Idempotent: an emergency reads it early.
  */
-export function createSenderReader(deps: { owners: OwnerService; states: ConversationStates }) {
+export function createSenderReader(deps: {
+  owners: OwnerService;
+  states: ConversationStates;
+  cases: CasePort;
+}) {
   return async function readSender(turn: Turn): Promise<void> {
     if (turn.identity) return;
     const { message, understanding } = turn;
@@ -31,7 +36,9 @@ export function createSenderReader(deps: { owners: OwnerService; states: Convers
     const action =
       message.action ||
       (pending?.kind === 'menu' ? (choiceFromNumber(turn.text, pending.choices) ?? '') : '');
+    let openCases: Promise<CaseView[]> | undefined;
     Object.assign(turn, {
+      openCases: () => (openCases ??= deps.cases.listOpen(identity)),
       identity,
       language: identity.language,
       state,

@@ -28,7 +28,7 @@ function shorten(text: string, max: number): string {
 /** Where each of the owner's cases stands, who holds it; never opens a case. */
 export async function listCases(turn: Turn, cases: CasePort, reply: Reply): Promise<HandlingResult> {
   const { language } = turn;
-  const open = await cases.listOpen(turn.identity);
+  const open = await turn.openCases();
   if (open.length === 0) {
     await reply(turn, 'cases', say(language, texts.noOpenCases));
     return handled(turn, 'my_cases');
@@ -61,7 +61,7 @@ export function routingByTopic(deps: RoutingDeps): Step {
   async function route(turn: Turn): Promise<HandlingResult | undefined> {
     const { understanding, language, message } = turn;
     if (isProgressQuestion(turn.text)) return listCases(turn, deps.cases, deps.reply);
-    const cases = await deps.cases.listOpen(turn.identity);
+    const cases = await turn.openCases();
     if (isStillBroken(turn.text)) {
       const resolved = justResolved(cases, message.receivedAt);
       if (resolved) {

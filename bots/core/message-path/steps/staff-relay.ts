@@ -12,7 +12,7 @@ import { handled, type Step } from '../turn';
 export function staffRelay(deps: { cases: CasePort; staff: StaffPort; reply: Reply }): Step {
   return async (turn, next) => {
     const { understanding, message } = turn;
-    const held = (await deps.cases.listOpen(turn.identity)).filter((view) => view.heldByStaff);
+    const held = (await turn.openCases()).filter((view) => view.heldByStaff);
     // While staff hold a case the conversation with them is open: no time window applies.
     const about = caseTheMessageIsAbout(
       held,
