@@ -62,7 +62,7 @@ export function commandsAndButtons(deps: CommandDeps): Step {
       case 'menu':
         return showMenu(turn);
       case 'my_cases':
-        return listCases(turn, deps.cases, deps.reply);
+        return listCases(turn, deps.reply);
       case 'language': {
         const to: Language = command.to ?? (language === 'zh' ? 'en' : 'zh');
         await deps.owners.setLanguage(identity.id, to);

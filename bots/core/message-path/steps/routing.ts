@@ -26,7 +26,7 @@ function shorten(text: string, max: number): string {
 }
 
 /** Where each of the owner's cases stands, who holds it; never opens a case. */
-export async function listCases(turn: Turn, cases: CasePort, reply: Reply): Promise<HandlingResult> {
+export async function listCases(turn: Turn, reply: Reply): Promise<HandlingResult> {
   const { language } = turn;
   const open = await turn.openCases();
   if (open.length === 0) {
@@ -60,7 +60,7 @@ export async function listCases(turn: Turn, cases: CasePort, reply: Reply): Prom
 export function routingByTopic(deps: RoutingDeps): Step {
   async function route(turn: Turn): Promise<HandlingResult | undefined> {
     const { understanding, language, message } = turn;
-    if (isProgressQuestion(turn.text)) return listCases(turn, deps.cases, deps.reply);
+    if (isProgressQuestion(turn.text)) return listCases(turn, deps.reply);
     const cases = await turn.openCases();
     if (isStillBroken(turn.text)) {
       const resolved = justResolved(cases, message.receivedAt);
