@@ -3,7 +3,11 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { LANGUAGES, type Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
+import { createAuditLog } from '../privacy/audit-log';
+import { createBindNotice, type BindNoticeSettings } from './bind-notice';
 import { createBinding } from './binding';
+import { createBindingGuard } from './binding-guard';
+import { createBindingLift } from './binding-lift';
 import { DEFAULT_BINDING_POLICY, type BindingPolicy } from './binding-rules';
 import { createIdentities, type IdentifyInput } from './identities';
 import { toIdentity, toOwner, type Identity, type Owner } from './owner-model';
@@ -11,6 +15,10 @@ import { createOwnerQueries } from './owner-queries';
 import { createOwnerRecords } from './owner-records';
 
 export { DEFAULT_BINDING_POLICY, type BindingPolicy, type BindingResult } from './binding-rules';
+export type { AnswerContext } from './binding';
+export type { BindNoticeSettings } from './bind-notice';
+export type { GuardLock } from './binding-guard';
+export type { LiftReport } from './binding-lift';
 export type { IdentifyInput } from './identities';
 export type { ImportReport } from './owner-records';
 
@@ -23,17 +31,24 @@ export function createOwnerService(deps: {
   connection: Connection;
   clock: Clock;
   bindingPolicy?: Partial<BindingPolicy>;
+  /** How a household hears of a newly linked chat; without it (operations commands) nobody is told. */
+  bindNotice?: BindNoticeSettings;
   logger?: Logger;
 }) {
   const identities = createIdentities(deps);
   const records = createOwnerRecords(deps);
   const queries = createOwnerQueries(deps);
+  const policy = { ...DEFAULT_BINDING_POLICY, ...deps.bindingPolicy };
+  const guard = createBindingGuard({ ...deps, policy });
   const binding = createBinding({
     ...deps,
     identities,
     records,
-    policy: { ...DEFAULT_BINDING_POLICY, ...deps.bindingPolicy },
+    guard,
+    notifyHousehold: createBindNotice({ ...deps, settings: deps.bindNotice }),
+    policy,
   });
+  const lift = createBindingLift({ ...deps, guard, audit: createAuditLog(deps) });
 
   return {
     /**
@@ -85,6 +100,14 @@ export function createOwnerService(deps: {
     submitPhoneDigits: binding.submitPhoneDigits,
     /** Leaves the binding dialog (the owner said "cancel"); a lock-out and the attempts used stay. */
     cancelBinding: binding.cancel,
+    /** Staff: fresh binding attempts for an identity (`telegram:123`) and its client address; audited. */
+    liftBindingLockForIdentity: lift.forIdentity,
+    /** Staff: forgets the failed binding answers on a unit (`5-1203`); audited. */
+    liftBindingLockForUnit: lift.forUnit,
+    /** Units and client addresses whose binding tries are paused now, most recent first. */
+    bindingLocks: (limit?: number) => guard.locks(deps.clock.now(), limit),
+    /** Deletes binding failure counters past their window (the scheduled purge); returns how many. */
+    purgeBindingCounters: () => guard.purge(deps.clock.now()),
 
     /** Records that the platform said the user blocked us; false when they never wrote. */
     markUnreachable: identities.markUnreachable,
