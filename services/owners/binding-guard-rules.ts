@@ -75,7 +75,7 @@ export function forgetAt(state: CounterState, limits: GuardLimits, windowMs: num
 }
 
 /** The longer of two pauses (a lock-out outranks a wait that ends later). */
-export function longerPause(a: Pause | undefined, b: Pause | undefined): Pause | undefined {
+export function longerPause<T extends Pause>(a: T | undefined, b: T | undefined): T | undefined {
   if (!a || !b) return a ?? b;
   if (a.kind !== b.kind) return a.kind === 'locked' ? a : b;
   return a.until >= b.until ? a : b;

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Types } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { trusted } from '../database/connect';
 import { indexesReady } from '../database/indexes-ready';
 import { modelOn } from '../database/model';
@@ -50,28 +50,6 @@ export function createCounterStore(deps: { connection: Connection }) {
     return record && record.forgetAt > now ? record : undefined;
   }
 
-  /** Inserts or replaces the counter as `next`, on the condition it still is `seen`; false when it changed. */
-  async function write(
-    key: string,
-    seen: BindingCounterRecord | undefined,
-    next: Omit<BindingCounterRecord, '_id' | 'key'>,
-  ) {
-    if (!seen) {
-      try {
-        await Counters.create({ key, ...next });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    }
-    const { modifiedCount } = await Counters.updateOne(
-      { _id: seen._id, failures: seen.failures, lastFailureAt: seen.lastFailureAt },
-      { $set: next },
-    );
-    return modifiedCount === 1;
-  }
-
   return {
     current,
 
@@ -92,7 +70,7 @@ export function createCounterStore(deps: { connection: Connection }) {
         const live = stored && stored.forgetAt > now ? stored : undefined;
         if (live && blocked(live)) return { blockedBy: live };
         const state = { failures: (live?.failures ?? 0) + 1, lastFailureAt: now };
-        if (await write(key, stored, { ...state, forgetAt: forget(state) }))
+        if (await write(Counters, key, stored, { ...state, forgetAt: forget(state) }))
           return { failures: state.failures };
       }
       return { blockedBy: undefined };
@@ -124,3 +102,26 @@ export function createCounterStore(deps: { connection: Connection }) {
 }
 
 export type CounterStore = ReturnType<typeof createCounterStore>;
+
+/** Inserts or replaces the counter as `next`, on the condition it still is `seen`; false when it changed. */
+async function write(
+  Counters: Model<BindingCounterRecord>,
+  key: string,
+  seen: BindingCounterRecord | undefined,
+  next: Omit<BindingCounterRecord, '_id' | 'key'>,
+): Promise<boolean> {
+  if (!seen) {
+    try {
+      await Counters.create({ key, ...next });
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+  const { modifiedCount } = await Counters.updateOne(
+    { _id: seen._id, failures: seen.failures, lastFailureAt: seen.lastFailureAt },
+    { $set: next },
+  );
+  return modifiedCount === 1;
+}

@@ -10,7 +10,7 @@ import {
   type GuardLimits,
   type Pause,
 } from './binding-guard-rules';
-import { createCounterStore } from './binding-guard-store';
+import { createCounterStore, type CounterStore } from './binding-guard-store';
 
 /** The limits on failed binding answers per unit and per client address (see `GuardLimits`). */
 export interface GuardPolicy {
@@ -57,29 +57,8 @@ export interface Charge extends Scope {
 export function createBindingGuard(deps: { connection: Connection; policy: GuardPolicy; logger?: Logger }) {
   const store = createCounterStore(deps);
   const { policy } = deps;
-
-  const scopesOf = (target: GuardTarget): Scope[] => {
-    const address = addressKey(target.clientAddress);
-    const unit = { scope: 'unit' as const, key: unitKey(target.building, target.room), limits: policy.unit };
-    return address ? [{ scope: 'address', key: address, limits: policy.address }, unit] : [unit];
-  };
-  const paused = (scope: Scope, pause: Pause | undefined): GuardPause | undefined =>
-    pause ? { ...pause, scope: scope.scope, key: scope.key } : undefined;
-
-  /** Charges one scope; the pause when it may not be tried now. */
-  async function chargeOne(scope: Scope, now: Date): Promise<Charge | GuardPause> {
-    const charged = await store.charge(
-      scope.key,
-      now,
-      (state) => pauseAt(state, scope.limits, now) !== undefined,
-      (state) => forgetAt(state, scope.limits, deps.policy.windowMs),
-    );
-    if ('failures' in charged) return { ...scope, failures: charged.failures };
-    // Still crowded after several rounds: many answers at once on one key, so it waits too.
-    const until = new Date(now.getTime() + scope.limits.firstDelayMs);
-    const pause = charged.blockedBy ? pauseAt(charged.blockedBy, scope.limits, now) : undefined;
-    return { ...(pause ?? { kind: 'wait', until }), scope: scope.scope, key: scope.key };
-  }
+  const scopesOf = (target: GuardTarget) => scopesOfTarget(target, policy);
+  const chargeOne = (scope: Scope, now: Date) => chargeScope(store, scope, policy.windowMs, now);
 
   return {
     /** The longest pause running on the target's address or unit (reads only). */
@@ -87,8 +66,9 @@ export function createBindingGuard(deps: { connection: Connection; policy: Guard
       let longest: GuardPause | undefined;
       for (const scope of scopesOf(target)) {
         const counter = await store.current(scope.key, now);
-        const pause = paused(scope, counter && pauseAt(counter, scope.limits, now));
-        longest = longerPause(longest, pause) as GuardPause | undefined;
+        const pause = counter && pauseAt(counter, scope.limits, now);
+        if (pause)
+          longest = longerPause<GuardPause>(longest, { ...pause, scope: scope.scope, key: scope.key });
       }
       return longest;
     },
@@ -148,3 +128,30 @@ export function createBindingGuard(deps: { connection: Connection; policy: Guard
 }
 
 export type BindingGuard = ReturnType<typeof createBindingGuard>;
+
+/** The counters an answer is judged by: the client address's (when known), then the unit's. */
+function scopesOfTarget(target: GuardTarget, policy: GuardPolicy): Scope[] {
+  const address = addressKey(target.clientAddress);
+  const unit: Scope = { scope: 'unit', key: unitKey(target.building, target.room), limits: policy.unit };
+  return address ? [{ scope: 'address', key: address, limits: policy.address }, unit] : [unit];
+}
+
+/** Charges one failure to a scope; the pause instead when it may not be tried now. */
+async function chargeScope(
+  store: CounterStore,
+  scope: Scope,
+  windowMs: number,
+  now: Date,
+): Promise<Charge | GuardPause> {
+  const charged = await store.charge(
+    scope.key,
+    now,
+    (state) => pauseAt(state, scope.limits, now) !== undefined,
+    (state) => forgetAt(state, scope.limits, windowMs),
+  );
+  if ('failures' in charged) return { ...scope, failures: charged.failures };
+  // Still crowded after several rounds: many answers at once on one key, so it waits too.
+  const pause = charged.blockedBy ? pauseAt(charged.blockedBy, scope.limits, now) : undefined;
+  const wait: Pause = { kind: 'wait', until: new Date(now.getTime() + scope.limits.firstDelayMs) };
+  return { ...(pause ?? wait), scope: scope.scope, key: scope.key };
+}

@@ -7,7 +7,7 @@ import { createAuditLog } from '../privacy/audit-log';
 import { createBindNotice, type BindNoticeSettings } from './bind-notice';
 import { createBinding } from './binding';
 import { createBindingGuard } from './binding-guard';
-import { createBindingLift } from './binding-lift';
+import { createBindingLocks } from './binding-locks';
 import { DEFAULT_BINDING_POLICY, type BindingPolicy } from './binding-rules';
 import { createIdentities, type IdentifyInput } from './identities';
 import { toIdentity, toOwner, type Identity, type Owner } from './owner-model';
@@ -18,23 +18,25 @@ export { DEFAULT_BINDING_POLICY, type BindingPolicy, type BindingResult } from '
 export type { AnswerContext } from './binding';
 export type { BindNoticeSettings } from './bind-notice';
 export type { GuardLock } from './binding-guard';
-export type { LiftReport } from './binding-lift';
+export type { LiftReport } from './binding-locks';
 export type { IdentifyInput } from './identities';
 export type { ImportReport } from './owner-records';
 
-/**
- * Owners, the channel identities they write from, and the binding dialog that links the
- * two. An identity is created for everyone who writes, known or not; it becomes verified
- * when its user names a unit and the last four digits of the phone on file for it.
- */
-export function createOwnerService(deps: {
+export interface OwnerServiceDeps {
   connection: Connection;
   clock: Clock;
   bindingPolicy?: Partial<BindingPolicy>;
   /** How a household hears of a newly linked chat; without it (operations commands) nobody is told. */
   bindNotice?: BindNoticeSettings;
   logger?: Logger;
-}) {
+}
+
+/**
+ * Owners, the channel identities they write from, and the binding dialog that links the
+ * two. An identity is created for everyone who writes, known or not; it becomes verified
+ * when its user names a unit and the last four digits of the phone on file for it.
+ */
+export function createOwnerService(deps: OwnerServiceDeps) {
   const identities = createIdentities(deps);
   const records = createOwnerRecords(deps);
   const queries = createOwnerQueries(deps);
@@ -48,7 +50,7 @@ export function createOwnerService(deps: {
     notifyHousehold: createBindNotice({ ...deps, settings: deps.bindNotice }),
     policy,
   });
-  const lift = createBindingLift({ ...deps, guard, audit: createAuditLog(deps) });
+  const locks = createBindingLocks({ ...deps, guard, audit: createAuditLog(deps) });
 
   return {
     /**
@@ -100,14 +102,8 @@ export function createOwnerService(deps: {
     submitPhoneDigits: binding.submitPhoneDigits,
     /** Leaves the binding dialog (the owner said "cancel"); a lock-out and the attempts used stay. */
     cancelBinding: binding.cancel,
-    /** Staff: fresh binding attempts for an identity (`telegram:123`) and its client address; audited. */
-    liftBindingLockForIdentity: lift.forIdentity,
-    /** Staff: forgets the failed binding answers on a unit (`5-1203`); audited. */
-    liftBindingLockForUnit: lift.forUnit,
-    /** Units and client addresses whose binding tries are paused now, most recent first. */
-    bindingLocks: (limit?: number) => guard.locks(deps.clock.now(), limit),
-    /** Deletes binding failure counters past their window (the scheduled purge); returns how many. */
-    purgeBindingCounters: () => guard.purge(deps.clock.now()),
+    /** Listing, lifting (staff, audited) and purging binding lock-outs; see `createBindingLocks`. */
+    ...locks,
 
     /** Records that the platform said the user blocked us; false when they never wrote. */
     markUnreachable: identities.markUnreachable,

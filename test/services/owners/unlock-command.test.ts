@@ -1,23 +1,11 @@
-import { Writable } from 'node:stream';
 import { createFakeClock } from '../../../services/clock';
 import { createAuditLog } from '../../../services/privacy/audit-log';
 import { createOwnerService } from '../../../services/owners/owner-service';
 import { runOwnersLocks, runOwnersUnlock } from '../../../services/owners/unlock-command';
 import { useTestDatabase } from '../../support/database';
+import { captureOutput } from '../../support/output';
 
 const database = useTestDatabase();
-
-/** A stream that keeps what is written to it. */
-function output() {
-  let text = '';
-  const out = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { out, text: () => text };
-}
 
 describe('npx ownerbot owners unlock / owners locks', () => {
   it('when an operator lists and unlocks a locked unit, then it is listed, then no longer, and the audit names the CLI', async () => {
@@ -36,16 +24,16 @@ describe('npx ownerbot owners unlock / owners locks', () => {
       await owners.submitUnit(identity.id, '6-1101');
       await owners.submitPhoneDigits(identity.id, `000${i}`);
     }
-    const listed = output();
+    const listed = captureOutput();
     expect(await runOwnersLocks({ connection, out: listed.out, clock })).toBe(0);
     expect(listed.text()).toMatch(/^unit:6\/1101 {2}locked until \S+ {2}\(6 failures\)$/m);
 
-    const unlocked = output();
+    const unlocked = captureOutput();
     const code = await runOwnersUnlock({ connection, out: unlocked.out, flags: { unit: '6-1101' }, clock });
 
     expect(code).toBe(0);
     expect(unlocked.text()).toBe('unit:6/1101: lifted (unit)\n');
-    const after = output();
+    const after = captureOutput();
     await runOwnersLocks({ connection, out: after.out, clock });
     expect(after.text()).toBe('No unit or address is paused.\n');
     const [entry] = await createAuditLog({ connection, clock }).recent({ action: 'owners.unlock' });
@@ -60,7 +48,7 @@ describe('npx ownerbot owners unlock / owners locks', () => {
   it('when the target is missing, doubled or unknown, then it exits 64 or 66 and says why', async () => {
     const { connection } = database();
     const run = async (flags: Record<string, string | true>) => {
-      const { out, text } = output();
+      const { out, text } = captureOutput();
       return { code: await runOwnersUnlock({ connection, out, flags }), text: text() };
     };
 

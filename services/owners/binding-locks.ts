@@ -19,11 +19,12 @@ export interface LiftReport {
 const EPOCH = new Date(0);
 
 /**
- * Staff lifting a binding lock-out after they have confirmed who the owner is (in person or
- * by phone): for an identity (its own attempts, and its last client address), or for a unit
- * (its failures from everyone). Every lift is audited with the staff member who asked.
+ * Binding lock-outs as staff and the schedule see them: listed, lifted once staff have
+ * confirmed who the owner is (in person or by phone), for an identity (its own attempts, and
+ * its last client address) or a unit (its failures from everyone), and purged when forgotten.
+ * Every lift is audited with the staff member who asked.
  */
-export function createBindingLift(deps: {
+export function createBindingLocks(deps: {
   connection: Connection;
   clock: Clock;
   guard: BindingGuard;
@@ -43,8 +44,8 @@ export function createBindingLift(deps: {
   };
 
   return {
-    /** Gives the identity fresh attempts and lifts its client address's counter; `actor` is audited. */
-    async forIdentity(key: string, actor: string): Promise<LiftReport> {
+    /** Staff: fresh binding attempts for an identity (`telegram:123`) and its client address; audited. */
+    async liftBindingLockForIdentity(key: string, actor: string): Promise<LiftReport> {
       const record = typeof key === 'string' ? await Identities.findOne({ key }).lean() : null;
       if (!record) return audited(actor, { found: false, target: String(key), lifted: [] });
       const lifted: LiftReport['lifted'] = [];
@@ -67,8 +68,8 @@ export function createBindingLift(deps: {
       return audited(actor, { found: true, target: record.key, lifted });
     },
 
-    /** Lifts the failures counted on a unit (`5-1203`, `5-2-1203`, `5栋1203`); `actor` is audited. */
-    async forUnit(unit: string, actor: string): Promise<LiftReport> {
+    /** Staff: forgets the failed binding answers on a unit (`5-1203`, `5-2-1203`, `5栋1203`); audited. */
+    async liftBindingLockForUnit(unit: string, actor: string): Promise<LiftReport> {
       const address = parseUnitAddress(unit);
       if (!address)
         throw new DomainError(
@@ -79,7 +80,11 @@ export function createBindingLift(deps: {
       const lifted: LiftReport['lifted'] = (await deps.guard.lift(key)) ? ['unit'] : [];
       return audited(actor, { found: true, target: key, lifted });
     },
+
+    /** Units and client addresses whose binding tries are paused now, most recent first. */
+    bindingLocks: (limit?: number) => deps.guard.locks(deps.clock.now(), limit),
+
+    /** Deletes binding failure counters past their window (the scheduled purge); returns how many. */
+    purgeBindingCounters: () => deps.guard.purge(deps.clock.now()),
   };
 }
-
-export type BindingLift = ReturnType<typeof createBindingLift>;
