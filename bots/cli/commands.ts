@@ -4,6 +4,7 @@ import type { Database } from '../../services/database/connect';
 import { runFaqImport } from '../../services/knowledge/faq-import-command';
 import type { Logger } from '../../services/logging/logger';
 import { runOwnersImport } from '../../services/owners/import-command';
+import { runOwnersLocks, runOwnersUnlock } from '../../services/owners/unlock-command';
 import { runDemoSeed } from '../../services/demo/demo-seed';
 import { systemClock } from '../../services/clock';
 import { runExport, runQuarterlyReport, runReportRefresh } from '../../services/reports/report-commands';
@@ -87,6 +88,23 @@ export const commands: Record<string, Command> = {
       if (!id) return EXIT_USAGE;
       return runOwnersForget({ target: id, connection: context.database.connection, out: context.out });
     },
+  },
+  'owners unlock': {
+    usage: '(--identity KEY | --unit BUILDING-ROOM)',
+    summary:
+      'lift a binding lock-out once the owner is confirmed: a channel user (e.g. telegram:123) and its address, or a unit (5-1203); audited',
+    run: (context) =>
+      runOwnersUnlock({
+        connection: context.database.connection,
+        out: context.out,
+        flags: context.flags,
+        logger: context.logger,
+      }),
+  },
+  'owners locks': {
+    usage: '',
+    summary: 'units and web chat addresses whose binding tries are paused now, with their failures',
+    run: (context) => runOwnersLocks({ connection: context.database.connection, out: context.out }),
   },
   'faq import': {
     usage: 'FILE.json [--dry-run]',

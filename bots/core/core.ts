@@ -23,12 +23,13 @@ import { createSurveyService } from '../../services/surveys/survey-service';
 import type { OutreachAnswerer } from '../../services/surveys/outreach-answer';
 import { createOutreachReach } from '../../services/outreach/outreach-reach';
 import { retentionPurgeJob } from '../../schedules/retention-purge';
+import { bindingCountersJob } from '../../schedules/binding-counters';
 import { createAuditLog } from '../../services/privacy/audit-log';
 import { createRetentionPurge } from '../../services/privacy/retention';
 import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
 import { outboxStaffPort, ticketCases } from './cases';
-import { createMessagePath } from './message-path/message-path';
+import { createMessagePath, DEFAULT_MESSAGE_PATH_SETTINGS } from './message-path/message-path';
 import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
 
@@ -50,7 +51,21 @@ export async function startCore(deps: {
   const understanding = createUnderstandingService({ connection, clock, logger });
   await understanding.start();
 
-  const owners = createOwnerService({ connection, clock, logger });
+  const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
+  const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
+  const propertyName = config.conversation.propertyName
+    ? { zh: config.conversation.propertyName, en: config.conversation.propertyName }
+    : undefined;
+  // A new chat linked to a home is told to the household's other chats.
+  const bindNotice = {
+    outbox,
+    timeZone: config.timezone,
+    help: {
+      office: propertyName ?? DEFAULT_MESSAGE_PATH_SETTINGS.propertyName,
+      dutyPhone: config.conversation.dutyPhone,
+    },
+  };
+  const owners = createOwnerService({ connection, clock, logger, bindNotice });
   const tickets = createTicketService({
     connection,
     clock,
@@ -58,8 +73,6 @@ export async function startCore(deps: {
     timeZone: config.timezone,
     logger,
   });
-  const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
-  const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
   const states = createConversationStates({ connection, clock });
   const faq = createFaqStore({ connection, clock, logger });
   // Read at start-up, so a deployment still on the sample knowledge base is warned at once.
@@ -151,9 +164,7 @@ export async function startCore(deps: {
     clock,
     logger,
     settings: {
-      ...(config.conversation.propertyName
-        ? { propertyName: { zh: config.conversation.propertyName, en: config.conversation.propertyName } }
-        : {}),
+      ...(propertyName ? { propertyName } : {}),
       dutyPhone: config.conversation.dutyPhone,
       followUpWindowMs: config.conversation.followUpWindowMs,
     },
@@ -275,6 +286,7 @@ export async function startCore(deps: {
       ...(staffAddress ? { staffAddress } : {}),
       extra: [
         announcementsJob(announcements, config.outreach.upkeepCron),
+        bindingCountersJob(owners),
         ...(retention ? [retentionPurgeJob(retention, logger)] : []),
       ],
     }),

@@ -67,6 +67,11 @@ export interface InboundMessage {
   action?: string;
   attachments: Attachment[];
   receivedAt: Date;
+  /**
+   * The client's network address, where the channel knows it (the web chat: the socket's, or
+   * a trusted proxy's X-Forwarded-For). Absent where the platform authenticates the sender.
+   */
+  clientAddress?: string;
 }
 
 export interface ChannelCapabilities {

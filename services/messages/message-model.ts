@@ -30,6 +30,8 @@ const messageSchema = new Schema(
     action: { type: String, default: '' },
     attachments: { type: [attachmentSchema], default: [] },
     receivedAt: { type: Date, required: true },
+    /** The web chat client's address ('' elsewhere): binding failures are counted per address too. */
+    clientAddress: { type: String, default: '' },
     /** received -> processed | failed. A message stays 'received' while it is handled. */
     status: { type: String, required: true, default: 'received', enum: MESSAGE_STATUSES, index: true },
     /**

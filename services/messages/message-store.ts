@@ -36,6 +36,7 @@ export function createMessageStore(deps: { connection: Connection }) {
           action: message.action ?? '',
           attachments: message.attachments,
           receivedAt: message.receivedAt,
+          clientAddress: message.clientAddress ?? '',
         });
         return { id: created._id, channel: created.channel, senderId: created.senderId };
       } catch (error) {

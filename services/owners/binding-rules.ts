@@ -1,21 +1,35 @@
+import type { GuardPolicy } from './binding-guard';
+import {
+  DEFAULT_ADDRESS_LIMITS,
+  DEFAULT_COUNTER_WINDOW_MS,
+  DEFAULT_UNIT_LIMITS,
+} from './binding-guard-rules';
 import { normalizePhone, splitUnit } from './household';
 import type { IdentityRecord, OwnerRecord } from './owner-model';
 
-export interface BindingPolicy {
-  /** Wrong answers (address or digits) before the lock-out; default 3. */
+/** Limits on wrong answers: per identity here, per unit and per client address in `GuardPolicy`. */
+export interface BindingPolicy extends GuardPolicy {
+  /** Wrong answers (address or digits) of one identity before its lock-out; default 3. */
   maxAttempts: number;
-  /** How long a lock-out lasts; default 30 minutes. */
+  /** How long an identity's lock-out lasts; default 30 minutes. */
   lockMs: number;
 }
 
-export const DEFAULT_BINDING_POLICY: BindingPolicy = { maxAttempts: 3, lockMs: 30 * 60_000 };
+export const DEFAULT_BINDING_POLICY: BindingPolicy = {
+  maxAttempts: 3,
+  lockMs: 30 * 60_000,
+  unit: DEFAULT_UNIT_LIMITS,
+  address: DEFAULT_ADDRESS_LIMITS,
+  windowMs: DEFAULT_COUNTER_WINDOW_MS,
+};
 
 /**
  * Where an owner stands in proving they own a unit; `bindingReply` (texts.ts) turns it
  * into what they read. `retry` (the unit exists, the digits are wrong) and `no_such_unit`
  * (no verified household there) are told apart for logs and metrics only: both cost one
  * attempt and get the same words, so the owner never learns which answer was wrong or
- * whether a unit is on file.
+ * whether a unit is on file. `wait` and `locked` come from the identity's own attempts or
+ * from its unit's or address's, and read the same whichever it was.
  */
 export type BindingResult =
   | { outcome: 'ask_unit' }
@@ -24,6 +38,7 @@ export type BindingResult =
   | { outcome: 'ask_phone'; building: string; unit: string }
   | { outcome: 'digits_not_understood' }
   | { outcome: 'retry' | 'no_such_unit'; attemptsLeft: number }
+  | { outcome: 'wait'; until: Date }
   | { outcome: 'locked'; lockedUntil: Date }
   | { outcome: 'verified' | 'already_verified'; ownerId: string; building: string; unit: string }
   | { outcome: 'cancelled' };
@@ -37,6 +52,7 @@ export const NO_BINDING: IdentityRecord['binding'] = {
   unit: '',
   attempts: 0,
   lockedUntil: EPOCH,
+  addressKey: '',
 };
 
 /** When the identity's lock-out ends, if one is running at `now`. */

@@ -46,7 +46,15 @@ export interface IdentityRecord {
   ownerId: string;
   verified: boolean;
   language: Language;
-  binding: { step: BindingStep; building: string; unit: string; attempts: number; lockedUntil: Date };
+  binding: {
+    step: BindingStep;
+    building: string;
+    unit: string;
+    attempts: number;
+    lockedUntil: Date;
+    /** The client address counter of the last answer (web chat), so lifting a lock-out lifts it too. */
+    addressKey: string;
+  };
   unreachable: boolean;
   unreachableReason: string;
   unreachableAt: Date | null;
@@ -98,6 +106,7 @@ const identitySchema = new Schema<IdentityRecord>(
       unit: { type: String, default: '' },
       attempts: { type: Number, default: 0 },
       lockedUntil: { type: Date, default: () => new Date(0) },
+      addressKey: { type: String, default: '' },
     },
     unreachable: { type: Boolean, default: false },
     unreachableReason: { type: String, default: '' },

@@ -3,7 +3,11 @@ import type { Clock } from '../clock';
 import { AppError } from '../errors';
 import { LANGUAGES, type Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
+import { createAuditLog } from '../privacy/audit-log';
+import { createBindNotice, type BindNoticeSettings } from './bind-notice';
 import { createBinding } from './binding';
+import { createBindingGuard } from './binding-guard';
+import { createBindingLocks } from './binding-locks';
 import { DEFAULT_BINDING_POLICY, type BindingPolicy } from './binding-rules';
 import { createIdentities, type IdentifyInput } from './identities';
 import { toIdentity, toOwner, type Identity, type Owner } from './owner-model';
@@ -11,29 +15,42 @@ import { createOwnerQueries } from './owner-queries';
 import { createOwnerRecords } from './owner-records';
 
 export { DEFAULT_BINDING_POLICY, type BindingPolicy, type BindingResult } from './binding-rules';
+export type { AnswerContext } from './binding';
+export type { BindNoticeSettings } from './bind-notice';
+export type { GuardLock } from './binding-guard';
+export type { LiftReport } from './binding-locks';
 export type { IdentifyInput } from './identities';
 export type { ImportReport } from './owner-records';
+
+export interface OwnerServiceDeps {
+  connection: Connection;
+  clock: Clock;
+  bindingPolicy?: Partial<BindingPolicy>;
+  /** How a household hears of a newly linked chat; without it (operations commands) nobody is told. */
+  bindNotice?: BindNoticeSettings;
+  logger?: Logger;
+}
 
 /**
  * Owners, the channel identities they write from, and the binding dialog that links the
  * two. An identity is created for everyone who writes, known or not; it becomes verified
  * when its user names a unit and the last four digits of the phone on file for it.
  */
-export function createOwnerService(deps: {
-  connection: Connection;
-  clock: Clock;
-  bindingPolicy?: Partial<BindingPolicy>;
-  logger?: Logger;
-}) {
+export function createOwnerService(deps: OwnerServiceDeps) {
   const identities = createIdentities(deps);
   const records = createOwnerRecords(deps);
   const queries = createOwnerQueries(deps);
+  const policy = { ...DEFAULT_BINDING_POLICY, ...deps.bindingPolicy };
+  const guard = createBindingGuard({ ...deps, policy });
   const binding = createBinding({
     ...deps,
     identities,
     records,
-    policy: { ...DEFAULT_BINDING_POLICY, ...deps.bindingPolicy },
+    guard,
+    notifyHousehold: createBindNotice({ ...deps, settings: deps.bindNotice }),
+    policy,
   });
+  const locks = createBindingLocks({ ...deps, guard, audit: createAuditLog(deps) });
 
   return {
     /**
@@ -85,6 +102,8 @@ export function createOwnerService(deps: {
     submitPhoneDigits: binding.submitPhoneDigits,
     /** Leaves the binding dialog (the owner said "cancel"); a lock-out and the attempts used stay. */
     cancelBinding: binding.cancel,
+    /** Listing, lifting (staff, audited) and purging binding lock-outs; see `createBindingLocks`. */
+    ...locks,
 
     /** Records that the platform said the user blocked us; false when they never wrote. */
     markUnreachable: identities.markUnreachable,

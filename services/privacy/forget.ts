@@ -106,8 +106,11 @@ export async function forgetOwner(deps: {
 
   if (senders.length > 0) {
     const messages = await c('messages').updateMany(
-      { $or: senders, $and: [{ $or: [{ text: { $ne: '' } }, { senderName: { $ne: '' } }] }] },
-      { $set: { text: '', senderName: '', attachments: [] } },
+      {
+        $or: senders,
+        $and: [{ $or: [{ text: { $ne: '' } }, { senderName: { $ne: '' } }, { clientAddress: { $gt: '' } }] }],
+      },
+      { $set: { text: '', senderName: '', attachments: [], clientAddress: '' } },
     );
     report.messagesErased = messages.modifiedCount;
     const outbox = await c('outbox').updateMany(

@@ -47,7 +47,7 @@ export function createRetentionPurge(deps: {
           {
             receivedAt: { $lt: before },
             status: { $in: ['processed', 'failed'] },
-            $or: [{ text: { $ne: '' } }, { senderName: { $ne: '' } }],
+            $or: [{ text: { $ne: '' } }, { senderName: { $ne: '' } }, { clientAddress: { $gt: '' } }],
           },
           { projection: { _id: 1 } },
         )
@@ -57,7 +57,7 @@ export function createRetentionPurge(deps: {
       if (old.length > 0) {
         const result = await c('messages').updateMany(
           { _id: { $in: old.map((m) => m._id) } },
-          { $set: { text: '', senderName: '', attachments: [] } },
+          { $set: { text: '', senderName: '', attachments: [], clientAddress: '' } },
         );
         messagesErased = result.modifiedCount;
       }

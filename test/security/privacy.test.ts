@@ -130,6 +130,18 @@ describe('owners forget', () => {
     expect(out.text()).toMatch(/^Forgot channel user telegram:carol:/);
     expect(await everything()).not.toContain('loud noise');
   });
+
+  it('when a web chat user is forgotten, then the client address kept with their messages is gone too', async () => {
+    const core = createCoreHarness(database().connection);
+    const message = core.message('Is the gym open on Sundays?', { from: 'gina', channel: 'web' });
+    await core.deliverAndWait({ ...message, clientAddress: '198.51.100.77' });
+    expect(await everything()).toContain('198.51.100.77');
+
+    const out = captureOutput();
+    await runOwnersForget({ target: 'web:gina', connection: database().connection, out: out.out });
+
+    expect(await everything()).not.toContain('198.51.100.77');
+  });
 });
 
 describe('retention purge', () => {

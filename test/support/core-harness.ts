@@ -48,9 +48,14 @@ export function createCoreHarness(
 ) {
   const logger = pino({ level: process.env.HARNESS_LOG ?? 'silent' });
   const clock = createFakeClock('2026-11-22T02:00:00Z');
-  const owners = createOwnerService({ connection, clock });
-  const tickets = createTicketService({ connection, clock });
   const outbox = createOutbox({ connection, clock });
+  const dutyPhone = settings.dutyPhone ?? '0571-8000-0110';
+  const owners = createOwnerService({
+    connection,
+    clock,
+    bindNotice: { outbox, timeZone: 'Asia/Shanghai', help: { dutyPhone } },
+  });
+  const tickets = createTicketService({ connection, clock });
   const states = createConversationStates({ connection, clock });
   const faq = createFaqStore({ connection, clock });
   const understanding = realUnderstander();
@@ -75,7 +80,7 @@ export function createCoreHarness(
     states,
     clock,
     logger,
-    settings: { dutyPhone: '0571-8000-0110', ...settings },
+    settings: { ...settings, dutyPhone },
   });
   let duplicates = 0;
   const handledWaiters = new Map<string, () => void>();

@@ -71,6 +71,7 @@ export function registerMessageRoute(
       ...(action ? { action } : {}),
       attachments,
       receivedAt: deps.clock.now(),
+      clientAddress: request.ip,
     });
     return reply.status(202).send({ accepted: true });
   });

@@ -5,6 +5,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { ownerModels } from '../../../services/owners/owner-model';
 import { createOwnerService } from '../../../services/owners/owner-service';
 import { bindingReply } from '../../../services/i18n/binding';
+import { bindingCounterModel } from '../../../services/owners/binding-guard-store';
 import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
@@ -21,8 +22,12 @@ const OWNER_FILE = [
   'Alice Smith,8,1501,+86 139 0000 1111,en',
 ].join('\n');
 
-/** A service on the shared test database, its fake clock, and every log line it writes. */
+/**
+ * A service on the shared test database, its fake clock, and every log line it writes. The
+ * failures counted per unit start over, so each test sees only its own.
+ */
 async function setUp(policy?: { maxAttempts?: number; lockMs?: number }) {
+  await bindingCounterModel(database().connection).deleteMany({});
   const clock = createFakeClock();
   const logLines: string[] = [];
   const destination = new Writable({

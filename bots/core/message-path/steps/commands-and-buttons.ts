@@ -24,6 +24,8 @@ export interface CommandDeps {
   outreach: OutreachAnswers;
   reply: Reply;
   propertyName: LocalizedText;
+  /** The property's duty line, told to a locked-out owner; '' when not configured. */
+  dutyPhone: string;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface CommandDeps {
  */
 export function commandsAndButtons(deps: CommandDeps): Step {
   const sendBinding = async (turn: Turn, result: BindingResult): Promise<HandlingResult> => {
-    const { text, values } = bindingReply(result, turn.language, turn.message.receivedAt);
+    const help = { office: deps.propertyName, dutyPhone: deps.dutyPhone };
+    const { text, values } = bindingReply(result, turn.language, turn.message.receivedAt, help);
     await deps.reply(turn, 'binding', say(turn.language, text, values));
     return handled(turn, `binding_${result.outcome}`);
   };

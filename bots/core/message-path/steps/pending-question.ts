@@ -1,6 +1,7 @@
 import type { Understander } from '../../../../nlp';
 import type { ConversationStates } from '../../../../services/conversations/conversation-state';
 import { bindingReply } from '../../../../services/i18n/binding';
+import type { LocalizedText } from '../../../../services/i18n/text';
 import type { HandlingResult } from '../../../../services/messages/handling-lease';
 import type { OwnerService } from '../../../../services/owners/owner-service';
 import type { CaseActions } from '../case-actions';
@@ -21,6 +22,9 @@ export interface PendingQuestionDeps {
   reply: Reply;
   /** Clarifying questions asked before an unclear message goes to a person. */
   clarificationsBeforeHandover: number;
+  /** Where a locked-out owner gets help: the office, and its duty line ('' when not configured). */
+  propertyName: LocalizedText;
+  dutyPhone: string;
 }
 
 /**
@@ -32,14 +36,17 @@ export interface PendingQuestionDeps {
 export function pendingQuestion(deps: PendingQuestionDeps): Step {
   async function binding(turn: Turn): Promise<HandlingResult | undefined> {
     const { identity } = turn;
+    // The web chat's client address: failed answers are counted per address as well.
+    const context = turn.message.clientAddress ? { clientAddress: turn.message.clientAddress } : {};
     const result =
       identity.binding.step === 'awaiting_unit'
-        ? await deps.owners.submitUnit(identity.id, turn.text)
+        ? await deps.owners.submitUnit(identity.id, turn.text, context)
         : identity.binding.step === 'awaiting_phone'
-          ? await deps.owners.submitPhoneDigits(identity.id, turn.text)
+          ? await deps.owners.submitPhoneDigits(identity.id, turn.text, context)
           : undefined;
     if (!result) return undefined;
-    const { text, values } = bindingReply(result, turn.language, turn.message.receivedAt);
+    const help = { office: deps.propertyName, dutyPhone: deps.dutyPhone };
+    const { text, values } = bindingReply(result, turn.language, turn.message.receivedAt, help);
     await deps.reply(turn, 'binding', say(turn.language, text, values));
     return handled(turn, `binding_${result.outcome}`);
   }
