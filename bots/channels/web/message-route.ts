@@ -1,3 +1,4 @@
+import { cleanInboundText } from '../../../services/channels/inbound-text';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { uploadReference, type AttachmentStore } from '../../../services/attachments/attachment-store';
@@ -67,7 +68,7 @@ export function registerMessageRoute(
       platformMessageId: `${session}:${clientMessageId}`,
       conversationId: session,
       sender: { id: session },
-      text: text.trim(),
+      text: cleanInboundText(text.trim()),
       ...(action ? { action } : {}),
       attachments,
       receivedAt: deps.clock.now(),

@@ -1,3 +1,4 @@
+import { cleanInboundText } from '../../../services/channels/inbound-text';
 import type { Message, Wechaty } from 'wechaty';
 import type {
   Address,
@@ -77,7 +78,7 @@ export function createWechatChannel(deps: {
     const attachments: Attachment[] = [];
     const kind = ATTACHMENT_KINDS[type];
     if (kind) attachments.push({ kind, reference: `wechat:${message.id}` });
-    const text = type === TEXT_TYPE ? message.text() : '';
+    const text = type === TEXT_TYPE ? cleanInboundText(message.text()) : '';
     if (text.trim() === '' && attachments.length === 0) return undefined;
     return {
       channel: 'wechat',

@@ -169,4 +169,21 @@ describe('quarterly survey through the dialog', () => {
     await h().send('4', { from: 'sv-d' });
     expect((await h().replies('sv-d')).at(-1)).not.toContain('question 3');
   });
+
+  it('when someone who is not the owner presses a survey button, then nothing is recorded and the answer is neutral', async () => {
+    const survey = surveys as SurveyService;
+    const [owner] = await seedOwners(database().connection, h().clock, [{ from: 'sv-owner', building: '3' }]);
+    const { campaign } = await survey.startCampaign('2026Q4');
+    await survey.sendCampaign(campaign._id);
+    await h().send('', { from: 'sv-stranger', action: 'sv:2026Q4:0:1' });
+    await h().send('', { from: 'sv-stranger', action: 'sv:2026Q4:99:1' });
+    expect(await h().replies('sv-stranger')).toEqual([
+      'That choice is no longer available. Just send me a message if you need anything.',
+      'That choice is no longer available. Just send me a message if you need anything.',
+    ]);
+    const answers = await surveyModels(database().connection).Answers.countDocuments({
+      ownerId: owner!.ownerId,
+    });
+    expect(answers).toBe(0);
+  });
 });
