@@ -10,9 +10,10 @@ import { DEFAULT_SLA_POLICY, deadlinesOf, type SlaPolicy } from './sla';
 import { ticketModels, type TicketKind, type TicketRecord } from './ticket-model';
 import { slaClassOf, slaStep } from './transitions';
 
-export type { LabelCorrection, TicketEvent } from './case-verbs';
+export type { ActionOptions, LabelCorrection, TicketEvent } from './case-verbs';
+export { MissingFieldsError, type ResolutionField } from './case-errors';
 export type { OpenTicketInput } from './open-case';
-export type { Staff } from './transitions';
+export type { ResolveOptions, Staff } from './transitions';
 
 /** A round of the SLA has at most 8 steps: a warning and three rungs for each of two deadlines. */
 const MAX_SLA_STEPS_PER_RUN = 8;
@@ -88,6 +89,8 @@ export function createTicketService(deps: {
     getByReference: queries.getByReference,
     listOpen: queries.listOpen,
     queue: queries.queue,
+    settled: queries.settled,
+    history: queries.history,
     byStaffThread: queries.byStaffThread,
     ...methodVerbs({ store, clock }),
     ...recordVerbs({ store, clock }),
