@@ -24,8 +24,10 @@ import { retentionPurgeJob } from '../../schedules/retention-purge';
 import { createAuditLog } from '../../services/privacy/audit-log';
 import { createRetentionPurge } from '../../services/privacy/retention';
 import { openSlaBreaches } from '../../services/metrics/instrument';
+import { localize } from '../../services/i18n/text';
+import { staffTexts } from '../../services/i18n/staff';
 import { createCaseDesk } from './case-desk';
-import { outboxStaffPort, ticketCases } from './cases';
+import { outboxStaffPort, recordingOutbox, ticketCases } from './cases';
 import { createDialog } from './dialog';
 import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
@@ -56,6 +58,8 @@ export async function startCore(deps: {
   });
   const outboxMetrics = createOutboxMetrics(deps.metrics.registry);
   const outbox = createOutbox({ connection, clock, metrics: outboxMetrics });
+  // What the owner is told about a case is also kept on the case, for the desks' threads.
+  const caseOutbox = recordingOutbox(outbox, tickets, logger);
   const states = createConversationStates({ connection, clock });
   const faq = createFaqStore({ connection, clock });
   const staffAddress: Address | undefined = config.slack?.escalationChannel
@@ -80,7 +84,7 @@ export async function startCore(deps: {
     connection,
     tickets,
     owners,
-    outbox,
+    outbox: caseOutbox,
     clock,
     logger,
     settings: {
@@ -96,6 +100,7 @@ export async function startCore(deps: {
     outbox,
     logger,
     timeZone: config.timezone,
+    language: config.staffLanguage,
     ...(staffAddress ? { staffAddress } : {}),
   });
   const announcements = createAnnouncementService({ connection, owners, outbox, clock, logger });
@@ -112,16 +117,18 @@ export async function startCore(deps: {
       }
     },
     faq,
-    cases: ticketCases(tickets),
+    cases: ticketCases(tickets, owners),
     staff: outboxStaffPort({
       outbox,
+      owners,
+      language: config.staffLanguage,
       ...(staffAddress ? { staffAddress } : {}),
       threadOf: async (caseId) => (await tickets.get(caseId)).staffThread?.threadId,
       ...(config.slack?.onCallGroup ? { onCallMention: `<!subteam^${config.slack.onCallGroup}>` } : {}),
       timeZone: config.timezone,
       logger,
     }),
-    outbox,
+    outbox: caseOutbox,
     states,
     clock,
     logger,
@@ -176,9 +183,11 @@ export async function startCore(deps: {
     onDeadLetter: async ({ entry, reason, outcomeUnknown }) => {
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
       const ticket = await tickets.get(entry.caseId);
-      const text = outcomeUnknown
-        ? `⚠️ ${ticket.reference}: a reply may or may not have reached the owner (the sending process stopped mid-send; it is not sent again). Please check with the owner. 回复可能未送达业主（发送途中进程中断，不会自动重发），请与业主确认。`
-        : `⚠️ ${ticket.reference}: a reply could not be delivered to the owner (${reason}). 回复未能送达业主。`;
+      const text = localize(
+        outcomeUnknown ? staffTexts.outcomeUnknown : staffTexts.undelivered,
+        config.staffLanguage,
+        { reference: ticket.reference, reason },
+      );
       await outbox.enqueue({
         key: `undelivered:${entry.key}`,
         address: {
@@ -282,7 +291,7 @@ export async function startCore(deps: {
 
   const caseDesk = createCaseDesk({
     tickets,
-    outbox,
+    outbox: caseOutbox,
     recordCorrection: (correction) => understanding.recordCorrection(correction),
   });
 

@@ -132,8 +132,8 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
             await deps.caseDesk.reply(id, staff, text, `desk:${id}:${Date.now()}`);
           }
           if (name === 'resolve') {
-            await deps.caseDesk.resolve(id, staff, (form.resolution ?? '').trim(), {
-              requireSummary: true,
+            await deps.caseDesk.resolve(id, staff, {
+              result: form.resolution ?? '',
               summary: {
                 rootCause: form.rootCause ?? '',
                 correctiveAction: form.correctiveAction ?? '',

@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { Address } from '../channels/types';
 import { trusted } from '../database/connect';
-import { localize, type Language, type LocalizedText } from '../i18n/text';
+import { escapeMrkdwn } from '../channels/mrkdwn';
+import { digestTexts as texts } from '../i18n/digest';
+import { localize, type Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
 import type { Outbox } from '../outbox/outbox';
 import type { ReturnVisitService } from '../return-visits/return-visit-service';
@@ -31,26 +33,6 @@ export interface Digest {
 const ACTIVE = ['new', 'claimed', 'in_progress', 'reopened'];
 const LIST_MAX = 10;
 
-const texts = {
-  title: { zh: '📰 每日简报 {day}', en: '📰 Daily digest {day}' },
-  suggestions: { zh: '新建议 {count} 条', en: 'New suggestions: {count}' },
-  questions: { zh: '新咨询 {count} 条', en: 'New questions: {count}' },
-  open: {
-    zh: '未结工单：1 天内 {a} · 1-3 天 {b} · 3-7 天 {c} · 7 天以上 {d}',
-    en: 'Open cases by age: under 1 day {a} · 1-3 days {b} · 3-7 days {c} · over 7 days {d}',
-  },
-  breaches: { zh: '超时升级中 {count} 件', en: 'SLA breaches (escalated, still open): {count}' },
-  survey: {
-    zh: '昨日问卷：完成 {completed} 份，回答 {answers} 题，总体平均 {overall}',
-    en: "Yesterday's survey: {completed} completed, {answers} answers, overall mean {overall}",
-  },
-  visits: {
-    zh: '昨日回访：答复 {answered}（已解决 {solved} · 未解决 {notSolved}），平均满意度 {rating}，待电话回访 {phone}',
-    en: "Yesterday's return visits: {answered} answered ({solved} solved · {notSolved} not), mean rating {rating}, {phone} to call",
-  },
-  more: { zh: '…另有 {count} 条', en: '…and {count} more' },
-} satisfies Record<string, LocalizedText>;
-
 /**
  * The daily digest to the staff desk (the trade's contact box, opened every day): new
  * suggestions and questions, open cases by age, SLA breaches, and the previous day's
@@ -63,6 +45,7 @@ export function createDigestService(deps: {
   logger: Logger;
   timeZone: string;
   staffAddress?: Address;
+  /** STAFF_LANGUAGE. */
   language?: Language;
 }) {
   const { Tickets } = ticketModels(deps.connection);
@@ -132,7 +115,9 @@ export function createDigestService(deps: {
   function render(digest: Digest): string {
     const fixed = (n: number | null) => (n === null ? '—' : n.toFixed(2));
     const items = (entries: Array<{ reference: string; title: string }>) => [
-      ...entries.slice(0, LIST_MAX).map((entry) => `  · ${entry.reference} ${entry.title.slice(0, 60)}`),
+      ...entries
+        .slice(0, LIST_MAX)
+        .map((entry) => `  · ${entry.reference} ${escapeMrkdwn(entry.title.slice(0, 60))}`),
       ...(entries.length > LIST_MAX
         ? [`  ${localize(texts.more, language, { count: entries.length - LIST_MAX })}`]
         : []),
