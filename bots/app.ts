@@ -91,16 +91,23 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       if (config.slack.escalationChannel) {
         registerSlackDesk(server, {
           signingSecret: config.slack.signingSecret,
+          botToken: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
           escalationChannel: config.slack.escalationChannel,
           staffUserIds: config.slack.staffUserIds,
           supervisorUserIds: config.slack.supervisorUserIds,
+          ...(config.slack.botId ? { botId: config.slack.botId } : {}),
           ...(config.slack.botUserId ? { botUserId: config.slack.botUserId } : {}),
           client: slack.client,
           caseDesk: core.caseDesk,
           tickets: core.tickets,
+          owners: core.owners,
           receive: store,
           announce: (input) => core.announcements.fromSlack(input),
+          clock: systemClock,
           logger,
+          language: config.staffLanguage,
+          timeZone: config.timezone,
         });
       }
     }

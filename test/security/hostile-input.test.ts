@@ -212,6 +212,7 @@ describe('hostile input through the real HTTP server', () => {
     const caseId = value.split(':')[2] as string;
     const ts = post?.ts as string;
     await settle(300);
+    const actionTs = '1700000299.000001';
 
     const claim = `payload=${encodeURIComponent(
       JSON.stringify({
@@ -219,7 +220,7 @@ describe('hostile input through the real HTTP server', () => {
         user: { id: ALICE, name: 'alice' },
         channel: { id: CHANNEL },
         message: { ts, text: 'escalation' },
-        actions: [{ action_id: 'ownerbot_0', value }],
+        actions: [{ action_id: 'case_claim', value, action_ts: actionTs }],
       }),
     )}`;
     const request = signed(claim, { form: true });
