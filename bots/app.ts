@@ -19,6 +19,7 @@ import { systemClock } from '../services/clock';
 import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
 import { createAdminAccess } from './http/admin-access';
+import { createCannedReplies } from '../services/staff/canned-replies';
 import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
@@ -130,10 +131,11 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       wechatQrCode = () => wechat.latestQrCode || undefined;
     }
     // One sign-in for the desk and the dashboard: `admin` with ADMIN_TOKEN, or a named account.
+    const accounts = createStaffAccounts({ connection: database.connection, clock: systemClock });
     const access = createAdminAccess({
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
-      accounts: createStaffAccounts({ connection: database.connection, clock: systemClock }),
+      accounts,
       clock: systemClock,
     });
     registerDesk(server, {
@@ -141,7 +143,14 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       wechatQrCode: () => wechatQrCode(),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
+      owners: core.owners,
+      accounts,
+      canned: createCannedReplies({ connection: database.connection, clock: systemClock }),
       audit: core.audit,
+      clock: systemClock,
+      logger,
+      language: config.staffLanguage,
+      timeZone: config.timezone,
     });
     // The managers' dashboard reads report snapshots that this schedule keeps current.
     const reports = createReportService({

@@ -110,6 +110,8 @@ export function createCaseDesk(deps: {
   }
 
   return {
+    /** A case by id (DomainError `ticket_not_found` when there is none). */
+    get: (id: string) => tickets.get(id),
     claim: async (id: string, staff: Staff, options: ActionOptions = {}) =>
       tellOwner(await tickets.claim(id, staff, options)),
     start: (id: string, staff: Staff, options: ActionOptions = {}) => tickets.start(id, staff, options),
