@@ -50,6 +50,10 @@ function requireFile(context: CommandContext, usage: string): string | undefined
   return undefined;
 }
 
+/** `--lang zh|en`, else STAFF_LANGUAGE: one language choice for what managers read. */
+const languageOf = (context: CommandContext) =>
+  context.flags.lang === 'en' || context.flags.lang === 'zh' ? context.flags.lang : context.config.staffLanguage;
+
 function reportDeps(context: CommandContext) {
   return {
     connection: context.database.connection,
@@ -111,7 +115,7 @@ export const commands: Record<string, Command> = {
         ...reportDeps(context),
         quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
         format: typeof context.flags.format === 'string' ? context.flags.format : 'md',
-        language: context.flags.lang === 'en' ? 'en' : 'zh',
+        language: languageOf(context),
         renderHtml: renderReportHtml,
       }),
   },
@@ -129,7 +133,7 @@ export const commands: Record<string, Command> = {
         kind: context.args.join(' '),
         quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
         withPhones: context.flags['with-phones'] === true,
-        language: context.flags.lang === 'zh' ? 'zh' : 'en',
+        language: languageOf(context),
       }),
   },
   'demo seed': {

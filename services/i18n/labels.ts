@@ -32,6 +32,10 @@ export const LABELS: Record<string, LocalizedText> = {
   customer_service: { zh: '客服', en: 'Customer service' },
   greening: { zh: '绿化', en: 'Greening' },
   value_for_fees: { zh: '物有所值', en: 'Value for fees' },
+  // survey measures
+  perceived: { zh: '感知', en: 'Perceived' },
+  expectation: { zh: '期望', en: 'Expectation' },
+  overall: { zh: '总体', en: 'Overall' },
   // stages and reasons
   investigation: { zh: '考察期', en: 'Investigation' },
   formation: { zh: '形成期', en: 'Formation' },

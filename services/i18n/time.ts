@@ -11,11 +11,12 @@ const parts = (at: Date, timeZone: string) =>
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
     })
       .formatToParts(at)
       .map((part) => [part.type, part.value]),
-  ) as Record<string, string>;
+  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
 
 /** "2026-11-22 14:05" in the given time zone (BOT_TIMEZONE): the one way staff and managers see a time. */
 export function localDateTime(at: Date, timeZone: string): string {
@@ -43,4 +44,14 @@ export function spanText(milliseconds: number, language: Language): string {
   return hours === 1
     ? localize(staffTexts.oneHour, language)
     : localize(staffTexts.hours, language, { count: hours });
+}
+
+/** "2026-11-22T10:05:00+08:00": local time in the zone with its offset, for files others read by machine. */
+export function localIso(at: Date, timeZone: string): string {
+  const p = parts(at, timeZone);
+  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
+  const offset = Math.round((wall - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const size = Math.abs(offset);
+  const zone = `${offset < 0 ? '-' : '+'}${String(Math.floor(size / 60)).padStart(2, '0')}:${String(size % 60).padStart(2, '0')}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}${zone}`;
 }

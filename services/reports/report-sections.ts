@@ -1,6 +1,7 @@
 import { localize, type Language } from '../i18n/text';
+import { localDateTime } from '../i18n/time';
 import type { HeadlineMetric, QuarterlyReport } from './quarterly-report';
-import { duration, fixed, label, percent } from './report-texts';
+import { duration, fixed, label } from './report-texts';
 
 /**
  * What the quarterly report says, as plain data: the Markdown and the HTML renderers draw
@@ -67,6 +68,15 @@ export const REPORT_TEXT = {
   preventive: { zh: '预防措施', en: 'Preventive action' },
   reasons: { zh: '原因', en: 'Reasons' },
   tenure: { zh: '入住天数', en: 'Tenure (days)' },
+  byDimension: { zh: '满意度（按维度）', en: 'Satisfaction by dimension' },
+  byBuilding: { zh: '满意度（按楼栋）', en: 'Satisfaction by building' },
+  dimension: { zh: '维度', en: 'Dimension' },
+  perceived: { zh: '感知均分', en: 'Mean perceived' },
+  expectation: { zh: '期望均分', en: 'Mean expectation' },
+  index: { zh: '指数', en: 'Index' },
+  overall: { zh: '总体评分', en: 'Overall score' },
+  answers: { zh: '答卷', en: 'Answers' },
+  unknownBuilding: { zh: '未登记楼栋', en: 'No building on file' },
 } as const;
 
 /** At-risk owners listed in the report; the dashboard's owner pages list the rest. */
@@ -80,7 +90,8 @@ export function formatMetric(
 ): string {
   if (format === 'index') return fixed(value, 2);
   if (format === 'score') return fixed(value, 2);
-  if (format === 'percent') return percent(value);
+  // One decimal, so a change computed from the exact values agrees with the two shown.
+  if (format === 'percent') return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
   if (format === 'minutes') return duration(value, language);
   return value === null ? '—' : String(value);
 }
@@ -92,7 +103,7 @@ export function formatChange(metric: HeadlineMetric, language: Language): string
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
   const size = Math.abs(delta);
   if (metric.format === 'percent')
-    return `${sign}${Math.round(size * 100)} ${language === 'zh' ? '个百分点' : 'pts'}`;
+    return `${sign}${(size * 100).toFixed(1)} ${language === 'zh' ? '个百分点' : 'pts'}`;
   if (metric.format === 'minutes') return `${sign}${duration(size, language)}`;
   if (metric.format === 'count') return `${sign}${Math.round(size)}`;
   return `${sign}${size.toFixed(2)}`;
@@ -110,12 +121,12 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
     localize(REPORT_TEXT[key], language, values);
   const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
   const risky = report.atRisk.owners.slice(0, AT_RISK_SHOWN);
-  const computedAt = report.computedAt.toISOString().slice(0, 16).replace('T', ' ');
+  const computedAt = `${localDateTime(report.computedAt, report.timeZone)} (${report.timeZone})`;
   return {
     title: t('title'),
     quarter: report.quarter,
     demo: report.scope === 'demo' ? t('demo') : undefined,
-    asOf: `${t('asOf')} ${computedAt} UTC${report.frozen ? ` ${t('frozen')}` : ''}`,
+    asOf: `${t('asOf')} ${computedAt}${report.frozen ? ` ${t('frozen')}` : ''}`,
     none: t('none'),
     sections: [
       {
@@ -133,6 +144,7 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
           { text: formatChange(m, language), tone: changeTone(m) },
         ]),
       },
+      ...satisfactionSections(report, language),
       {
         title: t('topCategories'),
         head: [t('category'), t('count')],
@@ -187,6 +199,44 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
       },
     ],
   };
+}
+
+/** Index changes against last quarter, from the exact values. */
+function indexChange(value: number | null, previous: number | null): ReportCell {
+  if (value === null || previous === null) return '';
+  const delta = value - previous;
+  const tone: ReportTone = Math.abs(delta) < 0.005 ? 'same' : delta > 0 ? 'good' : 'bad';
+  return { text: `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta).toFixed(2)}`, tone };
+}
+
+/** Satisfaction per dimension and per building (the figures `survey status` prints), with the change. */
+function satisfactionSections(report: QuarterlyReport, language: Language): ReportSection[] {
+  const t = (key: keyof typeof REPORT_TEXT) => localize(REPORT_TEXT[key], language);
+  const change = `${t('change')} ${report.previousQuarter}`;
+  return [
+    {
+      title: t('byDimension'),
+      head: [t('dimension'), t('perceived'), t('expectation'), t('index'), change],
+      rows: report.dimensions.map((d) => [
+        label(d.dimension, language),
+        fixed(d.perceived),
+        fixed(d.expectation),
+        fixed(d.index),
+        indexChange(d.index, d.previousIndex),
+      ]),
+    },
+    {
+      title: t('byBuilding'),
+      head: [t('building'), t('index'), t('overall'), t('answers'), change],
+      rows: report.buildings.map((b) => [
+        b.building === 'unknown' ? t('unknownBuilding') : b.building,
+        fixed(b.index),
+        fixed(b.overallScore),
+        String(b.answers),
+        indexChange(b.index, b.previousIndex),
+      ]),
+    },
+  ];
 }
 
 const cellText = (cell: ReportCell): string => (typeof cell === 'string' ? cell : cell.text);
