@@ -170,6 +170,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       timeZone: config.timezone,
       slaPolicy: config.sla,
       logger,
+      language: config.staffLanguage,
     });
     for (const adapter of adapters) {
       core.registerAdapter(instrumentAdapter(adapter, metrics));

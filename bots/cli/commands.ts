@@ -52,7 +52,9 @@ function requireFile(context: CommandContext, usage: string): string | undefined
 
 /** `--lang zh|en`, else STAFF_LANGUAGE: one language choice for what managers read. */
 const languageOf = (context: CommandContext) =>
-  context.flags.lang === 'en' || context.flags.lang === 'zh' ? context.flags.lang : context.config.staffLanguage;
+  context.flags.lang === 'en' || context.flags.lang === 'zh'
+    ? context.flags.lang
+    : context.config.staffLanguage;
 
 function reportDeps(context: CommandContext) {
   return {

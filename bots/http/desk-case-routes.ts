@@ -68,6 +68,13 @@ export function registerCaseRoutes(scope: FastifyInstance, deps: DeskDeps, servi
     );
   }
 
+  // The dashboard and the report name cases by reference; this opens the case.
+  scope.get('/desk/ref/:reference', async (request, reply) => {
+    const ticket = await tickets.getByReference((request.params as { reference: string }).reference);
+    if (!ticket) return reply.status(404).send({ error: 'not_found', message: 'No such case.' });
+    return reply.redirect(`/desk/cases/${String(ticket._id)}`, 303);
+  });
+
   scope.get('/desk/cases/:id', async (request, reply) =>
     showCase((request.params as { id: string }).id, pageOf(request, reply)),
   );

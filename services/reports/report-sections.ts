@@ -12,8 +12,8 @@ import { duration, fixed, label } from './report-texts';
 /** Whether a change is good news (for the colour the HTML gives it). */
 export type ReportTone = 'good' | 'bad' | 'same';
 
-/** A table cell: text, or text with a tone. */
-export type ReportCell = string | { text: string; tone: ReportTone };
+/** A table cell: text, or text with a tone (a change) or a link (a case on the desk). */
+export type ReportCell = string | { text: string; tone?: ReportTone; href?: string };
 
 export interface ReportSection {
   /** The section's heading, with its total where the list is capped ("Repeat complainers (3)"). */
@@ -115,8 +115,14 @@ function changeTone(metric: HeadlineMetric): ReportTone {
   return up === (metric.better === 'higher') ? 'good' : 'bad';
 }
 
-/** The report's sections in the reader's language, ready for either renderer. */
-export function reportSections(report: QuarterlyReport, language: Language): ReportView {
+/** The report's sections in the reader's language, ready for either renderer; `caseHref` links references. */
+export function reportSections(
+  report: QuarterlyReport,
+  language: Language,
+  caseHref?: (reference: string) => string,
+): ReportView {
+  const ref = (reference: string): ReportCell =>
+    caseHref ? { text: reference, href: caseHref(reference) } : reference;
   const t = (key: keyof typeof REPORT_TEXT, values?: Record<string, string | number>) =>
     localize(REPORT_TEXT[key], language, values);
   const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
@@ -159,7 +165,7 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
         title: `${t('breaches')} (${report.breaches.total})`,
         head: [t('reference'), t('category'), t('building'), t('staff'), t('deadline'), t('status')],
         rows: report.breaches.cases.map((c) => [
-          c.reference,
+          ref(c.reference),
           label(c.category, language),
           c.building,
           c.assigneeName || '—',
@@ -177,7 +183,7 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
         title: `${t('actions')} (${report.actions.total})`,
         head: [t('reference'), t('category'), t('rootCause'), t('corrective'), t('preventive')],
         rows: report.actions.list.map((a) => [
-          a.reference,
+          ref(a.reference),
           label(a.category, language),
           a.rootCause,
           a.correctiveAction,
