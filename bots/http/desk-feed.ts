@@ -45,6 +45,8 @@ export function createDeskFeed(deps: {
   let polling: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let stopped = false;
+  /** Set by a change made here: the next page reads the queue itself rather than the last poll's. */
+  let stale = false;
 
   async function ownerOf(ticket: TicketRecord) {
     const key = `${ticket.identityKey}|${ticket.ownerId}`;
@@ -66,6 +68,7 @@ export function createDeskFeed(deps: {
 
   /** Reads the queue and tells listeners what changed since the last read. */
   async function read(): Promise<DeskCase[]> {
+    stale = false;
     const tickets = await deps.tickets.queue(QUEUE_LIMIT);
     const fresh = await Promise.all(
       tickets.map(async (ticket): Promise<DeskCase> => {
@@ -127,9 +130,9 @@ export function createDeskFeed(deps: {
     describe(tickets: TicketRecord[]): Promise<DeskCase[]> {
       return Promise.all(tickets.map(async (ticket) => ({ ticket, ...(await ownerOf(ticket)) })));
     },
-    /** The open cases: from memory while desks listen (at most one poll old), else read now. */
+    /** The open cases: from memory while desks listen (at most one poll old), else (or after a change here) read now. */
     async cases(): Promise<DeskCase[]> {
-      return polling && cases ? cases : read();
+      return polling && cases && !stale ? cases : read();
     },
     /** Calls `listener` with each change; returns the unsubscribe. */
     subscribe(listener: (change: FeedChange) => void): () => void {
@@ -139,6 +142,7 @@ export function createDeskFeed(deps: {
     },
     /** A change made here: read now instead of at the next poll. */
     nudge(): void {
+      stale = true;
       wake?.();
     },
     stop(): void {

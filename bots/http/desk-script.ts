@@ -51,7 +51,11 @@ export const DESK_SCRIPT = `(() => {
   };
   if ((queue || head) && window.EventSource) {
     const events = new EventSource('/desk/events');
-    events.onopen = () => { if (live) live.textContent = live.dataset.live || ''; };
+    // A change between this page's render and the stream's start would go unheard: look once.
+    events.onopen = () => {
+      if (live) live.textContent = live.dataset.live || '';
+      if (queue) refresh('/desk/queue' + location.search, queue, false);
+    };
     events.onerror = () => { if (live) live.textContent = live.dataset.offline || ''; };
     events.addEventListener('queue', (event) => {
       const change = JSON.parse(event.data);
