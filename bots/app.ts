@@ -9,6 +9,7 @@ import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createSlackChannel } from './channels/slack/slack';
 import { registerSlackDesk } from './channels/slack/slack-desk';
 import { createTelegramChannel } from './channels/telegram/telegram';
+import { createTelegramFiles } from './channels/telegram/telegram-files';
 import { createWechatChannel } from './channels/wechat/wechat';
 import { createSessionIds } from './channels/web/session-ids';
 import { createWebChat } from './channels/web/web-chat';
@@ -147,6 +148,15 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       accounts,
       canned: createCannedReplies({ connection: database.connection, clock: systemClock }),
       audit: core.audit,
+      ...(config.telegram
+        ? {
+            attachments: createTelegramFiles({
+              token: config.telegram.token,
+              apiRoot: config.telegram.apiRoot,
+              logger,
+            }),
+          }
+        : {}),
       clock: systemClock,
       logger,
       language: config.staffLanguage,
