@@ -104,7 +104,7 @@ export function lineChart(options: {
   /** A dashed reference line, e.g. index 1.0 = expectation met. */
   reference?: { value: number; label: string };
 }): string {
-  const width = 640;
+  const width = 560;
   const height = 280;
   const left = 52;
   const top = 34;
@@ -160,7 +160,7 @@ export function columnChart(options: {
   /** Whole numbers: integer ticks. */
   count?: boolean;
 }): string {
-  const width = 640;
+  const width = 560;
   const height = 280;
   const left = 52;
   const top = 20;
@@ -196,11 +196,12 @@ export function barChart(options: {
   color?: string;
 }): string {
   const items = [...options.items].sort((a, b) => b.value - a.value);
-  const width = 640;
+  // Narrow on purpose: on a phone the chart is drawn about 340 px wide and its words must stay legible.
+  const width = 440;
   const rowHeight = 24;
-  const left = 150;
+  const left = 118;
   const height = 16 + Math.max(1, items.length) * rowHeight;
-  const plotWidth = width - left - 60;
+  const plotWidth = width - left - 44;
   const max = Math.max(1, ...items.map((i) => i.value));
   const format = options.format ?? ((n: number) => String(round(n)));
   let body = '';
@@ -227,7 +228,7 @@ export function stackedChart(options: {
   /** The list behind one segment: the column's index and the stack's. */
   href?: (column: number, stack: number) => string;
 }): string {
-  const width = 640;
+  const width = 560;
   const height = 280;
   const left = 52;
   const top = 34;

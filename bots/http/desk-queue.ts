@@ -85,7 +85,7 @@ export function countdown(ticket: TicketRecord, context: CardContext): string {
   const badge = breached
     ? `<span class="badge breach">${ticket.escalationLevel >= 1 ? t('escalatedLevel', { level: ticket.escalationLevel }) : t('breached')}</span>`
     : '';
-  return `<span class="sla${breached ? ' late' : ''}" data-deadline="${due.toISOString()}" data-left="${t('left', { time: '{time}' })}" data-overdue="${t('overdue', { time: '{time}' })}">${t(acknowledging ? 'ackBy' : 'resolveBy')} ${escapeHtml(localClock(due, context.timeZone, context.now))}</span>${badge}`;
+  return `<span class="sla${breached ? ' late' : ''}" data-deadline="${due.toISOString()}" data-left="${t('left', { time: '{time}' })}" data-overdue="${t('overdue', { time: '{time}' })}" data-days="${t('days', { days: '{days}', hours: '{hours}' })}">${t(acknowledging ? 'ackBy' : 'resolveBy')} ${escapeHtml(localClock(due, context.timeZone, context.now))}</span>${badge}`;
 }
 
 function cardActions(ticket: TicketRecord, context: CardContext): string {
@@ -149,5 +149,5 @@ export const QUEUE_STYLE = `.filters{display:flex;flex-wrap:wrap;gap:8px;align-i
 .case.urgent{border-left-color:#b91c1c}.case.high{border-left-color:#d97706}.case.late{box-shadow:0 0 0 2px #fecaca}
 .ref{font-weight:700;color:#0f4c5c}.badge{display:inline-block;font-size:12px;padding:1px 7px;border-radius:10px;background:#f1f5f9;margin:1px 0}
 .badge.status{background:#e0f2fe}.badge.breach{background:#b91c1c;color:#fff;font-weight:600}
-.sla{font-size:13px;font-weight:600;color:#0f766e;margin-left:4px}.sla.late{color:#b91c1c}.words{margin:4px 0;overflow-wrap:anywhere}
+.sla{font-size:13px;font-weight:600;color:#0f766e;margin:0 6px 0 4px}.sla.late{color:#b91c1c}.words{margin:4px 0;overflow-wrap:anywhere}
 .owner{font-size:14px;color:#334155}.actions{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}.actions form{margin:0}`;

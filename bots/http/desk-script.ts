@@ -7,15 +7,16 @@
  */
 export const DESK_SCRIPT = `(() => {
   const two = (n) => String(n).padStart(2, '0');
-  const span = (ms) => {
+  const span = (ms, days) => {
     const s = Math.floor(Math.abs(ms) / 1000), h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    if (h >= 48 && days) return days.replace('{days}', Math.floor(h / 24)).replace('{hours}', h % 24);
     return h > 0 ? h + ':' + two(m) + ':' + two(s % 60) : m + ':' + two(s % 60);
   };
   const tick = () => {
     for (const el of document.querySelectorAll('.sla[data-deadline]')) {
       const left = new Date(el.dataset.deadline).getTime() - Date.now();
       const text = (left > 0 ? el.dataset.left : el.dataset.overdue) || '';
-      el.textContent = text.replace('{time}', span(left));
+      el.textContent = text.replace('{time}', span(left, el.dataset.days));
       el.classList.toggle('late', left <= 0);
     }
   };

@@ -27,6 +27,7 @@ export const deskTexts = {
   ackBy: { zh: '响应时限', en: 'Acknowledge by' },
   resolveBy: { zh: '处理时限', en: 'Resolve by' },
   left: { zh: '剩 {time}', en: '{time} left' },
+  days: { zh: '{days} 天 {hours} 小时', en: '{days} d {hours} h' },
   overdue: { zh: '超时 {time}', en: '{time} overdue' },
   opened: { zh: '创建于 {time}', en: 'Opened {time}' },
   heldBy: { zh: '负责人：{name}', en: 'With {name}' },
