@@ -58,6 +58,78 @@ export function explainRefusal(
 }
 
 /**
+ * Tells the owner about a staff action, in their language, keyed by the event (a repeated
+ * action, whose event carries the first one's `seq`, is never told twice).
+ */
+function ownerNotices(outbox: Outbox) {
+  return async (event: TicketEvent, values: Record<string, string> = {}): Promise<TicketEvent> => {
+    const notice = OWNER_NOTICES[event.type];
+    if (!notice) return event;
+    const { ticket } = event;
+    const language: Language = ticket.language;
+    await outbox.enqueue({
+      key: `notice:${String(ticket._id)}:${event.seq}`,
+      address: ownerAddress(ticket),
+      purpose: 'notification',
+      caseId: String(ticket._id),
+      ...(ticket.ownerId ? { ownerId: ticket.ownerId } : {}),
+      message: {
+        language,
+        text: localize(notice, language, {
+          reference: ticket.reference,
+          staff: ticket.assigneeName || localize(caseNotices.ourStaff, language),
+          ...values,
+        }),
+      },
+    });
+    return event;
+  };
+}
+
+/** A reply kept on the case, then queued for the owner under the same key. */
+async function replyToOwner(
+  deps: { tickets: TicketService; outbox: Outbox },
+  id: string,
+  staff: Staff,
+  text: string,
+  replyKey: string,
+): Promise<void> {
+  const { tickets } = deps;
+  const body = text.trim();
+  if (!body) throw new DomainError('empty_reply', 'Write a reply first');
+  await tickets.addStaffMessage(id, staff, body, `staff-reply:${replyKey}`);
+  const ticket = await tickets.get(id);
+  await deps.outbox.enqueue({
+    key: `staff-reply:${replyKey}`,
+    address: ownerAddress(ticket),
+    purpose: 'reply',
+    caseId: id,
+    ...(ticket.ownerId ? { ownerId: ticket.ownerId } : {}),
+    message: {
+      language: ticket.language,
+      text: localize(caseNotices.staffReply, ticket.language, {
+        reference: ticket.reference,
+        staff: staff.name,
+        text: body,
+      }),
+    },
+  });
+}
+
+/** A case nobody holds yet is claimed by whoever resolves it or hands it over (they took it on). */
+async function claimIfNew(
+  deps: { tickets: TicketService; tellOwner: ReturnType<typeof ownerNotices> },
+  ticket: TicketRecord,
+  staff: Staff,
+  options: ActionOptions,
+): Promise<void> {
+  if (ticket.status !== 'new') return;
+  const id = String(ticket._id);
+  const claimId = options.actionId ? `${options.actionId}:claim` : undefined;
+  await deps.tellOwner(await deps.tickets.claim(id, staff, claimId ? { actionId: claimId } : {}));
+}
+
+/**
  * What staff do with a case, from whichever desk (Slack, web): the ticket verb (which
  * enforces first-inquiry responsibility and the required fields), the owner's notice in their
  * language through the outbox, keyed by the event so a repeated action never notifies twice,
@@ -78,36 +150,10 @@ export function createCaseDesk(deps: {
 }) {
   const { tickets } = deps;
 
-  async function tellOwner(event: TicketEvent, values: Record<string, string> = {}): Promise<TicketEvent> {
-    const notice = OWNER_NOTICES[event.type];
-    if (!notice) return event;
-    const { ticket } = event;
-    const language: Language = ticket.language;
-    await deps.outbox.enqueue({
-      key: `notice:${String(ticket._id)}:${event.seq}`,
-      address: ownerAddress(ticket),
-      purpose: 'notification',
-      caseId: String(ticket._id),
-      ...(ticket.ownerId ? { ownerId: ticket.ownerId } : {}),
-      message: {
-        language,
-        text: localize(notice, language, {
-          reference: ticket.reference,
-          staff: ticket.assigneeName || localize(caseNotices.ourStaff, language),
-          ...values,
-        }),
-      },
-    });
-    return event;
-  }
+  const tellOwner = ownerNotices(deps.outbox);
 
-  /** A case nobody holds yet is claimed by whoever resolves it or hands it over (they took it on). */
-  async function takeOnIfNew(ticket: TicketRecord, staff: Staff, options: ActionOptions): Promise<void> {
-    if (ticket.status !== 'new') return;
-    const id = String(ticket._id);
-    const claimId = options.actionId ? `${options.actionId}:claim` : undefined;
-    await tellOwner(await tickets.claim(id, staff, claimId ? { actionId: claimId } : {}));
-  }
+  const takeOnIfNew = (ticket: TicketRecord, staff: Staff, options: ActionOptions) =>
+    claimIfNew({ tickets, tellOwner }, ticket, staff, options);
 
   return {
     /** A case by id (DomainError `ticket_not_found` when there is none). */
@@ -147,27 +193,8 @@ export function createCaseDesk(deps: {
      * A staff member's reply to the owner: kept on the case (only by whoever holds it, or a
      * supervisor) and sent in the owner's conversation, both once per `replyKey`.
      */
-    async reply(id: string, staff: Staff, text: string, replyKey: string): Promise<void> {
-      const body = text.trim();
-      if (!body) throw new DomainError('empty_reply', 'Write a reply first');
-      await tickets.addStaffMessage(id, staff, body, `staff-reply:${replyKey}`);
-      const ticket = await tickets.get(id);
-      await deps.outbox.enqueue({
-        key: `staff-reply:${replyKey}`,
-        address: ownerAddress(ticket),
-        purpose: 'reply',
-        caseId: id,
-        ...(ticket.ownerId ? { ownerId: ticket.ownerId } : {}),
-        message: {
-          language: ticket.language,
-          text: localize(caseNotices.staffReply, ticket.language, {
-            reference: ticket.reference,
-            staff: staff.name,
-            text: body,
-          }),
-        },
-      });
-    },
+    reply: (id: string, staff: Staff, text: string, replyKey: string) =>
+      replyToOwner(deps, id, staff, text, replyKey),
 
     /** A note for colleagues on the case, once per `noteKey`; the owner never sees it. */
     note: (id: string, staff: Staff, text: string, noteKey: string) =>

@@ -26,29 +26,10 @@ export interface FeedChange {
   alerts: Array<{ id: string; reference: string; reason: 'new' | 'escalated' }>;
 }
 
-/**
- * The live queue behind every open desk of this instance: ONE poll loop (not one per open page)
- * reads the open cases, by status, while desks listen, keeps them in memory with their owners'
- * names, and tells listeners what changed. Pages render their filters from this memory, so a
- * desk left open costs nothing per page. `nudge` polls at once after this instance's own change.
- */
-export function createDeskFeed(deps: {
-  tickets: TicketService;
-  owners: Pick<OwnerService, 'identityByKey' | 'ownerOf'>;
-  clock: Clock;
-  logger: Logger;
-  pollMs?: number;
-}) {
-  const listeners = new Set<(change: FeedChange) => void>();
+/** Who wrote each case, in both languages, looked up once per five minutes per person. */
+function ownerLabels(deps: { owners: Pick<OwnerService, 'identityByKey' | 'ownerOf'>; clock: Clock }) {
   const owners = new Map<string, { who: DeskCase['who']; ownerName: string; at: number }>();
-  let cases: DeskCase[] | undefined;
-  let polling: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
-  let stopped = false;
-  /** Set by a change made here: the next page reads the queue itself rather than the last poll's. */
-  let stale = false;
-
-  async function ownerOf(ticket: TicketRecord) {
+  return async function ownerOf(ticket: TicketRecord) {
     const key = `${ticket.identityKey}|${ticket.ownerId}`;
     const cached = owners.get(key);
     const now = deps.clock.now().getTime();
@@ -64,40 +45,72 @@ export function createDeskFeed(deps: {
     if (owners.size > 5000) owners.clear();
     owners.set(key, entry);
     return entry;
+  };
+}
+
+/** What changed between two reads of the queue: changed cases, and which need a sound. */
+function changesBetween(before: Map<string, TicketRecord>, fresh: DeskCase[]): FeedChange {
+  const change: FeedChange = { changed: [], alerts: [] };
+  for (const { ticket } of fresh) {
+    const id = String(ticket._id);
+    const old = before.get(id);
+    before.delete(id);
+    if (old?.version === ticket.version) continue;
+    change.changed.push(id);
+    if (!old && ticket.status === 'new')
+      change.alerts.push({ id, reference: ticket.reference, reason: 'new' });
+    else if (old && ticket.escalationLevel > old.escalationLevel)
+      change.alerts.push({ id, reference: ticket.reference, reason: 'escalated' });
   }
+  change.changed.push(...before.keys()); // cases that left the queue
+  return change;
+}
+
+/** The open cases, urgent first, each with who wrote it. */
+async function readQueue(
+  tickets: TicketService,
+  ownerOf: ReturnType<typeof ownerLabels>,
+): Promise<DeskCase[]> {
+  return Promise.all(
+    (await tickets.queue(QUEUE_LIMIT)).map(async (ticket): Promise<DeskCase> => {
+      const { who, ownerName } = await ownerOf(ticket);
+      return { ticket, who, ownerName };
+    }),
+  );
+}
+
+/**
+ * The live queue behind every open desk of this instance: ONE poll loop (not one per open page)
+ * reads the open cases, by status, while desks listen, keeps them in memory with their owners'
+ * names, and tells listeners what changed. Pages render their filters from this memory, so a
+ * desk left open costs nothing per page. `nudge` polls at once after this instance's own change.
+ */
+export function createDeskFeed(deps: {
+  tickets: TicketService;
+  owners: Pick<OwnerService, 'identityByKey' | 'ownerOf'>;
+  clock: Clock;
+  logger: Logger;
+  pollMs?: number;
+}) {
+  const listeners = new Set<(change: FeedChange) => void>();
+  const ownerOf = ownerLabels(deps);
+  let cases: DeskCase[] | undefined;
+  let polling: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let stopped = false;
+  /** Set by a change made here: the next page reads the queue itself rather than the last poll's. */
+  let stale = false;
 
   /** Reads the queue and tells listeners what changed since the last read. */
   async function read(): Promise<DeskCase[]> {
     stale = false;
-    const tickets = await deps.tickets.queue(QUEUE_LIMIT);
-    const fresh = await Promise.all(
-      tickets.map(async (ticket): Promise<DeskCase> => {
-        const { who, ownerName } = await ownerOf(ticket);
-        return { ticket, who, ownerName };
-      }),
-    );
-    const before = new Map((cases ?? []).map((c) => [String(c.ticket._id), c.ticket]));
+    const fresh = await readQueue(deps.tickets, ownerOf);
+    // The first read has nothing to compare with: nothing is new to anyone yet.
+    const before = cases && new Map(cases.map((c) => [String(c.ticket._id), c.ticket]));
     cases = fresh;
-    if (before.size > 0 || listeners.size > 0) announce(before, fresh);
+    const change = before ? changesBetween(before, fresh) : { changed: [], alerts: [] };
+    if (change.changed.length > 0) for (const listener of listeners) listener(change);
     return fresh;
-  }
-
-  function announce(before: Map<string, TicketRecord>, fresh: DeskCase[]): void {
-    const change: FeedChange = { changed: [], alerts: [] };
-    for (const { ticket } of fresh) {
-      const id = String(ticket._id);
-      const old = before.get(id);
-      before.delete(id);
-      if (old?.version === ticket.version) continue;
-      change.changed.push(id);
-      if (!old && ticket.status === 'new')
-        change.alerts.push({ id, reference: ticket.reference, reason: 'new' });
-      else if (old && ticket.escalationLevel > old.escalationLevel)
-        change.alerts.push({ id, reference: ticket.reference, reason: 'escalated' });
-    }
-    change.changed.push(...before.keys()); // cases that left the queue
-    if (change.changed.length === 0) return;
-    for (const listener of listeners) listener(change);
   }
 
   async function pollWhileListened(): Promise<void> {

@@ -33,6 +33,111 @@ export interface Digest {
 const ACTIVE = ['new', 'claimed', 'in_progress', 'reopened'];
 const LIST_MAX = 10;
 
+/** The figures of one local day (in the digest's time zone). */
+async function computeDigest(
+  deps: { connection: Connection; returnVisits: ReturnVisitService; timeZone: string },
+  day: string,
+): Promise<Digest> {
+  const { Tickets } = ticketModels(deps.connection);
+  const { Responses, Answers } = surveyModels(deps.connection);
+  const from = zonedTime(day, 0, 0, deps.timeZone);
+  const to = new Date(from.getTime() + 86_400_000);
+  const inDay = trusted({ $gte: from, $lt: to });
+  const list = (records: TicketRecord[]) => records.map((t) => ({ reference: t.reference, title: t.title }));
+  const [suggestions, questions, open, completed, answers, overall, visits] = await Promise.all([
+    Tickets.find({ kind: 'suggestion', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
+    Tickets.find({ kind: 'consulting', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
+    Tickets.find(
+      { status: trusted({ $ne: 'closed' }), createdAt: trusted({ $lt: to }) },
+      { reference: 1, status: 1, createdAt: 1, escalationLevel: 1 },
+    ).lean<TicketRecord[]>(),
+    Responses.countDocuments({ completedAt: inDay }),
+    Answers.countDocuments({ at: inDay }),
+    Answers.find({ at: inDay, measure: 'overall' }, { score: 1 }).lean(),
+    deps.returnVisits.between(from, to),
+  ]);
+  const openByAge = { under1d: 0, d1to3: 0, d3to7: 0, over7d: 0 };
+  for (const ticket of open) {
+    const days = (to.getTime() - ticket.createdAt.getTime()) / 86_400_000;
+    if (days < 1) openByAge.under1d++;
+    else if (days < 3) openByAge.d1to3++;
+    else if (days < 7) openByAge.d3to7++;
+    else openByAge.over7d++;
+  }
+  const scores = overall
+    .map((answer) => answer.score)
+    .filter((score): score is number => typeof score === 'number');
+  const answered = visits.filter(
+    (visit) => visit.answeredAt && visit.answeredAt >= from && visit.answeredAt < to,
+  );
+  const ratings = answered
+    .map((visit) => visit.rating)
+    .filter((rating): rating is number => typeof rating === 'number');
+  return {
+    day,
+    suggestions: list(suggestions),
+    questions: list(questions),
+    openByAge,
+    slaBreaches: open
+      .filter((ticket) => ACTIVE.includes(ticket.status) && ticket.escalationLevel >= 1)
+      .map((ticket) => ({ reference: ticket.reference, level: ticket.escalationLevel })),
+    survey: {
+      completed,
+      answers,
+      overallMean: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+    },
+    returnVisits: {
+      answered: answered.length,
+      solved: answered.filter((visit) => visit.solved === true).length,
+      notSolved: answered.filter((visit) => visit.solved === false).length,
+      ratingMean: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
+      phone: visits.filter(
+        (visit) => visit.phoneFlaggedAt && visit.phoneFlaggedAt >= from && visit.phoneFlaggedAt < to,
+      ).length,
+    },
+  };
+}
+
+/** The digest as the staff channel reads it, in `language`; owners' words escaped for Slack. */
+function renderDigest(digest: Digest, language: Language): string {
+  const fixed = (n: number | null) => (n === null ? '—' : n.toFixed(2));
+  const items = (entries: Array<{ reference: string; title: string }>) => [
+    ...entries
+      .slice(0, LIST_MAX)
+      .map((entry) => `  · ${entry.reference} ${escapeMrkdwn(entry.title.slice(0, 60))}`),
+    ...(entries.length > LIST_MAX
+      ? [`  ${localize(texts.more, language, { count: entries.length - LIST_MAX })}`]
+      : []),
+  ];
+  return [
+    localize(texts.title, language, { day: digest.day }),
+    localize(texts.suggestions, language, { count: digest.suggestions.length }),
+    ...items(digest.suggestions),
+    localize(texts.questions, language, { count: digest.questions.length }),
+    ...items(digest.questions),
+    localize(texts.open, language, {
+      a: digest.openByAge.under1d,
+      b: digest.openByAge.d1to3,
+      c: digest.openByAge.d3to7,
+      d: digest.openByAge.over7d,
+    }),
+    localize(texts.breaches, language, { count: digest.slaBreaches.length }),
+    ...digest.slaBreaches.slice(0, LIST_MAX).map((breach) => `  · ${breach.reference} (L${breach.level})`),
+    localize(texts.survey, language, {
+      completed: digest.survey.completed,
+      answers: digest.survey.answers,
+      overall: fixed(digest.survey.overallMean),
+    }),
+    localize(texts.visits, language, {
+      answered: digest.returnVisits.answered,
+      solved: digest.returnVisits.solved,
+      notSolved: digest.returnVisits.notSolved,
+      phone: digest.returnVisits.phone,
+      rating: fixed(digest.returnVisits.ratingMean),
+    }),
+  ].join('\n');
+}
+
 /**
  * The daily digest to the staff desk (the trade's contact box, opened every day): new
  * suggestions and questions, open cases by age, SLA breaches, and the previous day's
@@ -48,108 +153,9 @@ export function createDigestService(deps: {
   /** STAFF_LANGUAGE. */
   language?: Language;
 }) {
-  const { Tickets } = ticketModels(deps.connection);
-  const { Responses, Answers } = surveyModels(deps.connection);
   const language = deps.language ?? 'zh';
-
-  async function compute(day: string): Promise<Digest> {
-    const from = zonedTime(day, 0, 0, deps.timeZone);
-    const to = new Date(from.getTime() + 86_400_000);
-    const inDay = trusted({ $gte: from, $lt: to });
-    const list = (records: TicketRecord[]) =>
-      records.map((t) => ({ reference: t.reference, title: t.title }));
-    const [suggestions, questions, open, completed, answers, overall, visits] = await Promise.all([
-      Tickets.find({ kind: 'suggestion', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
-      Tickets.find({ kind: 'consulting', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
-      Tickets.find(
-        { status: trusted({ $ne: 'closed' }), createdAt: trusted({ $lt: to }) },
-        { reference: 1, status: 1, createdAt: 1, escalationLevel: 1 },
-      ).lean<TicketRecord[]>(),
-      Responses.countDocuments({ completedAt: inDay }),
-      Answers.countDocuments({ at: inDay }),
-      Answers.find({ at: inDay, measure: 'overall' }, { score: 1 }).lean(),
-      deps.returnVisits.between(from, to),
-    ]);
-    const openByAge = { under1d: 0, d1to3: 0, d3to7: 0, over7d: 0 };
-    for (const ticket of open) {
-      const days = (to.getTime() - ticket.createdAt.getTime()) / 86_400_000;
-      if (days < 1) openByAge.under1d++;
-      else if (days < 3) openByAge.d1to3++;
-      else if (days < 7) openByAge.d3to7++;
-      else openByAge.over7d++;
-    }
-    const scores = overall
-      .map((answer) => answer.score)
-      .filter((score): score is number => typeof score === 'number');
-    const answered = visits.filter(
-      (visit) => visit.answeredAt && visit.answeredAt >= from && visit.answeredAt < to,
-    );
-    const ratings = answered
-      .map((visit) => visit.rating)
-      .filter((rating): rating is number => typeof rating === 'number');
-    return {
-      day,
-      suggestions: list(suggestions),
-      questions: list(questions),
-      openByAge,
-      slaBreaches: open
-        .filter((ticket) => ACTIVE.includes(ticket.status) && ticket.escalationLevel >= 1)
-        .map((ticket) => ({ reference: ticket.reference, level: ticket.escalationLevel })),
-      survey: {
-        completed,
-        answers,
-        overallMean: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
-      },
-      returnVisits: {
-        answered: answered.length,
-        solved: answered.filter((visit) => visit.solved === true).length,
-        notSolved: answered.filter((visit) => visit.solved === false).length,
-        ratingMean: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
-        phone: visits.filter(
-          (visit) => visit.phoneFlaggedAt && visit.phoneFlaggedAt >= from && visit.phoneFlaggedAt < to,
-        ).length,
-      },
-    };
-  }
-
-  function render(digest: Digest): string {
-    const fixed = (n: number | null) => (n === null ? '—' : n.toFixed(2));
-    const items = (entries: Array<{ reference: string; title: string }>) => [
-      ...entries
-        .slice(0, LIST_MAX)
-        .map((entry) => `  · ${entry.reference} ${escapeMrkdwn(entry.title.slice(0, 60))}`),
-      ...(entries.length > LIST_MAX
-        ? [`  ${localize(texts.more, language, { count: entries.length - LIST_MAX })}`]
-        : []),
-    ];
-    return [
-      localize(texts.title, language, { day: digest.day }),
-      localize(texts.suggestions, language, { count: digest.suggestions.length }),
-      ...items(digest.suggestions),
-      localize(texts.questions, language, { count: digest.questions.length }),
-      ...items(digest.questions),
-      localize(texts.open, language, {
-        a: digest.openByAge.under1d,
-        b: digest.openByAge.d1to3,
-        c: digest.openByAge.d3to7,
-        d: digest.openByAge.over7d,
-      }),
-      localize(texts.breaches, language, { count: digest.slaBreaches.length }),
-      ...digest.slaBreaches.slice(0, LIST_MAX).map((breach) => `  · ${breach.reference} (L${breach.level})`),
-      localize(texts.survey, language, {
-        completed: digest.survey.completed,
-        answers: digest.survey.answers,
-        overall: fixed(digest.survey.overallMean),
-      }),
-      localize(texts.visits, language, {
-        answered: digest.returnVisits.answered,
-        solved: digest.returnVisits.solved,
-        notSolved: digest.returnVisits.notSolved,
-        phone: digest.returnVisits.phone,
-        rating: fixed(digest.returnVisits.ratingMean),
-      }),
-    ].join('\n');
-  }
+  const compute = (day: string) => computeDigest(deps, day);
+  const render = (digest: Digest) => renderDigest(digest, language);
 
   return {
     compute,

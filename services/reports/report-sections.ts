@@ -125,8 +125,6 @@ export function reportSections(
     caseHref ? { text: reference, href: caseHref(reference) } : reference;
   const t = (key: keyof typeof REPORT_TEXT, values?: Record<string, string | number>) =>
     localize(REPORT_TEXT[key], language, values);
-  const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
-  const risky = report.atRisk.owners.slice(0, AT_RISK_SHOWN);
   const computedAt = `${localDateTime(report.computedAt, report.timeZone)} (${report.timeZone})`;
   return {
     title: t('title'),
@@ -161,50 +159,65 @@ export function reportSections(
         head: [t('rootCause'), t('count')],
         rows: report.rootCauses.map((c) => [c.text, String(c.count)]),
       },
-      {
-        title: `${t('breaches')} (${report.breaches.total})`,
-        head: [t('reference'), t('category'), t('building'), t('staff'), t('deadline'), t('status')],
-        rows: report.breaches.cases.map((c) => [
-          ref(c.reference),
-          label(c.category, language),
-          c.building,
-          c.assigneeName || '—',
-          c.deadlines.map((d) => label(d, language)).join(', '),
-          label(c.status, language),
-        ]),
-        shown: shown(report.breaches.cases.length, report.breaches.total),
-      },
-      {
-        title: `${t('repeat')} (${report.repeatComplainers.total})`,
-        head: [t('owner'), t('building'), t('unit'), t('complaints')],
-        rows: report.repeatComplainers.owners.map((o) => [o.name, o.building, o.unit, String(o.complaints)]),
-      },
-      {
-        title: `${t('actions')} (${report.actions.total})`,
-        head: [t('reference'), t('category'), t('rootCause'), t('corrective'), t('preventive')],
-        rows: report.actions.list.map((a) => [
-          ref(a.reference),
-          label(a.category, language),
-          a.rootCause,
-          a.correctiveAction,
-          a.preventiveAction,
-        ]),
-        shown: shown(report.actions.list.length, report.actions.total),
-      },
-      {
-        title: `${t('atRisk')} (${report.atRisk.total})`,
-        head: [t('owner'), t('building'), t('unit'), t('reasons'), t('tenure')],
-        rows: risky.map((o) => [
-          o.name,
-          o.building,
-          o.unit,
-          o.reasons.map((r) => label(r, language)).join(', '),
-          String(o.tenureDays),
-        ]),
-        shown: shown(risky.length, report.atRisk.total),
-      },
+      ...caseListSections(report, language, ref),
     ],
   };
+}
+
+/** The lists of the report: breached cases, repeat complainers, actions taken, at-risk owners. */
+function caseListSections(
+  report: QuarterlyReport,
+  language: Language,
+  ref: (reference: string) => ReportCell,
+): ReportSection[] {
+  const t = (key: keyof typeof REPORT_TEXT, values?: Record<string, string | number>) =>
+    localize(REPORT_TEXT[key], language, values);
+  const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
+  const risky = report.atRisk.owners.slice(0, AT_RISK_SHOWN);
+  return [
+    {
+      title: `${t('breaches')} (${report.breaches.total})`,
+      head: [t('reference'), t('category'), t('building'), t('staff'), t('deadline'), t('status')],
+      rows: report.breaches.cases.map((c) => [
+        ref(c.reference),
+        label(c.category, language),
+        c.building,
+        c.assigneeName || '—',
+        c.deadlines.map((d) => label(d, language)).join(', '),
+        label(c.status, language),
+      ]),
+      shown: shown(report.breaches.cases.length, report.breaches.total),
+    },
+    {
+      title: `${t('repeat')} (${report.repeatComplainers.total})`,
+      head: [t('owner'), t('building'), t('unit'), t('complaints')],
+      rows: report.repeatComplainers.owners.map((o) => [o.name, o.building, o.unit, String(o.complaints)]),
+    },
+    {
+      title: `${t('actions')} (${report.actions.total})`,
+      head: [t('reference'), t('category'), t('rootCause'), t('corrective'), t('preventive')],
+      rows: report.actions.list.map((a) => [
+        ref(a.reference),
+        label(a.category, language),
+        a.rootCause,
+        a.correctiveAction,
+        a.preventiveAction,
+      ]),
+      shown: shown(report.actions.list.length, report.actions.total),
+    },
+    {
+      title: `${t('atRisk')} (${report.atRisk.total})`,
+      head: [t('owner'), t('building'), t('unit'), t('reasons'), t('tenure')],
+      rows: risky.map((o) => [
+        o.name,
+        o.building,
+        o.unit,
+        o.reasons.map((r) => label(r, language)).join(', '),
+        String(o.tenureDays),
+      ]),
+      shown: shown(risky.length, report.atRisk.total),
+    },
+  ];
 }
 
 /** Index changes against last quarter, from the exact values. */

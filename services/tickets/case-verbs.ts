@@ -163,6 +163,17 @@ export function recordVerbs(deps: { store: CaseStore; clock: Clock }) {
       );
     },
 
+    /** Where staff discuss the case (set by the Slack desk once the escalation is posted). */
+    async setStaffThread(id: string, thread: { channel: string; threadId: string }): Promise<void> {
+      await deps.store.change(id, 'desk', (t) => decide.setStaffThread(t, thread));
+    },
+  };
+}
+
+/** Staff's corrections of how the bot understood a case, for the classifier to learn. */
+export function labelVerbs(deps: { store: CaseStore; clock: Clock }) {
+  const now = () => deps.clock.now();
+  return {
     /**
      * Staff's verdict on intent and category. Returns the correction for the classifier's
      * store (the understanding service owns the `corrections` collection); the same verdict
@@ -191,11 +202,6 @@ export function recordVerbs(deps: { store: CaseStore; clock: Clock }) {
         at: entry?.at ?? now(),
       };
       return { type: 'labels_corrected', ticket, actor: staff.id, seq: entry?.seq ?? seq, correction };
-    },
-
-    /** Where staff discuss the case (set by the Slack desk once the escalation is posted). */
-    async setStaffThread(id: string, thread: { channel: string; threadId: string }): Promise<void> {
-      await deps.store.change(id, 'desk', (t) => decide.setStaffThread(t, thread));
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
+import { createCaseHistoryQueries } from './case-history';
 import { createCaseQueries, type CaseQueries } from './case-queries';
 import { slaSubjectOf, type SlaFields } from './case-sla';
 import { createCaseStore, type CaseStore } from './case-store';
-import { eventOf, methodVerbs, recordVerbs, type TicketEvent } from './case-verbs';
+import { eventOf, labelVerbs, methodVerbs, recordVerbs, type TicketEvent } from './case-verbs';
 import { createCaseOpener, type OpenTicketInput } from './open-case';
 import { DEFAULT_SLA_POLICY, deadlinesOf, type SlaPolicy } from './sla';
 import { ticketModels, type TicketKind, type TicketRecord } from './ticket-model';
@@ -89,11 +90,11 @@ export function createTicketService(deps: {
     getByReference: queries.getByReference,
     listOpen: queries.listOpen,
     queue: queries.queue,
-    settled: queries.settled,
-    history: queries.history,
+    ...createCaseHistoryQueries({ Tickets }),
     byStaffThread: queries.byStaffThread,
     ...methodVerbs({ store, clock }),
     ...recordVerbs({ store, clock }),
+    ...labelVerbs({ store, clock }),
     ...slaVerbs({ store, queries, policy }),
   };
 }
