@@ -173,12 +173,13 @@ export const commands: Record<string, Command> = {
     },
   },
   'survey status': {
-    usage: '[--quarter 2026Q4]',
+    usage: '[--quarter 2026Q4] [--lang zh|en]',
     summary: 'asked, answered, response rate and satisfaction indices, against the previous quarter',
     async run(context) {
       return runSurveyStatus({
         ...context,
         connection: context.database.connection,
+        language: languageOf(context),
         ...(context.flags.quarter !== undefined ? { quarter: context.flags.quarter } : {}),
       });
     },
