@@ -9,6 +9,7 @@ import { WechatyBuilder, type PuppetModuleName } from 'wechaty';
 import { createSlackChannel } from './channels/slack/slack';
 import { registerSlackDesk } from './channels/slack/slack-desk';
 import { createTelegramChannel } from './channels/telegram/telegram';
+import { createTelegramFiles } from './channels/telegram/telegram-files';
 import { createWechatChannel } from './channels/wechat/wechat';
 import { createSessionIds } from './channels/web/session-ids';
 import { createWebChat } from './channels/web/web-chat';
@@ -19,8 +20,9 @@ import { systemClock } from '../services/clock';
 import { registerDashboard } from './http/dashboard';
 import { registerDesk } from './http/desk';
 import { createAdminAccess } from './http/admin-access';
-import { registerAttachments } from './http/attachments';
+import { deskPhotoSource, registerAttachments } from './http/attachments';
 import { createAttachmentStore } from '../services/attachments/attachment-store';
+import { createCannedReplies } from '../services/staff/canned-replies';
 import { createStaffAccounts } from '../services/staff/staff-accounts';
 import { createReportService } from '../services/reports/report-service';
 import { startReportRefreshSchedule } from '../schedules/report-refresh';
@@ -117,16 +119,23 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       if (config.slack.escalationChannel) {
         registerSlackDesk(server, {
           signingSecret: config.slack.signingSecret,
+          botToken: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
           escalationChannel: config.slack.escalationChannel,
           staffUserIds: config.slack.staffUserIds,
           supervisorUserIds: config.slack.supervisorUserIds,
+          ...(config.slack.botId ? { botId: config.slack.botId } : {}),
           ...(config.slack.botUserId ? { botUserId: config.slack.botUserId } : {}),
           client: slack.client,
           caseDesk: core.caseDesk,
           tickets: core.tickets,
+          owners: core.owners,
           receive: store,
           announce: (input) => core.announcements.fromSlack(input),
+          clock: systemClock,
           logger,
+          language: config.staffLanguage,
+          timeZone: config.timezone,
         });
       }
     }
@@ -151,10 +160,11 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       wechatQrCode = () => wechat.latestQrCode || undefined;
     }
     // One sign-in for the desk and the dashboard: `admin` with ADMIN_TOKEN, or a named account.
+    const accounts = createStaffAccounts({ connection: database.connection, clock: systemClock });
     const access = createAdminAccess({
       adminToken: config.adminToken,
       openOnLoopback: !config.database.uri,
-      accounts: createStaffAccounts({ connection: database.connection, clock: systemClock }),
+      accounts,
       clock: systemClock,
     });
     registerAttachments(server, { access, attachments });
@@ -165,7 +175,21 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
         core.reach.unreachedSince(new Date(systemClock.now().getTime() - 30 * 86_400_000)),
       tickets: core.tickets,
       caseDesk: core.caseDesk,
+      owners: core.owners,
+      accounts,
+      canned: createCannedReplies({ connection: database.connection, clock: systemClock }),
       audit: core.audit,
+      // Photos: web chat uploads from the database, Telegram's through its Bot API.
+      attachments: deskPhotoSource(
+        attachments,
+        config.telegram
+          ? createTelegramFiles({ token: config.telegram.token, apiRoot: config.telegram.apiRoot, logger })
+          : undefined,
+      ),
+      clock: systemClock,
+      logger,
+      language: config.staffLanguage,
+      timeZone: config.timezone,
     });
     // The managers' dashboard reads report snapshots that this schedule keeps current.
     const reports = createReportService({
@@ -185,6 +209,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningA
       timeZone: config.timezone,
       slaPolicy: config.sla,
       logger,
+      language: config.staffLanguage,
     });
     for (const adapter of adapters) {
       core.registerAdapter(instrumentAdapter(adapter, metrics));

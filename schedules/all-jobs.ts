@@ -14,7 +14,7 @@ import { surveyJobs } from './survey-campaign';
 
 /** Every scheduled job of the app, with the crons from the configuration. */
 export function allJobs(deps: {
-  config: Pick<Config, 'outreach' | 'timezone'>;
+  config: Pick<Config, 'outreach' | 'timezone'> & Partial<Pick<Config, 'staffLanguage'>>;
   tickets: TicketService;
   outbox: Outbox;
   surveys: SurveyService;
@@ -32,6 +32,8 @@ export function allJobs(deps: {
         tickets: deps.tickets,
         outbox: deps.outbox,
         logger: deps.logger,
+        timeZone: timezone,
+        language: deps.config.staffLanguage ?? 'zh',
         ...(deps.staffAddress ? { staffAddress: deps.staffAddress } : {}),
       },
       outreach.slaCron,

@@ -1,26 +1,18 @@
 import type { Address } from '../services/channels/types';
-import { localize, type LocalizedText } from '../services/i18n/text';
+import { staffTexts } from '../services/i18n/staff';
+import { localize, type Language } from '../services/i18n/text';
+import { localClock, spanText } from '../services/i18n/time';
 import type { Logger } from '../services/logging/logger';
 import type { Outbox } from '../services/outbox/outbox';
-import type { TicketService } from '../services/tickets/ticket-service';
+import type { SlaStep } from '../services/tickets/sla';
+import type { TicketEvent, TicketService } from '../services/tickets/ticket-service';
 import type { Job } from './jobs';
 
-const WARNING: LocalizedText = {
-  zh: '⏰【{reference}】{deadline}时限将到（{due}），请尽快处理。',
-  en: '⏰ [{reference}] The {deadline} deadline is close ({due}); please act.',
-};
-const ESCALATION: LocalizedText = {
-  zh: '🔺【{reference}】已超过{deadline}时限，升级至{target}（第 {level} 级）。',
-  en: '🔺 [{reference}] The {deadline} deadline has passed: escalated to the {target} (level {level}).',
-};
-const DEADLINES: Record<string, LocalizedText> = {
-  acknowledge: { zh: '响应', en: 'acknowledgement' },
-  resolve: { zh: '处理', en: 'resolution' },
-};
-const TARGETS: Record<string, LocalizedText> = {
-  desk: { zh: '客服台', en: 'desk' },
-  supervisor: { zh: '主管', en: 'supervisor' },
-  manager: { zh: '经理', en: 'manager' },
+const DEADLINES = { acknowledge: staffTexts.deadlineAcknowledge, resolve: staffTexts.deadlineResolve };
+const TARGETS = {
+  desk: staffTexts.targetDesk,
+  supervisor: staffTexts.targetSupervisor,
+  manager: staffTexts.targetManager,
 };
 
 export interface SlaJobDeps {
@@ -29,13 +21,39 @@ export interface SlaJobDeps {
   logger: Logger;
   /** The staff conversation (Slack escalation channel); without it steps are logged for the desk. */
   staffAddress?: Address;
-  language?: 'zh' | 'en';
+  /** STAFF_LANGUAGE. */
+  language?: Language;
+  /** BOT_TIMEZONE: deadlines are shown on the staff's own clock. */
+  timeZone?: string;
+}
+
+/** The staff message of one SLA step: the deadline itself, in the staff's time zone and language. */
+export function slaStepText(
+  event: TicketEvent & { step: SlaStep },
+  deps: Pick<SlaJobDeps, 'tickets' | 'language' | 'timeZone'>,
+  now: Date,
+): string {
+  const { step, ticket } = event;
+  const language = deps.language ?? 'zh';
+  const deadlines = deps.tickets.deadlines(ticket);
+  const due = step.deadline === 'acknowledge' ? deadlines.acknowledgeBy : deadlines.resolveBy;
+  return localize(step.type === 'warning' ? staffTexts.slaWarning : staffTexts.slaEscalation, language, {
+    reference: ticket.reference,
+    deadline: localize(DEADLINES[step.deadline], language),
+    target: localize(TARGETS[step.target], language),
+    level: step.level,
+    due: localClock(due, deps.timeZone ?? 'Asia/Shanghai', now),
+    left:
+      due > now
+        ? localize(staffTexts.timeLeft, language, { span: spanText(due.getTime() - now.getTime(), language) })
+        : '',
+  });
 }
 
 /**
  * The SLA watch, one run: applies the warnings and escalations due at `now` (each once,
  * whichever instance gets there first) and tells staff through the outbox under
- * `sla:<caseId>:<step>`, so every instance may run it every minute (DESIGN decision 4).
+ * `sla:<caseId>:<step>`, so every instance may run it every minute.
  */
 export async function runSlaEscalations(deps: SlaJobDeps, now: Date): Promise<{ applied: number }> {
   const log = deps.logger.child({ schedule: 'sla' });
@@ -44,13 +62,6 @@ export async function runSlaEscalations(deps: SlaJobDeps, now: Date): Promise<{ 
   for (const event of events) {
     const step = event.step;
     if (!step) continue;
-    const values = {
-      reference: event.ticket.reference,
-      deadline: localize(DEADLINES[step.deadline] as LocalizedText, language),
-      target: localize(TARGETS[step.target] as LocalizedText, language),
-      level: step.level,
-      due: step.dueAt.toISOString().slice(11, 16),
-    };
     log.warn({ reference: event.ticket.reference, step: step.key, target: step.target }, 'SLA step applied');
     if (!deps.staffAddress) continue;
     await deps.outbox.enqueue({
@@ -58,7 +69,7 @@ export async function runSlaEscalations(deps: SlaJobDeps, now: Date): Promise<{ 
       address: deps.staffAddress,
       purpose: 'escalation',
       caseId: String(event.ticket._id),
-      message: { language, text: localize(step.type === 'warning' ? WARNING : ESCALATION, language, values) },
+      message: { language, text: slaStepText({ ...event, step }, deps, now) },
     });
   }
   return { applied: events.length };

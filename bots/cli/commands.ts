@@ -51,6 +51,12 @@ function requireFile(context: CommandContext, usage: string): string | undefined
   return undefined;
 }
 
+/** `--lang zh|en`, else STAFF_LANGUAGE: one language choice for what managers read. */
+const languageOf = (context: CommandContext) =>
+  context.flags.lang === 'en' || context.flags.lang === 'zh'
+    ? context.flags.lang
+    : context.config.staffLanguage;
+
 function reportDeps(context: CommandContext) {
   return {
     connection: context.database.connection,
@@ -129,7 +135,7 @@ export const commands: Record<string, Command> = {
         ...reportDeps(context),
         quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
         format: typeof context.flags.format === 'string' ? context.flags.format : 'md',
-        language: context.flags.lang === 'en' ? 'en' : 'zh',
+        language: languageOf(context),
         renderHtml: renderReportHtml,
       }),
   },
@@ -147,7 +153,7 @@ export const commands: Record<string, Command> = {
         kind: context.args.join(' '),
         quarter: typeof context.flags.quarter === 'string' ? context.flags.quarter : undefined,
         withPhones: context.flags['with-phones'] === true,
-        language: context.flags.lang === 'zh' ? 'zh' : 'en',
+        language: languageOf(context),
       }),
   },
   'demo seed': {
@@ -185,12 +191,13 @@ export const commands: Record<string, Command> = {
     },
   },
   'survey status': {
-    usage: '[--quarter 2026Q4]',
+    usage: '[--quarter 2026Q4] [--lang zh|en]',
     summary: 'asked, answered, response rate and satisfaction indices, against the previous quarter',
     async run(context) {
       return runSurveyStatus({
         ...context,
         connection: context.database.connection,
+        language: languageOf(context),
         ...(context.flags.quarter !== undefined ? { quarter: context.flags.quarter } : {}),
       });
     },

@@ -1,9 +1,15 @@
-import type { Address } from '../../services/channels/types';
-import { localize, type LocalizedText } from '../../services/i18n/text';
+import type { Address, Button } from '../../services/channels/types';
+import { escapeMrkdwn } from '../../services/channels/mrkdwn';
+import { label } from '../../services/i18n/labels';
+import { staffTexts } from '../../services/i18n/staff';
+import { localize, type Language, type LocalizedText } from '../../services/i18n/text';
+import { localClock } from '../../services/i18n/time';
 import { understandingReasons } from '../../services/i18n/understanding';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import type { Logger } from '../../services/logging/logger';
 import type { Outbox } from '../../services/outbox/outbox';
+import type { Identity, Owner } from '../../services/owners/owner-model';
+import type { OwnerService } from '../../services/owners/owner-service';
 import type { TicketRecord } from '../../services/tickets/ticket-model';
 import type { TicketService } from '../../services/tickets/ticket-service';
 import type { CasePort, CaseView, StaffPort } from './message-path/ports';
@@ -11,12 +17,20 @@ import type { CasePort, CaseView, StaffPort } from './message-path/ports';
 const HELD_BY_STAFF = new Set(['claimed', 'in_progress']);
 const SETTLED = new Set(['resolved', 'return_visit', 'closed']);
 
+/** What staff can do with a case from a desk button. */
+export type CaseActionName = 'claim' | 'resolve' | 'reclassify' | 'handover' | 'accept' | 'decline';
+
 /** The value of a staff desk button acting on a case: `case:claim:<ticketId>`. */
-export function caseAction(
-  action: 'claim' | 'resolve' | 'reclassify' | 'handover' | 'accept' | 'decline',
-  caseId: string,
-): string {
+export function caseAction(action: CaseActionName, caseId: string): string {
   return `case:${action}:${caseId}`;
+}
+
+/** The four buttons every escalation carries, in the staff language. */
+export function escalationButtons(caseId: string, language: Language): Button[] {
+  return (['claim', 'handover', 'resolve', 'reclassify'] as const).map((action) => ({
+    action: caseAction(action, caseId),
+    label: localize(staffTexts[action], language),
+  }));
 }
 
 function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
@@ -40,8 +54,11 @@ function toView(ticket: TicketRecord, tickets: TicketService): CaseView {
   };
 }
 
-/** The dialog's view of the ticket service. */
-export function ticketCases(tickets: TicketService): CasePort {
+/** The owner record behind a verified identity, if the owner service is at hand. */
+type OwnerLookup = Pick<OwnerService, 'ownerOf'>;
+
+/** The dialog's view of the ticket service; a verified owner's building and unit go onto the case. */
+export function ticketCases(tickets: TicketService, owners?: OwnerLookup): CasePort {
   const addOwnerMessage: CasePort['addOwnerMessage'] = async (caseId, message) => {
     await tickets.addOwnerMessage(caseId, {
       text: message.text,
@@ -52,6 +69,7 @@ export function ticketCases(tickets: TicketService): CasePort {
   };
   return {
     async open({ kind, understanding, identity, language, message }) {
+      const owner = await owners?.ownerOf(identity);
       const { ticket } = await tickets.open({
         kind,
         intent: understanding.intent,
@@ -63,6 +81,7 @@ export function ticketCases(tickets: TicketService): CasePort {
         verified: identity.verified,
         address: identity.address,
         language,
+        ...(owner ? { building: owner.building, unit: owner.unit } : {}),
         text: understanding.text,
         attachments: message.attachments.map(({ kind: attachmentKind, reference }) => ({
           kind: attachmentKind,
@@ -86,45 +105,67 @@ export function ticketCases(tickets: TicketService): CasePort {
   };
 }
 
-const STAFF_TEXTS = {
-  escalation: {
-    zh: '{urgent}{oncall}【{reference}】{reason}\n业主：{who}（{verified}，{channel}）\n意图：{intent} · 类别：{category} · 响应时限：{deadline}\n内容：{title}',
-    en: '{urgent}{oncall}[{reference}] {reason}\nOwner: {who} ({verified}, {channel})\nIntent: {intent} · category: {category} · acknowledge by {deadline}\nMessage: {title}',
-  },
-  relay: {
-    zh: '【{reference}】业主补充：{text}',
-    en: '[{reference}] The owner adds: {text}',
-  },
-} satisfies Record<string, LocalizedText>;
-
 const REASONS: Record<string, LocalizedText> = {
-  work_order: { zh: '新报修', en: 'New repair request' },
-  complaint: { zh: '新投诉，请立即处理', en: 'New complaint: handle now' },
-  question_for_staff: { zh: '业主咨询，知识库无答案', en: 'Owner question the FAQ cannot answer' },
-  bot_did_not_understand: {
-    zh: '机器人未能理解，转人工',
-    en: 'The bot did not understand: please take over',
-  },
+  work_order: staffTexts.reasonWorkOrder,
+  complaint: staffTexts.reasonComplaint,
+  question_for_staff: staffTexts.reasonQuestion,
+  bot_did_not_understand: staffTexts.reasonNotUnderstood,
+  reopened_by_owner: staffTexts.reasonReopenedByOwner,
   ...understandingReasons,
 };
 
 /**
- * Escalations to the staff desk through the outbox: to the configured staff conversation
- * (the Slack escalation channel) when there is one. Without it the case still carries its
- * priority and history and waits on the desk; the log says so once per case.
+ * How staff see who wrote: the owner's name and home when verified, else the name the
+ * platform gave, else "<channel> user <id>". Never the raw identity key.
  */
-export function outboxStaffPort(deps: {
+export function ownerLabel(
+  identity: Pick<Identity, 'displayName' | 'channel' | 'platformUserId'>,
+  owner: Pick<Owner, 'name' | 'building' | 'unit'> | undefined,
+  language: Language,
+): string {
+  if (owner) {
+    const home = localize(staffTexts.home, language, { building: owner.building, unit: owner.unit });
+    return localize(staffTexts.ownerWithHome, language, { name: owner.name, home });
+  }
+  if (identity.displayName) return identity.displayName;
+  return localize(staffTexts.unnamedUser, language, {
+    channel: label(identity.channel, language),
+    id: identity.platformUserId,
+  });
+}
+
+function reasonText(reason: string, language: Language): string {
+  if (reason.startsWith('emergency:')) {
+    const kind = label(reason.slice('emergency:'.length), language);
+    return localize(staffTexts.reasonEmergency, language, { kind });
+  }
+  return localize(REASONS[reason] ?? { zh: reason, en: reason }, language);
+}
+
+export interface StaffPortDeps {
   outbox: Outbox;
   staffAddress?: Address;
   /** The staff thread of a case (Slack: the escalation message's ts), for follow-ups to land in it. */
   threadOf?: (caseId: string) => Promise<string | undefined>;
   /** Mention put in front of emergencies, e.g. Slack's `<!subteam^S0ONCALL>`. */
   onCallMention?: string;
+  /** Names verified owners (and their home) in escalations. */
+  owners?: OwnerLookup;
   timeZone?: string;
-  language?: 'zh' | 'en';
+  /** STAFF_LANGUAGE. */
+  language?: Language;
   logger: Logger;
-}): StaffPort {
+}
+
+/**
+ * Escalations to the staff desk through the outbox: to the configured staff conversation
+ * (the Slack escalation channel) when there is one, with Claim, Hand over, Resolve and
+ * Reclassify. Owners' words and names are escaped, so they can never ping the channel or
+ * disguise a link. Without a staff conversation the case waits on the web desk.
+ */
+export function outboxStaffPort(deps: StaffPortDeps): StaffPort {
   const language = deps.language ?? 'zh';
+  const timeZone = deps.timeZone ?? 'Asia/Shanghai';
   return {
     async escalate({ caseView, urgent, reason, identity }) {
       if (!deps.staffAddress) {
@@ -134,12 +175,8 @@ export function outboxStaffPort(deps: {
         );
         return;
       }
-      const reasonText = reason.startsWith('emergency:')
-        ? {
-            zh: `紧急情况（${reason.slice(10)}），请立即处理`,
-            en: `EMERGENCY (${reason.slice(10)}): act now`,
-          }
-        : (REASONS[reason] ?? { zh: reason, en: reason });
+      const owner = await deps.owners?.ownerOf(identity);
+      const deadline = new Date(caseView.createdAt.getTime() + caseView.acknowledgeWithinMinutes * 60_000);
       await deps.outbox.enqueue({
         key: `escalation:${caseView.id}:${reason}`,
         address: deps.staffAddress,
@@ -149,33 +186,20 @@ export function outboxStaffPort(deps: {
         ...(urgent ? { urgent: true } : {}),
         message: {
           language,
-          buttons: [
-            {
-              action: caseAction('claim', caseView.id),
-              label: localize({ zh: '认领', en: 'Claim' }, language),
-            },
-          ],
-          text: localize(STAFF_TEXTS.escalation, language, {
+          buttons: escalationButtons(caseView.id, language),
+          text: localize(staffTexts.escalation, language, {
             urgent: urgent ? '🚨 ' : '',
             oncall: caseView.emergencyKind && deps.onCallMention ? `${deps.onCallMention} ` : '',
             reference: caseView.reference,
-            channel: caseView.channel,
-            intent: caseView.intent,
-            category: caseView.category,
-            deadline: new Date(
-              caseView.createdAt.getTime() + caseView.acknowledgeWithinMinutes * 60_000,
-            ).toLocaleTimeString('en-GB', {
-              timeZone: deps.timeZone ?? 'Asia/Shanghai',
-              hour: '2-digit',
-              minute: '2-digit',
-            }),
-            reason: localize(reasonText, language),
-            who: identity.displayName || identity.key.split(':')[0] || '',
-            verified: identity.verified
-              ? localize({ zh: '已验证', en: 'verified' }, language)
-              : localize({ zh: '未验证', en: 'unverified' }, language),
+            channel: label(caseView.channel, language),
+            intent: label(caseView.intent, language),
+            category: label(caseView.category, language),
+            deadline: localClock(deadline, timeZone, caseView.createdAt),
+            reason: reasonText(reason, language),
+            who: escapeMrkdwn(ownerLabel(identity, owner, language)),
+            verified: localize(identity.verified ? staffTexts.verified : staffTexts.unverified, language),
             // Staff see the owner's words with phone numbers masked; the full number is on the owner record.
-            title: maskPhonesInText(caseView.title),
+            title: escapeMrkdwn(maskPhonesInText(caseView.title)),
           }),
         },
       });
@@ -190,12 +214,62 @@ export function outboxStaffPort(deps: {
         caseId: caseView.id,
         message: {
           language,
-          text: localize(STAFF_TEXTS.relay, language, {
+          text: localize(staffTexts.relay, language, {
             reference: caseView.reference,
-            text: maskPhonesInText(text),
+            text: escapeMrkdwn(maskPhonesInText(text)),
           }),
         },
       });
     },
+  };
+}
+
+/** Owner-facing purposes whose texts belong in the case's thread. */
+const TOLD_THE_OWNER = new Set(['reply', 'notification', 'return_visit']);
+
+/**
+ * The outbox as the dialog and the case desk use it: every owner-facing message queued for a
+ * case is also kept on the case as the bot's message (once per outbox key), so staff see
+ * what the owner was already told. Staff replies are kept by the desk itself.
+ */
+export function recordingOutbox(outbox: Outbox, tickets: TicketService, logger: Logger): Outbox {
+  return {
+    ...outbox,
+    async enqueue(input) {
+      const queued = await outbox.enqueue(input);
+      const { caseId, key, purpose } = input;
+      if (caseId && TOLD_THE_OWNER.has(purpose) && !key.startsWith('staff-reply:')) {
+        // The message is queued already: a case that cannot take the copy must not undo it.
+        await tickets
+          .addBotMessage(caseId, input.message.text, key)
+          .catch((error: unknown) =>
+            logger.warn({ err: error, key }, 'Could not keep the bot message on the case'),
+          );
+      }
+      return queued;
+    },
+  };
+}
+
+/** Who opened a case, as the desks show them: identity, owner record (when verified) and the label. */
+export async function caseOwnerOf(
+  owners: Pick<OwnerService, 'identityByKey' | 'ownerOf'>,
+  ticket: Pick<TicketRecord, 'identityKey' | 'ownerId' | 'verified' | 'address'>,
+  language: Language,
+): Promise<{ identity?: Identity; owner?: Owner; label: string }> {
+  const [identity, owner] = await Promise.all([
+    owners.identityByKey(ticket.identityKey),
+    ticket.ownerId ? owners.ownerOf({ ownerId: ticket.ownerId, verified: true }) : undefined,
+  ]);
+  const [channel = ticket.address.channel, ...rest] = ticket.identityKey.split(':');
+  const fallback = {
+    displayName: '',
+    channel: channel as Identity['channel'],
+    platformUserId: rest.join(':'),
+  };
+  return {
+    ...(identity ? { identity } : {}),
+    ...(owner ? { owner } : {}),
+    label: ownerLabel(identity ?? fallback, owner, language),
   };
 }

@@ -28,7 +28,9 @@ import { createAuditLog } from '../../services/privacy/audit-log';
 import { createRetentionPurge } from '../../services/privacy/retention';
 import { openSlaBreaches } from '../../services/metrics/instrument';
 import { createCaseDesk } from './case-desk';
-import { outboxStaffPort, ticketCases } from './cases';
+import { outboxStaffPort, recordingOutbox, ticketCases } from './cases';
+import { localize } from '../../services/i18n/text';
+import { staffTexts } from '../../services/i18n/staff';
 import { createMessagePath, DEFAULT_MESSAGE_PATH_SETTINGS } from './message-path/message-path';
 import { createFloodGuard } from './flood-guard';
 import { createInboundPipeline } from './inbound';
@@ -73,6 +75,8 @@ export async function startCore(deps: {
     timeZone: config.timezone,
     logger,
   });
+  // What the owner is told about a case is also kept on the case, for the desks' threads.
+  const caseOutbox = recordingOutbox(outbox, tickets, logger);
   const states = createConversationStates({ connection, clock });
   const faq = createFaqStore({ connection, clock, logger });
   // Read at start-up, so a deployment still on the sample knowledge base is warned at once.
@@ -114,6 +118,7 @@ export async function startCore(deps: {
     returnVisits,
     outbox,
     logger,
+    language: config.staffLanguage,
     timeZone: config.timezone,
     ...(staffAddress ? { staffAddress } : {}),
   });
@@ -149,16 +154,18 @@ export async function startCore(deps: {
       }
     },
     faq,
-    cases: ticketCases(tickets),
+    cases: ticketCases(tickets, owners),
     staff: outboxStaffPort({
       outbox,
+      owners,
+      language: config.staffLanguage,
       ...(staffAddress ? { staffAddress } : {}),
       threadOf: async (caseId) => (await tickets.get(caseId)).staffThread?.threadId,
       ...(config.slack?.onCallGroup ? { onCallMention: `<!subteam^${config.slack.onCallGroup}>` } : {}),
       timeZone: config.timezone,
       logger,
     }),
-    outbox,
+    outbox: caseOutbox,
     states,
     flood,
     clock,
@@ -197,9 +204,11 @@ export async function startCore(deps: {
       await reach.recordDead(entry, reason);
       if (!staffAddress || !entry.caseId || !entry.key.startsWith('staff-reply:')) return;
       const ticket = await tickets.get(entry.caseId);
-      const text = outcomeUnknown
-        ? `⚠️ ${ticket.reference}: a reply may or may not have reached the owner (the sending process stopped mid-send; it is not sent again). Please check with the owner. 回复可能未送达业主（发送途中进程中断，不会自动重发），请与业主确认。`
-        : `⚠️ ${ticket.reference}: a reply could not be delivered to the owner (${reason}). 回复未能送达业主。`;
+      const text = localize(
+        outcomeUnknown ? staffTexts.outcomeUnknown : staffTexts.undelivered,
+        config.staffLanguage,
+        { reference: ticket.reference, reason },
+      );
       await outbox.enqueue({
         key: `undelivered:${entry.key}`,
         address: {
@@ -305,7 +314,7 @@ export async function startCore(deps: {
 
   const caseDesk = createCaseDesk({
     tickets,
-    outbox,
+    outbox: caseOutbox,
     recordCorrection: (correction) => understanding.recordCorrection(correction),
   });
 

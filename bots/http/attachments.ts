@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { uploadIdOf, type AttachmentStore } from '../../services/attachments/attachment-store';
 import type { AttachmentRecord } from '../../services/attachments/attachment-model';
 import type { AdminAccess } from './admin-access';
+import type { AttachmentSource } from './desk-context';
 
 /** Types a stored photo may be served as; anything else goes out as plain bytes. */
 const SERVABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic']);
@@ -48,4 +49,26 @@ export function registerAttachments(
       return sendAttachment(reply, deps.attachments, record);
     });
   });
+}
+
+/**
+ * Photos the desk can show, from wherever they are kept: web chat uploads in the database
+ * (`upload:<id>`), and a platform's own files through `platform` (Telegram's getFile).
+ */
+export function deskPhotoSource(
+  store: AttachmentStore,
+  platform: AttachmentSource | undefined,
+): AttachmentSource {
+  return {
+    supports: (channel) => channel === 'web' || (platform?.supports(channel) ?? false),
+    async fetch(channel, reference) {
+      const id = uploadIdOf(reference);
+      if (!id) return platform?.fetch(channel, reference);
+      const record = await store.find(id);
+      if (!record) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of store.read(id)) chunks.push(chunk);
+      return { contentType: record.contentType, body: Buffer.concat(chunks) };
+    },
+  };
 }

@@ -5,20 +5,28 @@ import { escapeHtml } from './admin-access';
 
 /**
  * An HTML table of plain-text cells, every cell escaped; a toned cell gets its tone as a
- * class. No rows: the `empty` text instead. The dashboard's views and the report share it.
+ * class, a linked one a link. No rows: the `empty` text instead. The dashboard's views and
+ * the report share it.
  */
 export function htmlTable(head: string[], rows: ReportCell[][], empty: string): string {
   if (rows.length === 0) return `<p class="muted">${escapeHtml(empty)}</p>`;
-  const cell = (c: ReportCell) =>
-    typeof c === 'string' ? `<td>${escapeHtml(c)}</td>` : `<td class="${c.tone}">${escapeHtml(c.text)}</td>`;
+  const cell = (c: ReportCell) => {
+    if (typeof c === 'string') return `<td>${escapeHtml(c)}</td>`;
+    const text = c.href ? `<a href="${escapeHtml(c.href)}">${escapeHtml(c.text)}</a>` : escapeHtml(c.text);
+    return c.tone ? `<td class="${c.tone}">${text}</td>` : `<td>${text}</td>`;
+  };
   return `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((row) => `<tr>${row.map(cell).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
-/** The quarterly report as an HTML fragment; everything from the data is escaped. */
-export function renderReportFragment(report: QuarterlyReport, language: Language): string {
-  const view = reportSections(report, language);
+/** The quarterly report as an HTML fragment; everything from the data is escaped; `caseHref` links references. */
+export function renderReportFragment(
+  report: QuarterlyReport,
+  language: Language,
+  caseHref?: (reference: string) => string,
+): string {
+  const view = reportSections(report, language, caseHref);
   return [
     `<section class="report"><h2>${escapeHtml(view.title)} · ${escapeHtml(view.quarter)}</h2>`,
     view.demo ? `<p class="demo">${escapeHtml(view.demo)}</p>` : '',

@@ -1,194 +1,203 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { notReachedSection } from './desk-not-reached';
 import { DomainError } from '../../services/errors';
-import type { TicketRecord } from '../../services/tickets/ticket-model';
-import type { Staff, TicketService } from '../../services/tickets/ticket-service';
-import type { CaseDesk } from '../core/case-desk';
-import type { AuditLog } from '../../services/privacy/audit-log';
-import { maskPhonesInText } from '../../services/privacy/phone-mask';
-import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
-import { attachmentUrl } from './attachments';
-import type { ReachSummary } from '../../services/outreach/outreach-reach';
-import { unreachableReasons } from '../../services/i18n/outreach';
+import { deskTexts } from '../../services/i18n/desk';
+import { localize } from '../../services/i18n/text';
+import { periodKeys } from '../../services/tickets/ticket-model';
+import { CANNED_STYLE, cannedPageBody } from './desk-canned';
+import { registerCaseRoutes } from './desk-case-routes';
+import { deskPageOf, type DeskDeps, type DeskPage, type DeskServices } from './desk-context';
+import { createDeskFeed, type DeskCase } from './desk-feed';
+import {
+  filterBar,
+  filterCases,
+  queueFilterOf,
+  queueList,
+  QUEUE_STYLE,
+  type QueueFilter,
+} from './desk-queue';
+import { DESK_SCRIPT } from './desk-script';
+import { htmlText, sendPage } from './staff-pages';
 
-export interface DeskDeps {
-  /** Who may use the desk (shared with the dashboard). */
-  access: AdminAccess;
-  wechatQrCode: () => string | undefined;
-  /** Absent in tests of the login page alone. */
-  tickets?: TicketService;
-  caseDesk?: CaseDesk;
-  /** Every desk action is recorded here (refused forgeries too); case changes also go to the case history. */
-  audit?: AuditLog;
-  /** Outreach that reached nobody lately, per purpose, with the reasons (instead of silent dead letters). */
-  outreachNotReached?: () => Promise<Record<string, ReachSummary>>;
-}
+export type { AttachmentSource, DeskDeps } from './desk-context';
 
-const PURPOSES: Record<string, string> = {
-  survey: '满意度调查 survey',
-  return_visit: '回访 return visit',
-  announcement: '通知 announcement',
-};
-
-/** "Owners not reached" on the desk: how many and why, per kind of outreach. */
-function notReachedSection(byPurpose: Record<string, ReachSummary>): string {
-  const rows = Object.entries(byPurpose).flatMap(([purpose, summary]) =>
-    Object.entries(summary.reasons).map(([code, count]) => {
-      const why = unreachableReasons[code];
-      const text = why ? `${why.zh} · ${why.en}` : code;
-      return `<li>${escapeHtml(PURPOSES[purpose] ?? purpose)}: <b>${count}</b> — ${escapeHtml(text)} <span class="meta">(${escapeHtml(code)})</span></li>`;
-    }),
-  );
-  if (rows.length === 0) return '';
-  return `<h2>Owners not reached · 未送达的业主 (30 days)</h2><ul class="unreached">${rows.join('')}</ul>`;
-}
-
-/** A message's uploaded photos, shown inline (linked to the full size). */
-function photosOf(attachments: Array<{ kind: string; reference: string }> = []): string {
-  return attachments
-    .map((a) => (a.kind === 'photo' ? attachmentUrl(a.reference) : undefined))
-    .filter((url): url is string => url !== undefined)
-    .map(
-      (url) =>
-        `<a class="photo" href="${escapeHtml(url)}" target="_blank" rel="noopener"><img src="${escapeHtml(url)}" alt="照片 photo" loading="lazy"></a>`,
-    )
-    .join('');
-}
-
-const STATUS: Record<string, string> = {
-  new: '新 new',
-  claimed: '已认领 claimed',
-  in_progress: '处理中 in progress',
-  resolved: '已处理 resolved',
-  return_visit: '回访 return visit',
-  reopened: '重开 reopened',
-};
-
-const STYLE = `body{font:15px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",sans-serif;max-width:980px;margin:24px auto;padding:0 16px;color:#1f2937}
-h1{color:#0f766e;margin-bottom:4px}.case{border:1px solid #e5e7eb;border-radius:10px;padding:12px 14px;margin:12px 0;background:#fff}
-.urgent{border-color:#dc2626;box-shadow:0 0 0 2px #fee2e2}.meta{color:#6b7280;font-size:13px}.ref{font-weight:600}
-form{display:inline-block;margin:6px 8px 0 0}input,textarea{font:inherit;border:1px solid #d1d5db;border-radius:6px;padding:4px 8px}
-textarea{width:260px;height:34px;vertical-align:middle}button{font:inherit;background:#0f766e;color:#fff;border:0;border-radius:6px;padding:4px 12px;cursor:pointer}
-.photo img{display:block;max-width:240px;max-height:240px;border-radius:6px;margin:4px 0}.error{background:#fee2e2;color:#991b1b;padding:8px 12px;border-radius:8px}svg{width:220px;height:220px}details{margin-top:6px}`;
+/** An idle event stream gets a comment line this often, so proxies keep it open. */
+const KEEP_ALIVE_MS = 25_000;
 
 /**
- * The staff web desk at /desk, for companies without Slack and as a fallback: the case
- * queue with claim, reply and resolve (complaints need their summary), and the WeChat login
+ * The staff web desk at /desk, for companies without Slack and next to it: the live queue
+ * (mine, unassigned, all, escalated; search; the finished cases apart), each case with its
+ * owner, whole thread and the forms that fit its state, canned replies, and the WeChat login
  * QR code. Staff sign in with their own account (or `admin` with ADMIN_TOKEN); every action is
- * recorded as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it opens to loopback only, so
- * `npm start` can be tried on one machine.
+ * recorded as `desk:<name>`. Without ADMIN_TOKEN in embedded mode it opens to loopback only.
  */
 export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
-  const { access } = deps;
-  const staffOf = (request: FastifyRequest): AdminUser => access.userOf(request) as AdminUser;
-
-  const page = (reply: FastifyReply, status: number, body: string) =>
-    reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Desk · 工作台</title><style>${STYLE}</style></head><body>${body}</body></html>`,
-      );
-
-  function caseCard(ticket: TicketRecord, staff: Staff): string {
-    const csrf = `<input type="hidden" name="csrf" value="${escapeHtml(access.csrfTokenFor(staff))}">`;
-    const id = String(ticket._id);
-    const complaint = ticket.kind === 'complaint' || ticket.intent === 'dissatisfaction';
-    const words = ticket.messages
-      .map(
-        (m) =>
-          `<div><span class="meta">${m.from === 'owner' ? '业主 owner' : '员工 staff'}:</span> ${escapeHtml(maskPhonesInText(m.text))}${photosOf(m.attachments)}</div>`,
-      )
-      .join('');
-    const actions: string[] = [];
-    if (ticket.status === 'new' || ticket.status === 'reopened') {
-      actions.push(
-        `<form method="post" action="/desk/cases/${id}/claim">${csrf}<button>认领 Claim</button></form>`,
-      );
-    }
-    if (['claimed', 'in_progress', 'reopened'].includes(ticket.status)) {
-      actions.push(
-        `<form method="post" action="/desk/cases/${id}/reply">${csrf}<textarea name="text" aria-label="reply" placeholder="回复业主 Reply to the owner"></textarea> <button>发送 Send</button></form>`,
-        `<details><summary>办结 Resolve</summary><form method="post" action="/desk/cases/${id}/resolve">${csrf}` +
-          `<textarea name="resolution" aria-label="resolution" placeholder="处理结果 What was done"></textarea>` +
-          (complaint
-            ? ` <textarea name="rootCause" aria-label="root cause" placeholder="原因 Root cause"></textarea> <textarea name="correctiveAction" aria-label="corrective action" placeholder="纠正措施 Corrective action"></textarea> <textarea name="preventiveAction" aria-label="preventive action" placeholder="预防措施 Preventive action"></textarea>`
-            : '') +
-          ` <button>办结 Resolve</button></form></details>`,
-      );
-    }
-    return `<div class="case${ticket.priority === 'urgent' ? ' urgent' : ''}"><div><span class="ref">${escapeHtml(ticket.reference)}</span> · ${escapeHtml(STATUS[ticket.status] ?? ticket.status)}${ticket.assigneeName ? ` · ${escapeHtml(ticket.assigneeName)}` : ''}</div>
-<div class="meta">${escapeHtml(ticket.kind)} · ${escapeHtml(ticket.category)} · ${escapeHtml(ticket.address.channel)} · ${ticket.verified ? '已验证 verified' : '未验证 unverified'} · ${ticket.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC</div>${words}${actions.join('')}</div>`;
-  }
-
+  const services = servicesOf(deps);
   server.register(async (scope) => {
-    scope.addHook('preHandler', access.requireSignIn('Desk · 工作台', 'ownerbot desk'));
+    scope.addHook('preHandler', deps.access.requireSignIn('Desk · 工作台', 'ownerbot desk'));
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string' },
       (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
     );
+    scope.get('/desk.js', async (_request, reply) =>
+      reply
+        .header('content-type', 'text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(DESK_SCRIPT),
+    );
+    registerQueueRoutes(scope, deps, services);
+    if (services) {
+      registerCaseRoutes(scope, deps, services);
+      registerEvents(scope, server, services);
+    }
+    registerCannedRoutes(scope, deps);
+  });
+}
 
-    scope.get('/desk', async (request, reply) => {
-      const staff = staffOf(request);
-      const error = (request.query as { error?: string }).error;
-      const qrCode = deps.wechatQrCode();
-      const wechat = qrCode
-        ? `<h2>WeChat login · 微信登录</h2><p>Scan with the property account's phone. 请用物业账号的手机扫码。</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}`
-        : '';
-      const queue = deps.tickets ? await deps.tickets.queue() : [];
-      const notReached = deps.outreachNotReached ? notReachedSection(await deps.outreachNotReached()) : '';
-      const cases = queue.length
-        ? queue.map((ticket) => caseCard(ticket, staff)).join('')
-        : '<p>没有待处理的工单。No open cases.</p>';
-      return page(
-        reply,
-        200,
-        `<h1>Desk · 工作台</h1><div class="meta">${escapeHtml(staff.name)}</div>${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}${wechat}${notReached}<h2>Cases · 工单</h2>${cases}`,
-      );
+function servicesOf(deps: DeskDeps): DeskServices | undefined {
+  if (!deps.tickets || !deps.caseDesk || !deps.owners || !deps.clock || !deps.logger) return undefined;
+  const feed = createDeskFeed({
+    tickets: deps.tickets,
+    owners: deps.owners,
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  return { tickets: deps.tickets, caseDesk: deps.caseDesk, feed };
+}
+
+const pageOf = (
+  deps: DeskDeps,
+  services: DeskServices | undefined,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) =>
+  deskPageOf(
+    deps,
+    {
+      deadlines: (t) =>
+        services?.tickets.deadlines(t) ?? { acknowledgeBy: t.createdAt, resolveBy: t.createdAt },
+    },
+    request,
+    reply,
+  );
+
+/** The cases of a list: the open ones from the live feed, the finished ones of this and last quarter. */
+async function casesFor(
+  services: DeskServices | undefined,
+  filter: QueueFilter,
+  page: DeskPage,
+): Promise<DeskCase[]> {
+  if (!services) return [];
+  if (filter.view !== 'done') return services.feed.cases();
+  const { quarter } = periodKeys(page.now, page.timeZone);
+  const [year, q] = [Number(quarter.slice(0, 4)), Number(quarter.slice(5))];
+  const previous = q === 1 ? `${year - 1}Q4` : `${year}Q${q - 1}`;
+  return services.feed.describe(await services.tickets.settled([quarter, previous]));
+}
+
+function registerQueueRoutes(
+  scope: FastifyInstance,
+  deps: DeskDeps,
+  services: DeskServices | undefined,
+): void {
+  scope.get('/desk', async (request, reply) => {
+    const page = pageOf(deps, services, request, reply);
+    const filter = queueFilterOf(request.query);
+    const t = htmlText(deskTexts, page.language);
+    const cases = filterCases(await casesFor(services, filter, page), filter, page.user);
+    const qrCode = deps.wechatQrCode();
+    const wechat = qrCode
+      ? `<details open class="wechat"><summary>${t('wechatLogin')}</summary><p class="muted">${t('wechatScan')}</p>${await QRCode.toString(qrCode, { type: 'svg', margin: 1 })}</details>`
+      : '';
+    const notReached = deps.outreachNotReached
+      ? notReachedSection(await deps.outreachNotReached(), page.language)
+      : '';
+    const body = `<style>${QUEUE_STYLE}.wechat svg{width:200px;height:200px}</style>${wechat}${notReached}${filterBar(filter, page.language)}<div id="queue">${queueList(cases, page)}</div>`;
+    const title = localize(filter.view === 'done' ? deskTexts.done : deskTexts.queue, page.language);
+    return sendPage(reply, 200, page.page(title, body, filter.view === 'done' ? 'done' : 'queue'));
+  });
+
+  scope.get('/desk/queue', async (request, reply) => {
+    const page = pageOf(deps, services, request, reply);
+    const filter = queueFilterOf(request.query);
+    return sendPage(
+      reply,
+      200,
+      queueList(filterCases(await casesFor(services, filter, page), filter, page.user), page),
+    );
+  });
+}
+
+/** One event stream per open desk page, fed by the instance's single poll loop. */
+function registerEvents(scope: FastifyInstance, server: FastifyInstance, services: DeskServices): void {
+  const open = new Set<FastifyReply>();
+  server.addHook('preClose', async () => {
+    services.feed.stop();
+    for (const reply of open) reply.raw.end();
+  });
+  scope.get('/desk/events', async (request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
     });
+    reply.raw.write(': connected\n\n');
+    open.add(reply);
+    const unsubscribe = services.feed.subscribe((change) =>
+      reply.raw.write(`event: queue\ndata: ${JSON.stringify(change)}\n\n`),
+    );
+    const keepAlive = setInterval(() => reply.raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+    keepAlive.unref();
+    request.raw.on('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      open.delete(reply);
+    });
+  });
+}
 
-    const action = (name: 'claim' | 'reply' | 'resolve') =>
-      scope.post(`/desk/cases/:id/${name}`, async (request, reply) => {
-        const staff = staffOf(request);
-        if (!deps.caseDesk) return reply.status(503).send({ error: 'not_ready' });
-        const { id } = request.params as { id: string };
-        const form = (request.body ?? {}) as Record<string, string>;
-        const audit = (outcome: string) =>
-          deps.audit?.record({ actor: staff.id, action: `desk.${name}`, target: id, outcome });
-        if (!access.allowsAction(request, staff, form.csrf)) {
-          await audit('refused:forged_form');
-          return access.refuseForgery(reply);
-        }
-        try {
-          if (name === 'claim') await deps.caseDesk.claim(id, staff);
-          if (name === 'reply') {
-            const text = (form.text ?? '').trim();
-            if (!text) throw new DomainError('empty_reply', 'Write a reply first. 请先填写回复。');
-            await deps.caseDesk.reply(id, staff, text, `desk:${id}:${Date.now()}`);
-          }
-          if (name === 'resolve') {
-            await deps.caseDesk.resolve(id, staff, (form.resolution ?? '').trim(), {
-              requireSummary: true,
-              summary: {
-                rootCause: form.rootCause ?? '',
-                correctiveAction: form.correctiveAction ?? '',
-                preventiveAction: form.preventiveAction ?? '',
-              },
-            });
-          }
-          await audit('ok');
-          return reply.redirect('/desk', 303);
-        } catch (error) {
-          await audit(`failed:${(error as { code?: string }).code ?? 'error'}`);
-          if (error instanceof DomainError)
-            return reply.redirect(`/desk?error=${encodeURIComponent(error.message)}`, 303);
-          throw error;
-        }
-      });
-    action('claim');
-    action('reply');
-    action('resolve');
+function registerCannedRoutes(scope: FastifyInstance, deps: DeskDeps): void {
+  const canned = deps.canned;
+  if (!canned) return;
+  const show = async (request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) => {
+    const page = pageOf(deps, undefined, request, reply);
+    const body = cannedPageBody(await canned.list(), { ...page, ...(error ? { error } : {}) });
+    return sendPage(
+      reply,
+      status,
+      page.page(
+        localize(deskTexts.canned, page.language),
+        `<style>${CANNED_STYLE}</style>${body}`,
+        'canned',
+        '/desk/canned',
+      ),
+    );
+  };
+  const checked = (request: FastifyRequest, reply: FastifyReply) => {
+    const page = pageOf(deps, undefined, request, reply);
+    const form = (request.body ?? {}) as Record<string, string>;
+    return deps.access.allowsAction(request, page.user, form.csrf) ? { page, form } : undefined;
+  };
+  scope.get('/desk/canned', (request, reply) => show(request, reply));
+  scope.post('/desk/canned', async (request, reply) => {
+    const ok = checked(request, reply);
+    if (!ok) return deps.access.refuseForgery(reply);
+    try {
+      const { id, title = '', zh = '', en = '' } = ok.form;
+      await canned.save({ ...(id ? { id } : {}), title, zh, en }, ok.page.user.id);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return show(request, reply, 422, localize(deskTexts.cannedNeedsText, ok.page.language));
+    }
+    return reply.redirect('/desk/canned', 303);
+  });
+  scope.post('/desk/canned/:id/delete', async (request, reply) => {
+    if (!checked(request, reply)) return deps.access.refuseForgery(reply);
+    await canned.remove((request.params as { id: string }).id);
+    return reply.redirect('/desk/canned', 303);
   });
 }

@@ -22,6 +22,8 @@ export interface Config {
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   timezone: string;
+  /** What staff and managers read (escalations, SLA warnings, digest, desk, dashboard): zh or en. */
+  staffLanguage: 'zh' | 'en';
   adminToken: string | undefined;
   database: {
     /** Unset: start the embedded engine with data in `dataDir`. */
@@ -164,6 +166,9 @@ const envSchema = z.object({
   ),
   BOT_TIMEZONE: optionalText.refine((value) => value === undefined || isTimeZone(value), {
     error: 'must be an IANA time zone such as Asia/Shanghai',
+  }),
+  STAFF_LANGUAGE: optionalText.refine((value) => value === undefined || value === 'zh' || value === 'en', {
+    error: 'must be zh or en',
   }),
   ADMIN_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 16, {
     error: 'must be at least 16 characters',
@@ -409,6 +414,7 @@ function buildConfig(env: ParsedEnv, cwd: string): Config {
     host: env.HOST ?? '0.0.0.0',
     logLevel: (env.LOG_LEVEL as Config['logLevel'] | undefined) ?? 'info',
     timezone: env.BOT_TIMEZONE ?? 'Asia/Shanghai',
+    staffLanguage: env.STAFF_LANGUAGE === 'en' ? 'en' : 'zh',
     adminToken: env.ADMIN_TOKEN,
     database: {
       uri: env.MONGODB_URI,

@@ -1,7 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { Address } from '../channels/types';
 import { trusted } from '../database/connect';
-import { localize, type Language, type LocalizedText } from '../i18n/text';
+import { escapeMrkdwn } from '../channels/mrkdwn';
+import { digestTexts as texts } from '../i18n/digest';
+import { localize, type Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
 import type { Outbox } from '../outbox/outbox';
 import type { ReturnVisitService } from '../return-visits/return-visit-service';
@@ -31,25 +33,110 @@ export interface Digest {
 const ACTIVE = ['new', 'claimed', 'in_progress', 'reopened'];
 const LIST_MAX = 10;
 
-const texts = {
-  title: { zh: '📰 每日简报 {day}', en: '📰 Daily digest {day}' },
-  suggestions: { zh: '新建议 {count} 条', en: 'New suggestions: {count}' },
-  questions: { zh: '新咨询 {count} 条', en: 'New questions: {count}' },
-  open: {
-    zh: '未结工单：1 天内 {a} · 1-3 天 {b} · 3-7 天 {c} · 7 天以上 {d}',
-    en: 'Open cases by age: under 1 day {a} · 1-3 days {b} · 3-7 days {c} · over 7 days {d}',
-  },
-  breaches: { zh: '超时升级中 {count} 件', en: 'SLA breaches (escalated, still open): {count}' },
-  survey: {
-    zh: '昨日问卷：完成 {completed} 份，回答 {answers} 题，总体平均 {overall}',
-    en: "Yesterday's survey: {completed} completed, {answers} answers, overall mean {overall}",
-  },
-  visits: {
-    zh: '昨日回访：答复 {answered}（已解决 {solved} · 未解决 {notSolved}），平均满意度 {rating}，待电话回访 {phone}',
-    en: "Yesterday's return visits: {answered} answered ({solved} solved · {notSolved} not), mean rating {rating}, {phone} to call",
-  },
-  more: { zh: '…另有 {count} 条', en: '…and {count} more' },
-} satisfies Record<string, LocalizedText>;
+/** The figures of one local day (in the digest's time zone). */
+async function computeDigest(
+  deps: { connection: Connection; returnVisits: ReturnVisitService; timeZone: string },
+  day: string,
+): Promise<Digest> {
+  const { Tickets } = ticketModels(deps.connection);
+  const { Responses, Answers } = surveyModels(deps.connection);
+  const from = zonedTime(day, 0, 0, deps.timeZone);
+  const to = new Date(from.getTime() + 86_400_000);
+  const inDay = trusted({ $gte: from, $lt: to });
+  const list = (records: TicketRecord[]) => records.map((t) => ({ reference: t.reference, title: t.title }));
+  const [suggestions, questions, open, completed, answers, overall, visits] = await Promise.all([
+    Tickets.find({ kind: 'suggestion', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
+    Tickets.find({ kind: 'consulting', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
+    Tickets.find(
+      { status: trusted({ $ne: 'closed' }), createdAt: trusted({ $lt: to }) },
+      { reference: 1, status: 1, createdAt: 1, escalationLevel: 1 },
+    ).lean<TicketRecord[]>(),
+    Responses.countDocuments({ completedAt: inDay }),
+    Answers.countDocuments({ at: inDay }),
+    Answers.find({ at: inDay, measure: 'overall' }, { score: 1 }).lean(),
+    deps.returnVisits.between(from, to),
+  ]);
+  const openByAge = { under1d: 0, d1to3: 0, d3to7: 0, over7d: 0 };
+  for (const ticket of open) {
+    const days = (to.getTime() - ticket.createdAt.getTime()) / 86_400_000;
+    if (days < 1) openByAge.under1d++;
+    else if (days < 3) openByAge.d1to3++;
+    else if (days < 7) openByAge.d3to7++;
+    else openByAge.over7d++;
+  }
+  const scores = overall
+    .map((answer) => answer.score)
+    .filter((score): score is number => typeof score === 'number');
+  const answered = visits.filter(
+    (visit) => visit.answeredAt && visit.answeredAt >= from && visit.answeredAt < to,
+  );
+  const ratings = answered
+    .map((visit) => visit.rating)
+    .filter((rating): rating is number => typeof rating === 'number');
+  return {
+    day,
+    suggestions: list(suggestions),
+    questions: list(questions),
+    openByAge,
+    slaBreaches: open
+      .filter((ticket) => ACTIVE.includes(ticket.status) && ticket.escalationLevel >= 1)
+      .map((ticket) => ({ reference: ticket.reference, level: ticket.escalationLevel })),
+    survey: {
+      completed,
+      answers,
+      overallMean: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
+    },
+    returnVisits: {
+      answered: answered.length,
+      solved: answered.filter((visit) => visit.solved === true).length,
+      notSolved: answered.filter((visit) => visit.solved === false).length,
+      ratingMean: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
+      phone: visits.filter(
+        (visit) => visit.phoneFlaggedAt && visit.phoneFlaggedAt >= from && visit.phoneFlaggedAt < to,
+      ).length,
+    },
+  };
+}
+
+/** The digest as the staff channel reads it, in `language`; owners' words escaped for Slack. */
+function renderDigest(digest: Digest, language: Language): string {
+  const fixed = (n: number | null) => (n === null ? '—' : n.toFixed(2));
+  const items = (entries: Array<{ reference: string; title: string }>) => [
+    ...entries
+      .slice(0, LIST_MAX)
+      .map((entry) => `  · ${entry.reference} ${escapeMrkdwn(entry.title.slice(0, 60))}`),
+    ...(entries.length > LIST_MAX
+      ? [`  ${localize(texts.more, language, { count: entries.length - LIST_MAX })}`]
+      : []),
+  ];
+  return [
+    localize(texts.title, language, { day: digest.day }),
+    localize(texts.suggestions, language, { count: digest.suggestions.length }),
+    ...items(digest.suggestions),
+    localize(texts.questions, language, { count: digest.questions.length }),
+    ...items(digest.questions),
+    localize(texts.open, language, {
+      a: digest.openByAge.under1d,
+      b: digest.openByAge.d1to3,
+      c: digest.openByAge.d3to7,
+      d: digest.openByAge.over7d,
+    }),
+    localize(texts.breaches, language, { count: digest.slaBreaches.length }),
+    ...digest.slaBreaches.slice(0, LIST_MAX).map((breach) => `  · ${breach.reference} (L${breach.level})`),
+    localize(texts.survey, language, {
+      completed: digest.survey.completed,
+      answers: digest.survey.answers,
+      overall: fixed(digest.survey.overallMean),
+    }),
+    localize(texts.visits, language, {
+      answered: digest.returnVisits.answered,
+      solved: digest.returnVisits.solved,
+      notSolved: digest.returnVisits.notSolved,
+      phone: digest.returnVisits.phone,
+      rating: fixed(digest.returnVisits.ratingMean),
+    }),
+  ].join('\n');
+}
 
 /**
  * The daily digest to the staff desk (the trade's contact box, opened every day): new
@@ -63,108 +150,12 @@ export function createDigestService(deps: {
   logger: Logger;
   timeZone: string;
   staffAddress?: Address;
+  /** STAFF_LANGUAGE. */
   language?: Language;
 }) {
-  const { Tickets } = ticketModels(deps.connection);
-  const { Responses, Answers } = surveyModels(deps.connection);
   const language = deps.language ?? 'zh';
-
-  async function compute(day: string): Promise<Digest> {
-    const from = zonedTime(day, 0, 0, deps.timeZone);
-    const to = new Date(from.getTime() + 86_400_000);
-    const inDay = trusted({ $gte: from, $lt: to });
-    const list = (records: TicketRecord[]) =>
-      records.map((t) => ({ reference: t.reference, title: t.title }));
-    const [suggestions, questions, open, completed, answers, overall, visits] = await Promise.all([
-      Tickets.find({ kind: 'suggestion', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
-      Tickets.find({ kind: 'consulting', createdAt: inDay }).sort({ createdAt: 1 }).lean<TicketRecord[]>(),
-      Tickets.find(
-        { status: trusted({ $ne: 'closed' }), createdAt: trusted({ $lt: to }) },
-        { reference: 1, status: 1, createdAt: 1, escalationLevel: 1 },
-      ).lean<TicketRecord[]>(),
-      Responses.countDocuments({ completedAt: inDay }),
-      Answers.countDocuments({ at: inDay }),
-      Answers.find({ at: inDay, measure: 'overall' }, { score: 1 }).lean(),
-      deps.returnVisits.between(from, to),
-    ]);
-    const openByAge = { under1d: 0, d1to3: 0, d3to7: 0, over7d: 0 };
-    for (const ticket of open) {
-      const days = (to.getTime() - ticket.createdAt.getTime()) / 86_400_000;
-      if (days < 1) openByAge.under1d++;
-      else if (days < 3) openByAge.d1to3++;
-      else if (days < 7) openByAge.d3to7++;
-      else openByAge.over7d++;
-    }
-    const scores = overall
-      .map((answer) => answer.score)
-      .filter((score): score is number => typeof score === 'number');
-    const answered = visits.filter(
-      (visit) => visit.answeredAt && visit.answeredAt >= from && visit.answeredAt < to,
-    );
-    const ratings = answered
-      .map((visit) => visit.rating)
-      .filter((rating): rating is number => typeof rating === 'number');
-    return {
-      day,
-      suggestions: list(suggestions),
-      questions: list(questions),
-      openByAge,
-      slaBreaches: open
-        .filter((ticket) => ACTIVE.includes(ticket.status) && ticket.escalationLevel >= 1)
-        .map((ticket) => ({ reference: ticket.reference, level: ticket.escalationLevel })),
-      survey: {
-        completed,
-        answers,
-        overallMean: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
-      },
-      returnVisits: {
-        answered: answered.length,
-        solved: answered.filter((visit) => visit.solved === true).length,
-        notSolved: answered.filter((visit) => visit.solved === false).length,
-        ratingMean: ratings.length > 0 ? ratings.reduce((a, b) => a + b, 0) / ratings.length : null,
-        phone: visits.filter(
-          (visit) => visit.phoneFlaggedAt && visit.phoneFlaggedAt >= from && visit.phoneFlaggedAt < to,
-        ).length,
-      },
-    };
-  }
-
-  function render(digest: Digest): string {
-    const fixed = (n: number | null) => (n === null ? '—' : n.toFixed(2));
-    const items = (entries: Array<{ reference: string; title: string }>) => [
-      ...entries.slice(0, LIST_MAX).map((entry) => `  · ${entry.reference} ${entry.title.slice(0, 60)}`),
-      ...(entries.length > LIST_MAX
-        ? [`  ${localize(texts.more, language, { count: entries.length - LIST_MAX })}`]
-        : []),
-    ];
-    return [
-      localize(texts.title, language, { day: digest.day }),
-      localize(texts.suggestions, language, { count: digest.suggestions.length }),
-      ...items(digest.suggestions),
-      localize(texts.questions, language, { count: digest.questions.length }),
-      ...items(digest.questions),
-      localize(texts.open, language, {
-        a: digest.openByAge.under1d,
-        b: digest.openByAge.d1to3,
-        c: digest.openByAge.d3to7,
-        d: digest.openByAge.over7d,
-      }),
-      localize(texts.breaches, language, { count: digest.slaBreaches.length }),
-      ...digest.slaBreaches.slice(0, LIST_MAX).map((breach) => `  · ${breach.reference} (L${breach.level})`),
-      localize(texts.survey, language, {
-        completed: digest.survey.completed,
-        answers: digest.survey.answers,
-        overall: fixed(digest.survey.overallMean),
-      }),
-      localize(texts.visits, language, {
-        answered: digest.returnVisits.answered,
-        solved: digest.returnVisits.solved,
-        notSolved: digest.returnVisits.notSolved,
-        phone: digest.returnVisits.phone,
-        rating: fixed(digest.returnVisits.ratingMean),
-      }),
-    ].join('\n');
-  }
+  const compute = (day: string) => computeDigest(deps, day);
+  const render = (digest: Digest) => renderDigest(digest, language);
 
   return {
     compute,

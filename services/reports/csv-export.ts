@@ -1,6 +1,8 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
+import { label } from '../i18n/labels';
 import type { Language } from '../i18n/text';
+import { localIso } from '../i18n/time';
 import { maskPhone } from '../logging/logger';
 import { ownerModels } from '../owners/owner-model';
 import { surveyModels } from '../surveys/survey-model';
@@ -78,14 +80,32 @@ export interface ExportOptions {
   withPhones: boolean;
   /** Only this quarter (`2026Q4`); every quarter when absent. */
   quarter?: string;
+  /** Column headers and values (kinds, statuses, outcomes) in this language; default en. */
   language?: Language;
   slaPolicy?: SlaPolicy;
+  /** BOT_TIMEZONE: times are written on this clock, with its offset. */
+  timeZone?: string;
+}
+
+/** How a file in one language and time zone writes labels, yes/no and times. */
+function cellsFor(options: ExportOptions) {
+  const language = options.language ?? 'en';
+  const timeZone = options.timeZone ?? 'Asia/Shanghai';
+  return {
+    language,
+    label: (code: string) => (code ? label(code, language) : ''),
+    yesNo: (value: boolean) => (language === 'zh' ? (value ? '是' : '否') : value ? 'yes' : 'no'),
+    time: (at: Date | string | null | undefined) => (at ? localIso(new Date(at), timeZone) : ''),
+  };
 }
 
 async function ownerDirectory(connection: Connection, withPhones: boolean) {
-  const directory = new Map<string, { name: string; phone: string; demo: boolean }>();
+  const directory = new Map<
+    string,
+    { name: string; phone: string; demo: boolean; building: string; unit: string }
+  >();
   const cursor = ownerModels(connection)
-    .owners.find({}, { name: 1, phone: 1, demo: 1 })
+    .owners.find({}, { name: 1, phone: 1, demo: 1, building: 1, unit: 1 })
     .lean()
     .cursor({ batchSize: 2000 });
   for await (const owner of cursor) {
@@ -93,6 +113,8 @@ async function ownerDirectory(connection: Connection, withPhones: boolean) {
       name: owner.name,
       phone: withPhones ? owner.phone : maskPhone(owner.phone),
       demo: owner.demo === true,
+      building: owner.building ?? '',
+      unit: owner.unit ?? '',
     });
   }
   return directory;
@@ -102,15 +124,56 @@ const header = (columns: Array<[string, string]>, language: Language) =>
   // The byte-order mark makes Excel read UTF-8 (Chinese names) correctly.
   `\uFEFF${row(columns.map(([en, zh]) => (language === 'zh' ? zh : en)))}`;
 
+/** One case as a CSV row: labels, local times, the owner's home when the case has none. */
+function caseRow(
+  ticket: CaseRow,
+  owner: { name: string; phone: string; demo: boolean; building: string; unit: string } | undefined,
+  f: ReturnType<typeof caseFacts>,
+  c: ReturnType<typeof cellsFor>,
+): string {
+  const history = Array.isArray(ticket.history) ? ticket.history : [];
+  const firstResponse = history.find((h) => ['claimed', 'started', 'resolved'].includes(h.action));
+  return row([
+    ticket.reference,
+    c.label(ticket.kind),
+    c.label(ticket.intent),
+    c.label(ticket.category),
+    c.label(ticket.status),
+    ticket.building || owner?.building || '',
+    ticket.unit || owner?.unit || '',
+    ticket.ownerId,
+    owner?.name ?? '',
+    owner?.phone ?? '',
+    owner ? c.yesNo(owner.demo) : '',
+    ticket.assigneeName,
+    c.time(ticket.createdAt),
+    c.time(firstResponse?.at),
+    c.time(ticket.resolvedAt),
+    c.time(ticket.closedAt),
+    f.firstResponseMinutes === null ? '' : Math.round(f.firstResponseMinutes),
+    f.resolutionMinutes === null ? '' : Math.round(f.resolutionMinutes),
+    c.label(f.acknowledge),
+    c.label(f.resolve),
+    f.reopens,
+    ticket.escalationLevel ?? 0,
+    ticket.returnVisit?.rating ?? '',
+    ticket.returnVisit?.comment ?? '',
+    ticket.summary?.rootCause ?? '',
+    ticket.summary?.correctiveAction ?? '',
+    ticket.summary?.preventiveAction ?? '',
+    ticket.title,
+  ]);
+}
+
 /**
  * The cases CSV, one row per case in stored order, as chunks of text (for a file or an HTTP
  * body). Unsorted on purpose: a sort of every case would be held in the database's memory.
  */
 export async function* casesCsv(options: ExportOptions): AsyncGenerator<string> {
-  const language = options.language ?? 'en';
+  const cells = cellsFor(options);
   const owners = await ownerDirectory(options.connection, options.withPhones);
   const now = options.clock.now();
-  yield header(CASE_COLUMNS, language);
+  yield header(CASE_COLUMNS, cells.language);
   const filter = options.quarter ? { quarter: options.quarter } : {};
   const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
   const cursor = ticketModels(options.connection)
@@ -120,39 +183,7 @@ export async function* casesCsv(options: ExportOptions): AsyncGenerator<string> 
   let chunk = '';
   for await (const ticket of cursor as AsyncIterable<CaseRow>) {
     const f = caseFacts(ticket, now, options.slaPolicy ?? DEFAULT_SLA_POLICY);
-    const owner = ticket.ownerId ? owners.get(ticket.ownerId) : undefined;
-    const history = Array.isArray(ticket.history) ? ticket.history : [];
-    const firstResponse = history.find((h) => ['claimed', 'started', 'resolved'].includes(h.action));
-    chunk += row([
-      ticket.reference,
-      ticket.kind,
-      ticket.intent,
-      ticket.category,
-      ticket.status,
-      ticket.building,
-      ticket.unit,
-      ticket.ownerId,
-      owner?.name ?? '',
-      owner?.phone ?? '',
-      owner ? (owner.demo ? 'yes' : 'no') : '',
-      ticket.assigneeName,
-      ticket.createdAt,
-      firstResponse ? new Date(firstResponse.at) : '',
-      ticket.resolvedAt ?? '',
-      ticket.closedAt ?? '',
-      f.firstResponseMinutes === null ? '' : Math.round(f.firstResponseMinutes),
-      f.resolutionMinutes === null ? '' : Math.round(f.resolutionMinutes),
-      f.acknowledge,
-      f.resolve,
-      f.reopens,
-      ticket.escalationLevel ?? 0,
-      ticket.returnVisit?.rating ?? '',
-      ticket.returnVisit?.comment ?? '',
-      ticket.summary?.rootCause ?? '',
-      ticket.summary?.correctiveAction ?? '',
-      ticket.summary?.preventiveAction ?? '',
-      ticket.title,
-    ]);
+    chunk += caseRow(ticket, ticket.ownerId ? owners.get(ticket.ownerId) : undefined, f, cells);
     if (chunk.length > 64_000) {
       yield chunk;
       chunk = '';
@@ -163,9 +194,9 @@ export async function* casesCsv(options: ExportOptions): AsyncGenerator<string> 
 
 /** The survey CSV, one row per answered question. */
 export async function* surveysCsv(options: ExportOptions): AsyncGenerator<string> {
-  const language = options.language ?? 'en';
+  const c = cellsFor(options);
   const owners = await ownerDirectory(options.connection, options.withPhones);
-  yield header(SURVEY_COLUMNS, language);
+  yield header(SURVEY_COLUMNS, c.language);
   const filter = options.quarter ? { quarter: options.quarter } : {};
   const cursor = surveyModels(options.connection).Answers.find(filter).lean().cursor({ batchSize: 2000 });
   let chunk = '';
@@ -178,14 +209,14 @@ export async function* surveysCsv(options: ExportOptions): AsyncGenerator<string
       answer.ownerId,
       owner?.name ?? '',
       owner?.phone ?? '',
-      owner ? (owner.demo ? 'yes' : 'no') : '',
-      answer.building,
+      owner ? c.yesNo(owner.demo) : '',
+      answer.building || owner?.building || '',
       answer.questionId,
-      answer.dimension,
-      answer.measure,
+      c.label(answer.dimension),
+      c.label(answer.measure),
       answer.score ?? '',
       answer.text,
-      answer.at,
+      c.time(answer.at),
     ]);
     if (chunk.length > 64_000) {
       yield chunk;

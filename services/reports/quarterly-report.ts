@@ -1,3 +1,4 @@
+import { SURVEY_DIMENSIONS } from '../surveys/survey-model';
 import type { LiveSnapshot, QuarterSnapshot } from './report-snapshots';
 import { previousQuarter } from './report-service';
 
@@ -27,6 +28,52 @@ export interface QuarterlyReport {
   repeatComplainers: QuarterSnapshot['repeatComplainers'];
   actions: { total: number; list: QuarterSnapshot['complaints']['actions'] };
   atRisk: LiveSnapshot['atRisk'];
+  /** Each survey dimension: mean perceived and expected scores, the index, and last quarter's index. */
+  dimensions: Array<{
+    dimension: string;
+    perceived: number | null;
+    expectation: number | null;
+    index: number | null;
+    previousIndex: number | null;
+  }>;
+  /** Each building: the index, the overall score, how many overall answers, and last quarter's index. */
+  buildings: Array<{
+    building: string;
+    index: number | null;
+    overallScore: number | null;
+    answers: number;
+    previousIndex: number | null;
+  }>;
+  /** Where the report's times are shown (BOT_TIMEZONE). */
+  timeZone: string;
+}
+
+const mean = (part: { sum: number; count: number } | undefined) =>
+  part && part.count > 0 ? part.sum / part.count : null;
+
+function dimensionsOf(current: QuarterSnapshot, previous: QuarterSnapshot | undefined) {
+  return SURVEY_DIMENSIONS.map((dimension) => {
+    const d = current.satisfaction?.dimensions?.[dimension];
+    return {
+      dimension,
+      perceived: mean(d?.perceived),
+      expectation: mean(d?.expectation),
+      index: d?.index ?? null,
+      previousIndex: previous?.satisfaction?.dimensions?.[dimension]?.index ?? null,
+    };
+  }).filter((d) => d.perceived !== null || d.expectation !== null);
+}
+
+function buildingsOf(current: QuarterSnapshot, previous: QuarterSnapshot | undefined) {
+  return Object.entries(current.satisfaction?.byBuilding ?? {})
+    .map(([building, b]) => ({
+      building,
+      index: b.index,
+      overallScore: b.overallScore,
+      answers: b.overall.count,
+      previousIndex: previous?.satisfaction?.byBuilding?.[building]?.index ?? null,
+    }))
+    .sort((a, b) => a.building.localeCompare(b.building, 'zh', { numeric: true }));
 }
 
 const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
@@ -103,6 +150,7 @@ export function buildQuarterlyReport(
   current: QuarterSnapshot | undefined,
   previous: QuarterSnapshot | undefined,
   live: LiveSnapshot | undefined,
+  timeZone = 'Asia/Shanghai',
 ): QuarterlyReport | undefined {
   if (!current) return undefined;
   const now = metrics(current);
@@ -123,5 +171,8 @@ export function buildQuarterlyReport(
     repeatComplainers: current.repeatComplainers,
     actions: { total: current.complaints.actionsTotal, list: current.complaints.actions },
     atRisk: live?.atRisk ?? { total: 0, owners: [] },
+    dimensions: dimensionsOf(current, previous),
+    buildings: buildingsOf(current, previous),
+    timeZone,
   };
 }

@@ -63,6 +63,7 @@ export async function runQuarterlyReport(
     await reports.quarter(quarter),
     await reports.quarter(previousQuarter(quarter)),
     live,
+    deps.timeZone,
   );
   if (!report) {
     deps.out.write(`report quarterly: no cases or surveys recorded for ${quarter}\n`);
@@ -108,6 +109,7 @@ export async function runExport(
     withPhones: deps.withPhones,
     language: deps.language,
     slaPolicy: deps.slaPolicy,
+    timeZone: deps.timeZone,
     ...(deps.quarter ? { quarter: deps.quarter } : {}),
   };
   for await (const chunk of deps.kind === 'cases' ? casesCsv(options) : surveysCsv(options)) {

@@ -1,6 +1,7 @@
 import { localize, type Language } from '../i18n/text';
+import { localDateTime } from '../i18n/time';
 import type { HeadlineMetric, QuarterlyReport } from './quarterly-report';
-import { duration, fixed, label, percent } from './report-texts';
+import { duration, fixed, label } from './report-texts';
 
 /**
  * What the quarterly report says, as plain data: the Markdown and the HTML renderers draw
@@ -11,8 +12,8 @@ import { duration, fixed, label, percent } from './report-texts';
 /** Whether a change is good news (for the colour the HTML gives it). */
 export type ReportTone = 'good' | 'bad' | 'same';
 
-/** A table cell: text, or text with a tone. */
-export type ReportCell = string | { text: string; tone: ReportTone };
+/** A table cell: text, or text with a tone (a change) or a link (a case on the desk). */
+export type ReportCell = string | { text: string; tone?: ReportTone; href?: string };
 
 export interface ReportSection {
   /** The section's heading, with its total where the list is capped ("Repeat complainers (3)"). */
@@ -67,6 +68,15 @@ export const REPORT_TEXT = {
   preventive: { zh: '预防措施', en: 'Preventive action' },
   reasons: { zh: '原因', en: 'Reasons' },
   tenure: { zh: '入住天数', en: 'Tenure (days)' },
+  byDimension: { zh: '满意度（按维度）', en: 'Satisfaction by dimension' },
+  byBuilding: { zh: '满意度（按楼栋）', en: 'Satisfaction by building' },
+  dimension: { zh: '维度', en: 'Dimension' },
+  perceived: { zh: '感知均分', en: 'Mean perceived' },
+  expectation: { zh: '期望均分', en: 'Mean expectation' },
+  index: { zh: '指数', en: 'Index' },
+  overall: { zh: '总体评分', en: 'Overall score' },
+  answers: { zh: '答卷', en: 'Answers' },
+  unknownBuilding: { zh: '未登记楼栋', en: 'No building on file' },
 } as const;
 
 /** At-risk owners listed in the report; the dashboard's owner pages list the rest. */
@@ -80,7 +90,8 @@ export function formatMetric(
 ): string {
   if (format === 'index') return fixed(value, 2);
   if (format === 'score') return fixed(value, 2);
-  if (format === 'percent') return percent(value);
+  // One decimal, so a change computed from the exact values agrees with the two shown.
+  if (format === 'percent') return value === null ? '—' : `${(value * 100).toFixed(1)}%`;
   if (format === 'minutes') return duration(value, language);
   return value === null ? '—' : String(value);
 }
@@ -92,7 +103,7 @@ export function formatChange(metric: HeadlineMetric, language: Language): string
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
   const size = Math.abs(delta);
   if (metric.format === 'percent')
-    return `${sign}${Math.round(size * 100)} ${language === 'zh' ? '个百分点' : 'pts'}`;
+    return `${sign}${(size * 100).toFixed(1)} ${language === 'zh' ? '个百分点' : 'pts'}`;
   if (metric.format === 'minutes') return `${sign}${duration(size, language)}`;
   if (metric.format === 'count') return `${sign}${Math.round(size)}`;
   return `${sign}${size.toFixed(2)}`;
@@ -104,18 +115,22 @@ function changeTone(metric: HeadlineMetric): ReportTone {
   return up === (metric.better === 'higher') ? 'good' : 'bad';
 }
 
-/** The report's sections in the reader's language, ready for either renderer. */
-export function reportSections(report: QuarterlyReport, language: Language): ReportView {
+/** The report's sections in the reader's language, ready for either renderer; `caseHref` links references. */
+export function reportSections(
+  report: QuarterlyReport,
+  language: Language,
+  caseHref?: (reference: string) => string,
+): ReportView {
+  const ref = (reference: string): ReportCell =>
+    caseHref ? { text: reference, href: caseHref(reference) } : reference;
   const t = (key: keyof typeof REPORT_TEXT, values?: Record<string, string | number>) =>
     localize(REPORT_TEXT[key], language, values);
-  const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
-  const risky = report.atRisk.owners.slice(0, AT_RISK_SHOWN);
-  const computedAt = report.computedAt.toISOString().slice(0, 16).replace('T', ' ');
+  const computedAt = `${localDateTime(report.computedAt, report.timeZone)} (${report.timeZone})`;
   return {
     title: t('title'),
     quarter: report.quarter,
     demo: report.scope === 'demo' ? t('demo') : undefined,
-    asOf: `${t('asOf')} ${computedAt} UTC${report.frozen ? ` ${t('frozen')}` : ''}`,
+    asOf: `${t('asOf')} ${computedAt}${report.frozen ? ` ${t('frozen')}` : ''}`,
     none: t('none'),
     sections: [
       {
@@ -133,6 +148,7 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
           { text: formatChange(m, language), tone: changeTone(m) },
         ]),
       },
+      ...satisfactionSections(report, language),
       {
         title: t('topCategories'),
         head: [t('category'), t('count')],
@@ -143,50 +159,103 @@ export function reportSections(report: QuarterlyReport, language: Language): Rep
         head: [t('rootCause'), t('count')],
         rows: report.rootCauses.map((c) => [c.text, String(c.count)]),
       },
-      {
-        title: `${t('breaches')} (${report.breaches.total})`,
-        head: [t('reference'), t('category'), t('building'), t('staff'), t('deadline'), t('status')],
-        rows: report.breaches.cases.map((c) => [
-          c.reference,
-          label(c.category, language),
-          c.building,
-          c.assigneeName || '—',
-          c.deadlines.map((d) => label(d, language)).join(', '),
-          label(c.status, language),
-        ]),
-        shown: shown(report.breaches.cases.length, report.breaches.total),
-      },
-      {
-        title: `${t('repeat')} (${report.repeatComplainers.total})`,
-        head: [t('owner'), t('building'), t('unit'), t('complaints')],
-        rows: report.repeatComplainers.owners.map((o) => [o.name, o.building, o.unit, String(o.complaints)]),
-      },
-      {
-        title: `${t('actions')} (${report.actions.total})`,
-        head: [t('reference'), t('category'), t('rootCause'), t('corrective'), t('preventive')],
-        rows: report.actions.list.map((a) => [
-          a.reference,
-          label(a.category, language),
-          a.rootCause,
-          a.correctiveAction,
-          a.preventiveAction,
-        ]),
-        shown: shown(report.actions.list.length, report.actions.total),
-      },
-      {
-        title: `${t('atRisk')} (${report.atRisk.total})`,
-        head: [t('owner'), t('building'), t('unit'), t('reasons'), t('tenure')],
-        rows: risky.map((o) => [
-          o.name,
-          o.building,
-          o.unit,
-          o.reasons.map((r) => label(r, language)).join(', '),
-          String(o.tenureDays),
-        ]),
-        shown: shown(risky.length, report.atRisk.total),
-      },
+      ...caseListSections(report, language, ref),
     ],
   };
+}
+
+/** The lists of the report: breached cases, repeat complainers, actions taken, at-risk owners. */
+function caseListSections(
+  report: QuarterlyReport,
+  language: Language,
+  ref: (reference: string) => ReportCell,
+): ReportSection[] {
+  const t = (key: keyof typeof REPORT_TEXT, values?: Record<string, string | number>) =>
+    localize(REPORT_TEXT[key], language, values);
+  const shown = (n: number, total: number) => (total > n ? t('shown', { shown: n, total }) : undefined);
+  const risky = report.atRisk.owners.slice(0, AT_RISK_SHOWN);
+  return [
+    {
+      title: `${t('breaches')} (${report.breaches.total})`,
+      head: [t('reference'), t('category'), t('building'), t('staff'), t('deadline'), t('status')],
+      rows: report.breaches.cases.map((c) => [
+        ref(c.reference),
+        label(c.category, language),
+        c.building,
+        c.assigneeName || '—',
+        c.deadlines.map((d) => label(d, language)).join(', '),
+        label(c.status, language),
+      ]),
+      shown: shown(report.breaches.cases.length, report.breaches.total),
+    },
+    {
+      title: `${t('repeat')} (${report.repeatComplainers.total})`,
+      head: [t('owner'), t('building'), t('unit'), t('complaints')],
+      rows: report.repeatComplainers.owners.map((o) => [o.name, o.building, o.unit, String(o.complaints)]),
+    },
+    {
+      title: `${t('actions')} (${report.actions.total})`,
+      head: [t('reference'), t('category'), t('rootCause'), t('corrective'), t('preventive')],
+      rows: report.actions.list.map((a) => [
+        ref(a.reference),
+        label(a.category, language),
+        a.rootCause,
+        a.correctiveAction,
+        a.preventiveAction,
+      ]),
+      shown: shown(report.actions.list.length, report.actions.total),
+    },
+    {
+      title: `${t('atRisk')} (${report.atRisk.total})`,
+      head: [t('owner'), t('building'), t('unit'), t('reasons'), t('tenure')],
+      rows: risky.map((o) => [
+        o.name,
+        o.building,
+        o.unit,
+        o.reasons.map((r) => label(r, language)).join(', '),
+        String(o.tenureDays),
+      ]),
+      shown: shown(risky.length, report.atRisk.total),
+    },
+  ];
+}
+
+/** Index changes against last quarter, from the exact values. */
+function indexChange(value: number | null, previous: number | null): ReportCell {
+  if (value === null || previous === null) return '';
+  const delta = value - previous;
+  const tone: ReportTone = Math.abs(delta) < 0.005 ? 'same' : delta > 0 ? 'good' : 'bad';
+  return { text: `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta).toFixed(2)}`, tone };
+}
+
+/** Satisfaction per dimension and per building (the figures `survey status` prints), with the change. */
+function satisfactionSections(report: QuarterlyReport, language: Language): ReportSection[] {
+  const t = (key: keyof typeof REPORT_TEXT) => localize(REPORT_TEXT[key], language);
+  const change = `${t('change')} ${report.previousQuarter}`;
+  return [
+    {
+      title: t('byDimension'),
+      head: [t('dimension'), t('perceived'), t('expectation'), t('index'), change],
+      rows: report.dimensions.map((d) => [
+        label(d.dimension, language),
+        fixed(d.perceived),
+        fixed(d.expectation),
+        fixed(d.index),
+        indexChange(d.index, d.previousIndex),
+      ]),
+    },
+    {
+      title: t('byBuilding'),
+      head: [t('building'), t('index'), t('overall'), t('answers'), change],
+      rows: report.buildings.map((b) => [
+        b.building === 'unknown' ? t('unknownBuilding') : b.building,
+        fixed(b.index),
+        fixed(b.overallScore),
+        String(b.answers),
+        indexChange(b.index, b.previousIndex),
+      ]),
+    },
+  ];
 }
 
 const cellText = (cell: ReportCell): string => (typeof cell === 'string' ? cell : cell.text);

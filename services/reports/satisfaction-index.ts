@@ -32,6 +32,15 @@ export interface DimensionScore {
   index: number | null;
 }
 
+/** One building's figures in a quarter: its index (all perceived / all expectation) and overall score. */
+export interface BuildingSatisfaction {
+  perceived: SumCount;
+  expectation: SumCount;
+  overall: SumCount;
+  index: number | null;
+  overallScore: number | null;
+}
+
 /** A quarter's satisfaction figures, as stored in the report snapshot. */
 export interface QuarterSatisfaction {
   dimensions: Record<SurveyDimension, DimensionScore>;
@@ -40,12 +49,27 @@ export interface QuarterSatisfaction {
   /** The owners' overall score (1-5): mean of the `overall` answers. */
   overallScore: SumCount & { mean: number | null };
   responses: { sent: number; answered: number; completed: number; rate: number | null };
+  /** Per building ('unknown' when the answer has none): the figures `survey status` prints per building. */
+  byBuilding: Record<string, BuildingSatisfaction>;
+}
+
+/** Sums per building of one quarter, as `loadSatisfaction` gathers them. */
+export type BuildingSums = Record<string, { perceived: SumCount; expectation: SumCount; overall: SumCount }>;
+
+function buildingFigures(sums: BuildingSums): Record<string, BuildingSatisfaction> {
+  return Object.fromEntries(
+    Object.entries(sums).map(([building, s]) => [
+      building,
+      { ...s, index: satisfactionIndex(s.perceived, s.expectation), overallScore: meanScore(s.overall) },
+    ]),
+  );
 }
 
 /** Folds `$group` rows and response counts into one quarter's figures. */
 export function quarterSatisfaction(
   groups: AnswerGroup[],
   responses: { sent: number; answered: number; completed: number },
+  buildings: BuildingSums = {},
 ): QuarterSatisfaction {
   const zero = (): SumCount => ({ sum: 0, count: 0 });
   const dimensions = Object.fromEntries(
@@ -77,6 +101,7 @@ export function quarterSatisfaction(
     overallIndex: satisfactionIndex(perceived, expectation),
     overallScore: { ...overall, mean: meanScore(overall) },
     responses: { ...responses, rate: responses.sent > 0 ? responses.completed / responses.sent : null },
+    byBuilding: buildingFigures(buildings),
   };
 }
 
@@ -104,15 +129,17 @@ export async function loadSatisfaction(
       quarter: trusted({ $in: quarters }),
       measure: trusted({ $in: ['perceived', 'expectation', 'overall'] }),
     },
-    { ownerId: 1, quarter: 1, dimension: 1, measure: 1, score: 1 },
+    { ownerId: 1, quarter: 1, building: 1, dimension: 1, measure: 1, score: 1 },
   )
     .lean()
     .cursor({ batchSize: 2000 });
+  const buildings = new Map<string, BuildingSums>();
   for await (const answer of answers as AsyncIterable<
-    Pick<SurveyAnswerRecord, 'ownerId' | 'quarter' | 'dimension' | 'measure' | 'score'>
+    Pick<SurveyAnswerRecord, 'ownerId' | 'quarter' | 'building' | 'dimension' | 'measure' | 'score'>
   >) {
     if (typeof answer.score !== 'number' || excludeOwners.has(answer.ownerId)) continue;
     const measure = answer.measure as AnswerGroup['measure'];
+    addToBuilding(buildings, answer.quarter, answer.building || 'unknown', measure, answer.score);
     const key = `${answer.quarter}|${answer.dimension}|${measure}`;
     const group = groups.get(key) ?? {
       quarter: answer.quarter,
@@ -152,8 +179,24 @@ export async function loadSatisfaction(
       quarterSatisfaction(
         all.filter((g) => g.quarter === quarter),
         responses.get(quarter) ?? { sent: 0, answered: 0, completed: 0 },
+        buildings.get(quarter) ?? {},
       ),
     );
   }
   return result;
+}
+
+function addToBuilding(
+  buildings: Map<string, BuildingSums>,
+  quarter: string,
+  building: string,
+  measure: AnswerGroup['measure'],
+  score: number,
+): void {
+  const sums = buildings.get(quarter) ?? {};
+  const zero = () => ({ sum: 0, count: 0 });
+  const of = (sums[building] ??= { perceived: zero(), expectation: zero(), overall: zero() });
+  of[measure].sum += score;
+  of[measure].count++;
+  buildings.set(quarter, sums);
 }

@@ -6,6 +6,10 @@ import type { Config } from '../config/load-config';
 import type { Logger } from '../logging/logger';
 import { createOutbox } from '../outbox/outbox';
 import { createOwnerService } from '../owners/owner-service';
+import { label } from '../i18n/labels';
+import { surveyStatusTexts } from '../i18n/survey-status';
+import { localize, type Language } from '../i18n/text';
+import { localDateTime } from '../i18n/time';
 import { periodKeys } from '../tickets/ticket-model';
 import { isQuarter } from './local-time';
 import { createProgressBar } from './progress-bar';
@@ -143,59 +147,105 @@ const num = (n: number | null, digits = 2) => (n === null ? '—' : n.toFixed(di
 const signed = (n: number | null, format: (n: number) => string) =>
   n === null ? '—' : `${n >= 0 ? '+' : ''}${format(n)}`;
 
-function scoreLine(name: string, score: GroupScore): string {
-  return `  ${name.padEnd(18)} index ${num(score.index, 3)}  overall ${num(score.overall)}  response ${pct(score.responseRate)} (${score.completed}/${score.invited}, ${score.partial} partial)`;
+function scoreLine(name: string, score: GroupScore, language: Language): string {
+  return localize(surveyStatusTexts.score, language, {
+    name: name.padEnd(language === 'zh' ? 10 : 18),
+    index: num(score.index, 3),
+    overall: num(score.overall),
+    rate: pct(score.responseRate),
+    completed: score.completed,
+    invited: score.invited,
+    partial: score.partial,
+  });
 }
 
 /** Reached, not reached (by reason) and still on the way, of the owners asked. */
-function reachLines(asked: number, reach: ReachSummary): string[] {
+function reachLines(asked: number, reach: ReachSummary, language: Language): string[] {
+  const t = (key: keyof typeof surveyStatusTexts, values: Record<string, string | number>) =>
+    localize(surveyStatusTexts[key], language, values);
   const waiting = Math.max(0, asked - reach.reached - reach.unreached);
   const lines = [
-    `  reached ${reach.reached} (${reach.byTemplate} by WeChat template message), not reached ${reach.unreached}, on the way ${waiting}`,
+    t('reach', { reached: reach.reached, byTemplate: reach.byTemplate, unreached: reach.unreached, waiting }),
   ];
-  for (const [code, count] of Object.entries(reach.reasons).sort(([, a], [, b]) => b - a))
-    lines.push(
-      `    not reached: ${count} ${code}${unreachableReasons[code] ? ` (${unreachableReasons[code].en})` : ''}`,
-    );
+  for (const [code, count] of Object.entries(reach.reasons).sort(([, a], [, b]) => b - a)) {
+    const why = unreachableReasons[code];
+    lines.push(t('notReached', { count, code, why: why ? ` (${localize(why, language)})` : '' }));
+  }
   return lines;
 }
 
-/** `ownerbot survey status [--quarter ...]`: asked, reached, answered, response rate and indices. */
-export async function runSurveyStatus(deps: CommandDeps & { quarter?: string | true }): Promise<number> {
+/** The status report's lines, in `language`, times on BOT_TIMEZONE's clock. */
+function statusLines(
+  campaign: NonNullable<Awaited<ReturnType<ReturnType<typeof services>['getCampaign']>>>,
+  counts: Awaited<ReturnType<ReturnType<typeof services>['responseCounts']>>,
+  scores: Awaited<ReturnType<typeof querySurveyScores>>,
+  options: { language: Language; timeZone: string; reach: ReachSummary },
+): string[] {
+  const { language, timeZone } = options;
+  const t = (key: keyof typeof surveyStatusTexts, values: Record<string, string | number> = {}) =>
+    localize(surveyStatusTexts[key], language, values);
+  const { current, previous, change } = scores;
+  const status =
+    campaign.status === 'running' || campaign.status === 'done' ? t(campaign.status) : campaign.status;
+  return [
+    t('campaign', {
+      id: campaign._id,
+      definition: campaign.definitionId,
+      status,
+      started: localDateTime(campaign.startedAt, timeZone),
+      expires: localDateTime(campaign.expiresAt, timeZone),
+    }),
+    t('asked', {
+      asked: counts.sent + counts.partial + counts.complete + counts.expired,
+      sent: counts.sent,
+      partial: counts.partial,
+      complete: counts.complete,
+      expired: counts.expired,
+    }),
+    ...reachLines(counts.sent + counts.partial + counts.complete + counts.expired, options.reach, language),
+    scoreLine(t('allOwners'), current.all, language),
+    ...Object.entries(current.byBuilding)
+      .sort(([a], [b]) => a.localeCompare(b, 'zh'))
+      .map(([building, score]) => scoreLine(t('building', { building: building || '?' }), score, language)),
+    t('byDimension'),
+    ...SURVEY_DIMENSIONS.map((dimension) => {
+      const d = current.all.dimensions[dimension];
+      return `    ${label(dimension, language).padEnd(language === 'zh' ? 8 : 17)} ${num(d.perceived)} / ${num(d.expectation)} = ${num(d.index, 3)}`;
+    }),
+    previous.all.invited > 0
+      ? t('versus', {
+          quarter: previous.quarter,
+          index: signed(change.index, (n) => n.toFixed(3)),
+          overall: signed(change.overall, (n) => n.toFixed(2)),
+          rate: signed(change.responseRate, (n) => t('points', { value: (n * 100).toFixed(1) })),
+        })
+      : t('noPrevious', { quarter: previous.quarter }),
+  ];
+}
+
+/**
+ * `ownerbot survey status [--quarter ...] [--lang zh|en]`: asked, answered, response rate and
+ * indices, overall, per building and per dimension, against the previous quarter.
+ */
+export async function runSurveyStatus(
+  deps: CommandDeps & { quarter?: string | true; language?: Language },
+): Promise<number> {
   const quarter = quarterOf(deps, deps.quarter);
   if (!quarter) return EXIT_USAGE;
+  const language = deps.language ?? 'en';
   const surveys = services(deps);
   const campaign = await surveys.getCampaign(campaignIdOf(quarter));
   if (!campaign) {
-    deps.out.write(
-      `No campaign for ${quarter} (it starts on SURVEY_CRON, or run: ownerbot survey send --quarter ${quarter})\n`,
-    );
+    deps.out.write(`${localize(surveyStatusTexts.none, language, { quarter })}\n`);
     return 0;
   }
   const counts = await surveys.responseCounts(campaign._id);
-  const { current, previous, change } = await querySurveyScores(deps.connection, quarter);
-  const asked = counts.sent + counts.partial + counts.complete + counts.expired;
+  const scores = await querySurveyScores(deps.connection, quarter);
   const reach = await createOutreachReach({
     connection: deps.connection,
     clock: deps.clock ?? systemClock,
   }).summaryOf(surveyMessageKey(quarter, ''));
-  const lines = [
-    `Campaign ${campaign._id} (${campaign.definitionId}): ${campaign.status}, started ${campaign.startedAt.toISOString()}, expires ${campaign.expiresAt.toISOString()}`,
-    `  asked ${asked}: not started ${counts.sent}, partial ${counts.partial}, complete ${counts.complete}, expired ${counts.expired}`,
-    ...reachLines(asked, reach),
-    scoreLine('all owners', current.all),
-    ...Object.entries(current.byBuilding)
-      .sort(([a], [b]) => a.localeCompare(b, 'zh'))
-      .map(([building, score]) => scoreLine(`building ${building || '?'}`, score)),
-    '  by dimension (perceived / expectation = index):',
-    ...SURVEY_DIMENSIONS.map((dimension) => {
-      const d = current.all.dimensions[dimension];
-      return `    ${dimension.padEnd(17)} ${num(d.perceived)} / ${num(d.expectation)} = ${num(d.index, 3)}`;
-    }),
-    previous.all.invited > 0
-      ? `  vs ${previous.quarter}: index ${signed(change.index, (n) => n.toFixed(3))}, overall ${signed(change.overall, (n) => n.toFixed(2))}, response rate ${signed(change.responseRate, (n) => `${(n * 100).toFixed(1)} pts`)}`
-      : `  vs ${previous.quarter}: no campaign to compare with`,
-  ];
+  const lines = statusLines(campaign, counts, scores, { language, timeZone: deps.config.timezone, reach });
   deps.out.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -42,6 +42,7 @@ export function updateFor(
       from: change.to ? ticket.status : '',
       to: change.to ?? '',
       note: change.note ?? '',
+      ...(change.actionId ? { actionId: change.actionId } : {}),
     };
     push.history = entry;
   }

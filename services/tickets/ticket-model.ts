@@ -44,13 +44,19 @@ export const REFERENCE_PREFIX: Record<TicketKind, string> = {
   emergency: 'EM',
 };
 
+/** Who wrote a message on a case: the owner, a staff member to the owner, a staff-only note, or the bot. */
+export const MESSAGE_AUTHORS = ['owner', 'staff', 'note', 'bot'] as const;
+
 export interface TicketMessage {
   at: Date;
-  from: 'owner' | 'staff' | 'bot';
+  from: (typeof MESSAGE_AUTHORS)[number];
   text: string;
   /** `<channel>:<platform message id>` for owner messages, the desk's reply key for staff: one entry per key. */
   messageKey: string;
   attachments: Array<{ kind: string; reference: string }>;
+  /** The staff member's id and name for replies and notes; '' for the owner and the bot. */
+  by?: string;
+  byName?: string;
 }
 
 /** One step of the method as the product shows it: who did what, when, from which status to which. */
@@ -63,6 +69,8 @@ export interface TicketHistoryEntry {
   from: TicketStatus | '';
   to: TicketStatus | '';
   note: string;
+  /** The one-time id of the staff action (a form, a Slack modal) that made this step; '' for others. */
+  actionId?: string;
 }
 
 export interface TicketSummary {
@@ -164,6 +172,8 @@ const ticketSchema = new Schema<TicketRecord>(
           text: { type: String, default: '' },
           messageKey: { type: String, default: '' },
           attachments: { type: [attachmentSchema], default: [] },
+          by: { type: String, default: '' },
+          byName: { type: String, default: '' },
         },
         { _id: false },
       ),

@@ -1,18 +1,20 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
+import { createCaseHistoryQueries } from './case-history';
 import { createCaseQueries, type CaseQueries } from './case-queries';
 import { slaSubjectOf, type SlaFields } from './case-sla';
 import { createCaseStore, type CaseStore } from './case-store';
-import { eventOf, methodVerbs, recordVerbs, type TicketEvent } from './case-verbs';
+import { eventOf, labelVerbs, methodVerbs, recordVerbs, type TicketEvent } from './case-verbs';
 import { createCaseOpener, type OpenTicketInput } from './open-case';
 import { DEFAULT_SLA_POLICY, deadlinesOf, type SlaPolicy } from './sla';
 import { ticketModels, type TicketKind, type TicketRecord } from './ticket-model';
 import { slaClassOf, slaStep } from './transitions';
 
-export type { LabelCorrection, TicketEvent } from './case-verbs';
+export type { ActionOptions, LabelCorrection, TicketEvent } from './case-verbs';
+export { MissingFieldsError, type ResolutionField } from './case-errors';
 export type { OpenTicketInput } from './open-case';
-export type { Staff } from './transitions';
+export type { ResolveOptions, Staff } from './transitions';
 
 /** A round of the SLA has at most 8 steps: a warning and three rungs for each of two deadlines. */
 const MAX_SLA_STEPS_PER_RUN = 8;
@@ -88,9 +90,11 @@ export function createTicketService(deps: {
     getByReference: queries.getByReference,
     listOpen: queries.listOpen,
     queue: queries.queue,
+    ...createCaseHistoryQueries({ Tickets }),
     byStaffThread: queries.byStaffThread,
     ...methodVerbs({ store, clock }),
     ...recordVerbs({ store, clock }),
+    ...labelVerbs({ store, clock }),
     ...slaVerbs({ store, queries, policy }),
   };
 }

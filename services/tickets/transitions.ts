@@ -1,5 +1,6 @@
 import { CATEGORIES, INTENTS, isCategory, isIntent, type Category, type Intent } from '../../nlp/labels';
 import { DomainError } from '../errors';
+import { MissingFieldsError, type ResolutionField } from './case-errors';
 import { ACTIVE_STATUSES, nextDueStep } from './case-sla';
 import type { SlaClass, SlaPolicy, SlaStep } from './sla';
 import type { TicketKind, TicketMessage, TicketRecord, TicketStatus, TicketSummary } from './ticket-model';
@@ -37,7 +38,7 @@ export type CaseEventType =
 
 /** What one change does to a case: the status it moves to, fields to set, values to append. */
 export interface Change {
-  action: CaseEventType | 'owner_message' | 'staff_message' | 'staff_thread_set';
+  action: CaseEventType | 'owner_message' | 'staff_message' | 'note' | 'bot_message' | 'staff_thread_set';
   to?: TicketStatus;
   set?: Record<string, unknown>;
   push?: Record<string, unknown>;
@@ -45,6 +46,19 @@ export interface Change {
   step?: SlaStep;
   /** Messages and the staff thread are records of their own, not steps of the method. */
   history?: false;
+  /** The one-time id of the staff action deciding this, kept on the history entry. */
+  actionId?: string;
+}
+
+/** What a resolution carries: the result (the note the owner reads) and a complaint's summary. */
+export interface ResolveOptions {
+  summary?: Partial<TicketSummary>;
+  /** Refuse a complaint without all three parts of its summary. */
+  requireSummary?: boolean;
+  /** Refuse an empty result: the desks require one, since the owner is told it. */
+  requireResult?: boolean;
+  /** The one-time id of the form or modal: a repeat of it changes nothing. */
+  actionId?: string;
 }
 
 type Verb = keyof typeof ALLOWED;
@@ -149,23 +163,34 @@ export function start(ticket: TicketRecord, staff: Staff, now: Date): Change {
   return { action: 'started', to: 'in_progress', set: takenOnBy(ticket, staff, now) };
 }
 
-/** Work done; a waiting hand-over lapses. `requireSummary` refuses a complaint without its summary. */
+/** The empty parts of a resolution that the options require, in the order the forms show them. */
+export function missingParts(ticket: TicketRecord, note: string, options: ResolveOptions): ResolutionField[] {
+  const missing: ResolutionField[] = [];
+  if (options.requireResult && note.trim() === '') missing.push('result');
+  if (options.requireSummary && isComplaint(ticket)) {
+    const summary = options.summary ?? {};
+    for (const part of ['rootCause', 'correctiveAction', 'preventiveAction'] as const)
+      if (String(summary[part] ?? '').trim() === '') missing.push(part);
+  }
+  return missing;
+}
+
+/**
+ * Work done; a waiting hand-over lapses. `requireResult` refuses an empty result and
+ * `requireSummary` a complaint without its summary, naming every empty part at once.
+ */
 export function resolve(
   ticket: TicketRecord,
   staff: Staff,
   now: Date,
   note: string,
-  options: { summary?: Partial<TicketSummary>; requireSummary?: boolean } = {},
+  options: ResolveOptions = {},
 ): Change {
   assertFrom('resolve', ticket);
   requireOwner(ticket, staff, 'resolve');
+  const missing = missingParts(ticket, String(note), options);
+  if (missing.length > 0) throw new MissingFieldsError(ticket.reference, missing);
   const summary = completeSummary(options.summary);
-  if (options.requireSummary && isComplaint(ticket) && !summary) {
-    throw new DomainError(
-      'summary_required',
-      `Complaint ${ticket.reference} needs its root cause, corrective action and preventive action to be resolved`,
-    );
-  }
   return {
     action: 'resolved',
     to: 'resolved',
@@ -175,7 +200,7 @@ export function resolve(
       pendingHandover: null,
       ...(summary ? { summary } : {}),
     },
-    note: String(note).slice(0, 2000),
+    note: String(note).trim().slice(0, 2000),
   };
 }
 
@@ -305,8 +330,14 @@ export function correctLabels(
 export function addMessage(ticket: TicketRecord, message: TicketMessage): Change | null {
   if (ticket.messages.some((existing) => existing.messageKey === message.messageKey)) return null;
   const later = message.from === 'owner' && message.at > ticket.lastOwnerMessageAt;
+  const actions = {
+    owner: 'owner_message',
+    staff: 'staff_message',
+    note: 'note',
+    bot: 'bot_message',
+  } as const;
   return {
-    action: message.from === 'owner' ? 'owner_message' : 'staff_message',
+    action: actions[message.from],
     set: later ? { lastOwnerMessageAt: message.at } : {},
     push: { messages: message },
     history: false,

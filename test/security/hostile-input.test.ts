@@ -212,6 +212,7 @@ describe('hostile input through the real HTTP server', () => {
     const caseId = value.split(':')[2] as string;
     const ts = post?.ts as string;
     await settle(300);
+    const actionTs = '1700000299.000001';
 
     const claim = `payload=${encodeURIComponent(
       JSON.stringify({
@@ -219,7 +220,7 @@ describe('hostile input through the real HTTP server', () => {
         user: { id: ALICE, name: 'alice' },
         channel: { id: CHANNEL },
         message: { ts, text: 'escalation' },
-        actions: [{ action_id: 'ownerbot_0', value }],
+        actions: [{ action_id: 'case_claim', value, action_ts: actionTs }],
       }),
     )}`;
     const request = signed(claim, { form: true });
@@ -262,9 +263,10 @@ describe('hostile input through the real HTTP server', () => {
     const basic = `Basic ${Buffer.from(`Alice:${STAFF_PASSWORD}`).toString('base64')}`;
     const desk = await fetch(`${base()}/desk`, { headers: { authorization: basic } });
     const html = await desk.text();
-    const token = new RegExp(
-      `/desk/cases/${id}/claim"><input type="hidden" name="csrf" value="([^"]+)"`,
-    ).exec(html)?.[1];
+    const [, token, once] =
+      new RegExp(
+        `/desk/cases/${id}/claim\\?back=queue"><input type="hidden" name="csrf" value="([^"]+)"><input type="hidden" name="once" value="([^"]+)"`,
+      ).exec(html) ?? [];
     expect(token).toBeDefined();
     const claim = (body: string, headers: Record<string, string>) =>
       fetch(`${base()}/desk/cases/${id}/claim`, {
@@ -275,14 +277,15 @@ describe('hostile input through the real HTTP server', () => {
       });
     expect((await claim('', {})).status).toBe(403);
     expect((await claim('csrf=forged', {})).status).toBe(403);
-    expect((await claim(`csrf=${token}`, { origin: 'https://evil.example' })).status).toBe(403);
-    expect((await claim(`csrf=${token}`, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((await claim(`csrf=${token}`, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    const form = `csrf=${token}&once=${once}`;
+    expect((await claim(form, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await claim(form, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await claim(form, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
     // A token is the user's own: Bob cannot use Alice's.
     const bob = `Basic ${Buffer.from(`Bob:${STAFF_PASSWORD}`).toString('base64')}`;
-    expect((await claim(`csrf=${token}`, { authorization: bob })).status).toBe(403);
+    expect((await claim(form, { authorization: bob })).status).toBe(403);
     expect((await collection('tickets').findOne({ _id: ticket?._id }))?.status).toBe('new');
-    const ok = await claim(`csrf=${token}`, { origin: base(), 'sec-fetch-site': 'same-origin' });
+    const ok = await claim(form, { origin: base(), 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(303);
     const claimed = await collection('tickets').findOne({ _id: ticket?._id });
     expect(claimed?.status).toBe('claimed');

@@ -116,7 +116,7 @@ describe('the logs of a full run', () => {
       user: { id: 'U0ALICE', name: 'alice' },
       channel: { id: CHANNEL },
       message: { ts: post?.ts, text: 'escalation' },
-      actions: [{ action_id: 'ownerbot_0', value }],
+      actions: [{ action_id: 'case_claim', value }],
     });
     expect((await slackPost(`payload=${encodeURIComponent(claim)}`, true)).status).toBe(200);
     await replies(902, 2);

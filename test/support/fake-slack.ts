@@ -14,6 +14,15 @@ export interface SlackCall {
  * or JSON bodies, answering `{ ok: true, ... }` or `{ ok: false, error }`, handing out message
  * timestamps, and answering 429 with `Retry-After` (or an HTTP 5xx) when told to.
  */
+/** Form fields holding blocks or views are JSON; a text that merely starts with "[" stays text. */
+function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 export async function startFakeSlack() {
   const calls: SlackCall[] = [];
   const failures: Array<{ status: number; error?: string; retryAfter?: number }> = [];
@@ -30,7 +39,7 @@ export async function startFakeSlack() {
         params = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       else {
         for (const [key, value] of new URLSearchParams(body)) {
-          params[key] = /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value;
+          params[key] = /^[[{]/.test(value) ? jsonOrText(value) : value;
         }
       }
       const call: SlackCall = { method, params, at: Date.now() };

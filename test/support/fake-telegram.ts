@@ -19,8 +19,8 @@ type PlannedFailure = Failure & { chatId?: number };
  * A local stand-in for the Telegram Bot API, speaking its wire format on loopback:
  * `POST /bot<token>/<method>` with JSON, answering `{ ok, result }` or
  * `{ ok: false, error_code, description, parameters }`. Implements what ownerbot calls
- * (getMe, deleteWebhook, getUpdates with long polling, sendMessage, answerCallbackQuery)
- * and can be told to fail the next sends (429 with retry_after, 403 blocked).
+ * (getMe, deleteWebhook, getUpdates with long polling, sendMessage, answerCallbackQuery, getFile
+ * and the file download) and can be told to fail the next sends (429 with retry_after, 403 blocked).
  */
 export async function startFakeTelegram(
   token = '123456:TEST-token-for-the-fake-server-only',
@@ -36,6 +36,8 @@ export async function startFakeTelegram(
   /** Successful sendMessage calls only (`calls` has the failed attempts too). */
   const delivered: TelegramCall[] = [];
   const blocked = new Set<number>();
+  /** Files owners sent, by file_id (getFile and the download serve them). */
+  const files = new Map<string, Buffer>();
   let updateId = 1000;
   let messageId = 1;
   let wakePoll: (() => void) | undefined;
@@ -50,6 +52,13 @@ export async function startFakeTelegram(
           response.writeHead(status, { 'content-type': 'application/json' });
           response.end(JSON.stringify(payload));
         };
+        // File downloads: GET /file/bot<token>/<file_path>, the bytes of a file named by getFile.
+        const download = /^\/file\/bot([^/]+)\/photos\/([\w-]+)\.png$/.exec(request.url ?? '');
+        if (download) {
+          if (download[1] !== token || !files.has(download[2] as string)) return answer(404, { ok: false });
+          response.writeHead(200, { 'content-type': 'application/octet-stream' });
+          return response.end(files.get(download[2] as string));
+        }
         if (!match || match[1] !== token)
           return answer(401, { ok: false, error_code: 401, description: 'Unauthorized' });
         const method = match[2] as string;
@@ -65,6 +74,12 @@ export async function startFakeTelegram(
           case 'deleteWebhook':
           case 'answerCallbackQuery':
             return answer(200, { ok: true, result: true });
+          case 'getFile': {
+            const fileId = String(params.file_id);
+            if (!files.has(fileId))
+              return answer(400, { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+            return answer(200, { ok: true, result: { file_id: fileId, file_path: `photos/${fileId}.png` } });
+          }
           case 'getUpdates': {
             const offset = Number(params.offset ?? 0);
             const pending = () => updates.filter((u) => (u as { update_id: number }).update_id >= offset);
@@ -130,6 +145,10 @@ export async function startFakeTelegram(
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
     delivered,
+    /** A file an owner sent (a photo), served by getFile and /file/bot<token>/photos/<id>.png. */
+    addFile(fileId: string, bytes: Buffer) {
+      files.set(fileId, bytes);
+    },
     /** Every send to this chat answers 403, as when the owner blocked the bot. */
     blockChat(chatId: number) {
       blocked.add(chatId);

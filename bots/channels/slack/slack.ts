@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Address, ChannelAdapter, OutboundMessage } from '../../../services/channels/types';
 import { ChannelError } from '../../../services/errors';
 import type { Logger } from '../../../services/logging/logger';
+import { caseButton } from './slack-case-card';
 
 export interface SlackSettings {
   botToken: string;
@@ -56,19 +57,26 @@ function toChannelError(error: unknown): ChannelError {
   });
 }
 
-/** Buttons as a Block Kit actions block under the text (Slack allows 25 elements). */
+/**
+ * Buttons as a Block Kit actions block under the text (Slack allows 25 elements). A case
+ * button gets the action id the staff desk routes on (`case_claim`); others `ownerbot_<n>`.
+ */
 function blocksFor(message: OutboundMessage) {
   if (!message.buttons?.length) return undefined;
   return [
     { type: 'section', text: { type: 'mrkdwn', text: message.text } },
     {
       type: 'actions',
-      elements: message.buttons.slice(0, 25).map((button, index) => ({
-        type: 'button',
-        action_id: `ownerbot_${index}`,
-        value: button.action,
-        text: { type: 'plain_text', text: button.label.slice(0, 75) },
-      })),
+      elements: message.buttons.slice(0, 25).map((button, index) =>
+        button.action.startsWith('case:')
+          ? caseButton(button)
+          : {
+              type: 'button',
+              action_id: `ownerbot_${index}`,
+              value: button.action,
+              text: { type: 'plain_text', text: button.label.slice(0, 75) },
+            },
+      ),
     },
   ];
 }

@@ -65,4 +65,29 @@ describe('dashboard in headless Chromium with the demo estate', () => {
     expect(errors).toEqual([]);
     expect(overview).toBeGreaterThan(20_000);
   }, 90_000);
+
+  it('when a manager uses a 390 px phone, then every view fits the screen and a chart bar opens the matching case list', async () => {
+    const page = await browser().newPage({
+      httpCredentials: { username: 'admin', password: TOKEN },
+      viewport: { width: 390, height: 844 },
+    });
+    const errors = collectPageErrors(page);
+    for (const view of ['', '/cases', '/sla', '/return-visits', '/open', '/owners', '/report', '/exports']) {
+      await page.goto(`${base()}/dashboard${view}?lang=en`);
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      expect({ view, width }).toEqual({ view, width: 390 });
+    }
+    await page.goto(`${base()}/dashboard/cases?lang=en`);
+    const bar = page.locator('figure.chart', { hasText: 'By category' }).locator('a.drill').first();
+    const title = (await bar.locator('title').textContent()) as string;
+    const [name, count] = title.split(': ') as [string, string];
+    await bar.click();
+    await page.waitForURL(/\/dashboard\/cases\/list\?/);
+    await page.locator('h2', { hasText: 'Case list' }).waitFor();
+    expect(await page.locator('p', { hasText: `· ${name}` }).count()).toBe(1);
+    expect(await page.locator('main table tbody tr').count()).toBe(Math.min(Number(count), 200));
+    const categories = await page.locator('main table tbody tr td:nth-child(5)').allTextContents();
+    expect(new Set(categories)).toEqual(new Set([name]));
+    expect(errors).toEqual([]);
+  }, 90_000);
 });

@@ -154,4 +154,43 @@ describe('/dashboard', () => {
     const none = await form('quarter=2025Q1&confirmPhones=');
     expect(none.body.trim().split('\r\n')).toHaveLength(1);
   });
+
+  it('when a bar of the cases view is followed, then the list shows exactly those cases, each opening on the desk', async () => {
+    const { app, reports } = server();
+    await reports.refresh();
+    const headers = { authorization: basic(token) };
+    const view = await app.inject({ url: '/dashboard/cases?lang=en&quarter=2026Q4', headers });
+    const href = /<a href="(\/dashboard\/cases\/list\?[^"]*category=service_attitude[^"]*)"/.exec(
+      view.body,
+    )?.[1];
+    expect(href).toBeDefined();
+    const list = await app.inject({ url: (href as string).replace(/&amp;/g, '&'), headers });
+    expect(list.statusCode).toBe(200);
+    const rows = list.body.match(/<a href="\/desk\/ref\/CP-\d{4}-\d{4}">/g) ?? [];
+    expect(rows).toHaveLength(2);
+    expect(list.body).toContain('Cases · 2026Q4 · Service attitude');
+    const none = await app.inject({
+      url: '/dashboard/cases/list?lang=en&quarter=2026Q4&category=fees',
+      headers,
+    });
+    expect(none.body).toContain('No cases match.');
+  });
+
+  it('when dates and a building narrow the cases view, then its figures are counted from those cases', async () => {
+    const { app, reports } = server();
+    await reports.refresh();
+    const headers = { authorization: basic(token) };
+    const inside = await app.inject({
+      url: '/dashboard/cases?lang=en&from=2026-11-01&to=2026-11-30&building=7',
+      headers,
+    });
+    expect(inside.body).toContain('Counted now from the cases of the chosen dates and building (2)');
+    const outside = await app.inject({
+      url: '/dashboard/cases?lang=en&from=2026-10-01&to=2026-10-31',
+      headers,
+    });
+    expect(outside.body).toContain('(0)');
+    const elsewhere = await app.inject({ url: '/dashboard/cases?lang=en&building=8', headers });
+    expect(elsewhere.body).toContain('(0)');
+  });
 });

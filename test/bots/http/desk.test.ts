@@ -28,13 +28,26 @@ describe('/desk', () => {
     expect(wrong.headers['www-authenticate']).toContain('Basic');
   });
 
-  it('when staff open it with the token, then the WeChat login QR code is drawn', async () => {
-    const response = await server(token, 'https://login.weixin.qq.com/l/abc').inject({
-      url: '/desk',
-      headers: { authorization: basic(token) },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(response.body).toContain('<svg');
-    expect(response.body).toContain('WeChat login');
+  it('when staff open it with the token, then the WeChat login QR code is drawn in the chosen language, which is remembered', async () => {
+    const app = server(token, 'https://login.weixin.qq.com/l/abc');
+    const english = await app.inject({ url: '/desk?lang=en', headers: { authorization: basic(token) } });
+    expect(english.statusCode).toBe(200);
+    expect(english.body).toContain('<svg');
+    expect(english.body).toContain('WeChat login');
+    const cookie = String(english.headers['set-cookie']).split(';')[0] as string;
+    const again = await app.inject({ url: '/desk', headers: { authorization: basic(token), cookie } });
+    expect(again.body).toContain('WeChat login');
+    const chinese = await app.inject({ url: '/desk', headers: { authorization: basic(token) } });
+    expect(chinese.body).toContain('微信登录');
+  });
+
+  it('when the page script is asked for, then it is served as a script of its own (no inline script in the pages)', async () => {
+    const app = server(token);
+    const page = await app.inject({ url: '/desk', headers: { authorization: basic(token) } });
+    expect(page.body).toContain('<script src="/desk.js" defer></script>');
+    expect(page.body).not.toMatch(/<script>/);
+    const script = await app.inject({ url: '/desk.js', headers: { authorization: basic(token) } });
+    expect(script.headers['content-type']).toContain('text/javascript');
+    expect(script.body).toContain("new EventSource('/desk/events')");
   });
 });

@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('when STAFF_LANGUAGE is unset, en or something else, then staff read zh, en, or the key is named', () => {
+    expect(loadConfig({}).staffLanguage).toBe('zh');
+    expect(loadConfig({ STAFF_LANGUAGE: 'en' }).staffLanguage).toBe('en');
+    expect(problemsOf({ STAFF_LANGUAGE: 'fr' })).toEqual(['STAFF_LANGUAGE must be zh or en, got "fr"']);
+  });
+
   it('when several keys are bad, then one error lists each with its reason and value', () => {
     const problems = problemsOf({ PORT: 'abc', BOT_TIMEZONE: 'Mars/Olympus', MONGODB_URI: 'postgres://x' });
     expect(problems).toEqual([

@@ -52,4 +52,37 @@ describe('daily digest', () => {
       "Yesterday's return visits: 0 answered (0 solved · 0 not), mean rating —, 0 to call",
     ]);
   });
+
+  it('when staff read Chinese and an owner wrote Slack markup, then the digest is in Chinese and the markup stays text', () => {
+    const h = createCoreHarness(database().connection);
+    const digest = createDigestService({
+      connection: database().connection,
+      returnVisits: createReturnVisitService({
+        connection: database().connection,
+        tickets: h.tickets,
+        owners: h.owners,
+        outbox: h.outbox,
+        clock: h.clock,
+        logger: h.logger,
+      }),
+      outbox: h.outbox,
+      logger: h.logger,
+      timeZone: 'Asia/Shanghai',
+      language: 'zh',
+    });
+    const text = digest.render({
+      day: '2026-11-22',
+      suggestions: [{ reference: 'SG-2611-0001', title: '<!channel> 建议 <https://evil.example|看这里>' }],
+      questions: [],
+      openByAge: { under1d: 1, d1to3: 0, d3to7: 0, over7d: 0 },
+      slaBreaches: [],
+      survey: { completed: 0, answers: 0, overallMean: null },
+      returnVisits: { answered: 0, solved: 0, notSolved: 0, ratingMean: null, phone: 0 },
+    });
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '📰 每日简报 2026-11-22',
+      '新建议 1 条',
+      '  · SG-2611-0001 &lt;!channel&gt; 建议 &lt;https://evil.example|看这里&gt;',
+    ]);
+  });
 });

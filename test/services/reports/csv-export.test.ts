@@ -100,7 +100,8 @@ describe('CSV exports', () => {
         ]),
       );
       expect(row).toContain(`,${ownerId},'=cmd|calc,*******1234,no,Alice,`);
-      expect(row).toContain(',40,40,breached,met,0,');
+      expect(row).toContain(',40,40,Breached,Met,0,');
+      expect(row).toMatch(/^CP-\d{4}-\d{4},Complaint,Dissatisfaction,Service attitude,Resolved,3,1502,/);
       expect(row).toContain(",'@rush hour,Apology,'+1 receptionist,");
       expect(row).toContain('"rude, very rude"');
       expect(csv).not.toContain('13800001234');
@@ -118,9 +119,30 @@ describe('CSV exports', () => {
         .split('\r\n');
       expect(lines[0]).toMatch(/^季度,调查批次/);
       expect(lines).toHaveLength(2);
-      expect(lines[1]).toContain(
-        `2026Q4,quarterly:2026Q4,quarterly:2026Q4:${ownerId},${ownerId},'=cmd|calc,*******1234,no,3,comment,,comment,,'=1+1,`,
+      expect(lines[1]).toBe(
+        `2026Q4,quarterly:2026Q4,quarterly:2026Q4:${ownerId},${ownerId},'=cmd|calc,*******1234,否,3,comment,,comment,,'=1+1,2026-10-12T08:00:00+08:00`,
       );
+    });
+
+    it('when cases are exported in Chinese, then values are labels, not codes, and times are on the BOT_TIMEZONE clock', async () => {
+      const csv = await collect(
+        casesCsv({
+          connection: database().connection,
+          clock,
+          withPhones: false,
+          language: 'zh',
+          timeZone: 'Asia/Shanghai',
+        }),
+      );
+      const [header, row] = csv
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(header).toMatch(/^编号,类型,意图,类别,状态,楼栋,房号,/);
+      expect(row).toMatch(/^CP-\d{4}-\d{4},投诉,不满投诉,服务态度,已处理,3,1502,/);
+      expect(row).toContain(',否,Alice,');
+      expect(row).toContain(',40,40,超时,达标,0,');
+      expect(row).toMatch(/,2026-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00,/);
     });
   });
 });

@@ -23,7 +23,12 @@ const report: QuarterlyReport = {
   scope: 'demo',
   computedAt: new Date('2026-12-01T10:20:30Z'),
   frozen: true,
-  headline: [metric('index', 0.93, 0.9, 'index', 'higher'), metric('cases', 7, 5, 'count', 'lower')],
+  headline: [
+    metric('index', 0.93, 0.9, 'index', 'higher'),
+    metric('cases', 7, 5, 'count', 'lower'),
+    // 87.4% and 89.5% round to 87% and 90%; one decimal keeps the change (2.1) in line with both.
+    metric('rate', 0.874, 0.895, 'percent', 'higher'),
+  ],
   complaintCategories: [{ category: 'equipment', count: 4 }],
   rootCauses: [{ text: 'pipe | burst\n<b>again</b>', count: 2 }],
   breaches: { total: 0, cases: [] },
@@ -44,6 +49,15 @@ const report: QuarterlyReport = {
       reopened180d: 0,
     })),
   },
+  dimensions: [
+    { dimension: 'security', perceived: 4.2, expectation: 4.5, index: 0.9333, previousIndex: 0.9 },
+    { dimension: 'cleaning', perceived: 3.9, expectation: null, index: null, previousIndex: 0.8 },
+  ],
+  buildings: [
+    { building: '3', index: 0.95, overallScore: 4.1, answers: 12, previousIndex: 0.97 },
+    { building: 'unknown', index: null, overallScore: 3, answers: 1, previousIndex: null },
+  ],
+  timeZone: 'Asia/Shanghai',
 };
 
 describe('quarterly report sections', () => {
@@ -51,6 +65,8 @@ describe('quarterly report sections', () => {
     const view = reportSections(report, 'en');
     expect(view.sections.map((s) => s.title)).toEqual([
       'Headline numbers',
+      'Satisfaction by dimension',
+      'Satisfaction by building',
       'Top complaint categories',
       'Root causes',
       'Cases that breached SLA (0)',
@@ -61,8 +77,17 @@ describe('quarterly report sections', () => {
     expect(view.sections[0]?.rows).toEqual([
       ['Metric index', '0.93', '0.90', { text: '+0.03', tone: 'good' }],
       ['Metric cases', '7', '5', { text: '+2', tone: 'bad' }],
+      ['Metric rate', '87.4%', '89.5%', { text: '−2.1 pts', tone: 'bad' }],
     ]);
-    const atRisk = view.sections[6];
+    expect(view.sections[1]?.rows).toEqual([
+      ['Security', '4.20', '4.50', '0.93', { text: '+0.03', tone: 'good' }],
+      ['Cleaning', '3.90', '—', '—', ''],
+    ]);
+    expect(view.sections[2]?.rows).toEqual([
+      ['3', '0.95', '4.10', '12', { text: '−0.02', tone: 'bad' }],
+      ['No building on file', '—', '3.00', '1', ''],
+    ]);
+    const atRisk = view.sections[8];
     expect(atRisk?.rows).toHaveLength(50);
     expect(atRisk?.shown).toBe('showing 50 of 60');
 
@@ -91,7 +116,7 @@ describe('quarterly report sections', () => {
     const md = renderReportMarkdown(report, 'zh');
     const html = renderReportFragment(report, 'zh');
     expect(md).toMatch(
-      /^# 季度服务报告 · 2026Q4\n\n> \*\*演示数据：虚构小区，非真实业主\*\*\n\n数据截至 2026-12-01 10:20 UTC （季度已结束，数据已固定）\n/,
+      /^# 季度服务报告 · 2026Q4\n\n> \*\*演示数据：虚构小区，非真实业主\*\*\n\n数据截至 2026-12-01 18:20 \(Asia\/Shanghai\) （季度已结束，数据已固定）\n/,
     );
     expect(html).toContain('<p class="demo">演示数据：虚构小区，非真实业主</p>');
     expect(md).toContain('| 设备设施 | 4 |');

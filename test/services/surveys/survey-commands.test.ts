@@ -75,6 +75,12 @@ describe('survey and announce commands', () => {
     expect(status.text()).toContain('asked 3: not started 3, partial 0, complete 0, expired 0');
     expect(status.text()).toContain('building 8');
     expect(status.text()).toContain('vs 2026Q3: no campaign to compare with');
+    const chinese = captureOutput();
+    await runSurveyStatus({ ...deps(), out: chinese.out, quarter: '2026Q4', language: 'zh' });
+    expect(chinese.text()).toContain('已邀请 3：未开始 3，部分作答 0，完成 0，已过期 0');
+    expect(chinese.text()).toMatch(/ {2}8栋 +指数 —/);
+    expect(chinese.text()).toContain('与 2026Q3 相比：无可比较的调查');
+    expect(chinese.text()).not.toMatch(/\d{4}-\d\d-\d\dT/); // times on the local clock, not UTC ISO
     const bad = captureOutput();
     expect(await runSurveyStatus({ ...deps(), out: bad.out, quarter: 'Q4' })).toBe(64);
 

@@ -116,7 +116,7 @@ describe('several app instances at once', () => {
     }
   });
 
-  it('when messages, a claim, a staff thread and a correction land at once, then none of them is lost', async () => {
+  it('when messages, a claim, a note, a staff thread and a correction land at once, then none of them is lost', async () => {
     const { openId, tickets, other, clock } = twoInstances();
     const id = await openId();
     const keys = Array.from({ length: 8 }, () => nextOrigin());
@@ -132,12 +132,12 @@ describe('several app instances at once', () => {
       other.claim(id, alice),
       tickets.setStaffThread(id, { channel: 'C_DESK', threadId: '1.2' }),
       other.correctLabels(id, supervisor, { intent: 'help_seeking', category: 'cleaning_greening' }),
-      tickets.addStaffMessage(id, alice, 'On our way', 'staff-reply:race'),
+      tickets.addNote(id, alice, 'On our way', 'note:race'),
     ]);
 
     const stored = await tickets.get(id);
     expect(stored.messages.map((m) => m.messageKey).sort()).toEqual(
-      [stored.origin, ...keys, 'staff-reply:race'].sort(),
+      [stored.origin, ...keys, 'note:race'].sort(),
     );
     expect(stored).toMatchObject({
       status: 'claimed',

@@ -57,6 +57,8 @@ describe('opening a case', () => {
         text: '  The lift in building 3\n is   broken  ',
         messageKey: origin,
         attachments: [{ kind: 'photo', reference: 'file-1' }],
+        by: '',
+        byName: '',
       },
     ]);
     expect(ticket.history).toEqual([
