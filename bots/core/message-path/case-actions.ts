@@ -38,11 +38,12 @@ export interface CaseActionDeps {
   dutyPhone: string;
 }
 
+/** "30 minutes", "2 hours", "1 hour": how soon the owner will hear from staff. */
 function formatEta(minutes: number, language: 'zh' | 'en'): string {
-  if (minutes < 60) return language === 'zh' ? `${minutes}分钟` : `${minutes} minutes`;
+  if (minutes < 60)
+    return localize(minutes === 1 ? texts.etaMinute : texts.etaMinutes, language, { count: minutes });
   const hours = Math.round(minutes / 60);
-  if (language === 'zh') return `${hours}小时`;
-  return hours === 1 ? '1 hour' : `${hours} hours`;
+  return localize(hours === 1 ? texts.etaHour : texts.etaHours, language, { count: hours });
 }
 
 /**
