@@ -22,6 +22,16 @@ const PROGRESS = [
   /\bhas (anyone|someone) (been|come|looked)\b/i,
 ];
 
+/**
+ * Chasing a case ("still waiting", "还在等", "催一下"): said to the people handling it, so while
+ * staff hold a case it goes to them, however cross it sounds. Only at the start of a message:
+ * "still waiting, and the guard was rude too" begins as a chase all the same.
+ */
+const CHASING = [
+  /^(我)?(还|一直|仍然)在等|^(等了|等很久|等半天|等到现在)|^(催一下|催催|快点|麻烦快点|怎么还没(人)?(来|回|处理|动静))/,
+  /^(i('m| am) )?still waiting\b|^(hurry( up)?|how (much )?longer|it'?s been (hours|days|ages)|nobody has (come|replied|answered))\b/i,
+];
+
 /** "Still leaking", "又坏了", "not fixed": the problem of a case staff called resolved is back. */
 const STILL_BROKEN = [
   /还是(在)?(漏|坏|不行|没好|不亮|没电|没水|堵|响|不能用|不工作|有问题)/,
@@ -43,6 +53,8 @@ export const isThanks = (text: string) => THANKS.test(text);
 export const isGreeting = (text: string) => GREETING.test(text);
 export const isSuggestion = (text: string) => SUGGESTION.test(text.normalize('NFKC').trim());
 export const isProgressQuestion = (text: string) => PROGRESS.some((pattern) => pattern.test(text));
+export const isChasing = (text: string) =>
+  CHASING.some((pattern) => pattern.test(text.normalize('NFKC').trim()));
 export const isStillBroken = (text: string) => STILL_BROKEN.some((pattern) => pattern.test(text));
 
 /** The kind of case a message opens when it goes to a person with its intent as classified. */

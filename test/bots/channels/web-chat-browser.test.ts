@@ -90,7 +90,7 @@ describe('web chat in headless Chromium', () => {
     expect(await reply.count()).toBe(1);
   }, 60_000);
 
-  it('when an owner sends a photo with a repair report, then it shows in the chat and on the desk for signed-in staff', async () => {
+  it('when an owner sends a photo with a repair report, then it shows in the chat and in the case on the desk for signed-in staff', async () => {
     const page = await ownerPage();
     const errors = collectPageErrors(page);
     await page.locator('#text').fill('Water stain spreading on the ceiling of 5-1203, photo attached');
@@ -108,7 +108,9 @@ describe('web chat in headless Chromium', () => {
       httpCredentials: { username: 'Alice', password: STAFF_PASSWORD },
     });
     await staff.goto(`${base()}/desk`);
-    const shown = staff.locator('.case', { hasText: 'Water stain' }).locator('img');
+    // The queue card leads to the case, where the owner's photo is part of the thread.
+    await staff.locator('.case', { hasText: 'Water stain' }).locator('a.ref').click();
+    const shown = staff.locator('.msg.owner', { hasText: 'Water stain' }).locator('img.photo');
     expect(await widthDrawn(shown)).toBe(64);
     const served = await staff.request.get(`${base()}${await shown.getAttribute('src')}`);
     expect(served.headers()).toMatchObject({

@@ -141,6 +141,25 @@ describe('dialog scenarios (real engine, real classifier)', () => {
     expect(relayed.map((e) => e.message.text)).toEqual([expect.stringContaining('I am home after 6pm')]);
   });
 
+  it('when staff hold a complaint and the owner chases it, then the chase goes to them and no second complaint opens', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('Your receptionist was extremely rude to me today', { from });
+    const [complaint] = await h.tickets.listOpen(`telegram:${from}`);
+    await h.tickets.claim(String(complaint!._id), { id: 'U_ALICE', name: 'Alice' });
+    await h.send('Still waiting', { from });
+    await h.send('还在等，怎么还没人回复', { from });
+    expect(await h.tickets.listOpen(`telegram:${from}`)).toHaveLength(1);
+    const relayed = (await h.queued({ staff: true })).filter(
+      (e) => e.key.startsWith('relay:') && e.caseId === String(complaint!._id),
+    );
+    expect(relayed.map((e) => e.message.text)).toEqual([
+      expect.stringContaining('Still waiting'),
+      expect.stringContaining('还在等'),
+    ]);
+    expect((await h.replies(from)).at(-1)).toContain(complaint!.reference);
+  });
+
   it('when a suggestion arrives, then it is recorded and thanked', async () => {
     const h = harness();
     const from = nextOwner();
