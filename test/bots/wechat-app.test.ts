@@ -121,7 +121,9 @@ describe('the app with WECHATY_PUPPET=wechaty-puppet-mock and the Official Accou
     });
     // The staff's language (zh by default): one purpose, one reason, with the code for look-ups.
     expect(desk).toContain('<summary>未送达的业主（近 30 天）</summary>');
-    expect(desk).toMatch(/<li>[^<]+: <b>1<\/b> — 已取消关注公众号 <span class="muted">\(wechat_unsubscribed\)<\/span><\/li>/);
+    expect(desk).toMatch(
+      /<li>[^<]+: <b>1<\/b> — 已取消关注公众号 <span class="muted">\(wechat_unsubscribed\)<\/span><\/li>/,
+    );
     // Logs never carry the secret or the access token.
     const logs = JSON.stringify(app().logs);
     expect(logs).not.toContain(fake.appSecret);

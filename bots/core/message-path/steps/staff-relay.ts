@@ -16,12 +16,14 @@ export function staffRelay(deps: { cases: CasePort; staff: StaffPort; reply: Rep
     const held = (await turn.openCases()).filter((view) => view.heldByStaff);
     // While staff hold a case the conversation with them is open: no time window applies.
     const chased = held.length > 0 && isChasing(turn.text) ? held[0] : undefined;
-    const about = chased ?? caseTheMessageIsAbout(
-      held,
-      { understanding, hasAttachments: message.attachments.length > 0, at: message.receivedAt },
-      Number.POSITIVE_INFINITY,
-      true,
-    );
+    const about =
+      chased ??
+      caseTheMessageIsAbout(
+        held,
+        { understanding, hasAttachments: message.attachments.length > 0, at: message.receivedAt },
+        Number.POSITIVE_INFINITY,
+        true,
+      );
     if (!about) return next();
     await deps.cases.addOwnerMessage(about.id, message);
     await deps.staff.relay({
