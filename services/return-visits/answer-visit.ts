@@ -13,9 +13,10 @@ import type { VisitContext } from './visit-context';
 import { followUpQuestion, parseVisitButton, sayTo } from './visit-questions';
 import { openVisit, visitOfButton } from './visit-queries';
 
-const STEPS: Partial<
-  Record<ReturnVisitStep, (ctx: VisitContext, answer: StepAnswer) => Promise<OutreachReply | undefined>>
-> = {
+type AnswerStep = (ctx: VisitContext, answer: StepAnswer) => Promise<OutreachReply | undefined>;
+
+/** The handler of each open question; a finished visit answers nothing. */
+const STEPS: Partial<Record<ReturnVisitStep, AnswerStep>> = {
   solved: answerSolved,
   rating: answerRating,
   comment: answerComment,
