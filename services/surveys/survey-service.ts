@@ -37,6 +37,7 @@ export function createSurveyService(deps: SurveyDeps) {
     responseCounts: (campaignId: string) => responseCounts(ctx, campaignId),
     /** The dialog's view: the open survey question is a pending question. */
     answerer: createSurveyAnswerer(ctx),
+    /** Question `index` as the owner sees it, with its buttons. */
     questionMessage,
   };
 }
