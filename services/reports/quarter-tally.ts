@@ -1,5 +1,6 @@
 import type { CaseFacts, CaseRow } from './case-facts';
 import { spread } from './case-facts';
+import { firstBy, newestFirst, oldestFirst, type FirstBy } from './first-by';
 import type { QuarterSnapshot, Tally } from './report-snapshots';
 
 /** A quarter's figures without the survey part, as the case pass fills them. */
@@ -30,15 +31,24 @@ export function emptyQuarter(quarter: string): QuarterCases {
   };
 }
 
-/** A quarter's counts while its cases pass, with what is needed to finish them. */
+type Dated<T> = { createdAt: Date; entry: T };
+type Breach = QuarterCases['breaches']['cases'][number];
+type LowRating = Dated<QuarterCases['returnVisits']['low'][number]>;
+type Action = Dated<QuarterCases['complaints']['actions'][number]>;
+
+/** A quarter's counts while its cases pass (in any order), with what is needed to finish them. */
 interface TallyState {
   q: QuarterCases;
   times: { response: number[]; resolution: number[] };
   complaintsOf: Map<string, number>;
   causes: Map<string, { text: string; count: number }>;
+  /** The 100 oldest breaches, the 20 newest low ratings and the 50 newest complaint actions. */
+  breaches: FirstBy<Breach>;
+  lowRatings: FirstBy<LowRating>;
+  actions: FirstBy<Action>;
 }
 
-function countSla({ q, times }: TallyState, ticket: CaseRow, f: CaseFacts): void {
+function countSla({ q, times, breaches }: TallyState, ticket: CaseRow, f: CaseFacts): void {
   q.sla.acknowledge[f.acknowledge]++;
   q.sla.resolve[f.resolve]++;
   const byClass = (q.sla.byClass[ticket.slaClass] ??= {
@@ -53,7 +63,7 @@ function countSla({ q, times }: TallyState, ticket: CaseRow, f: CaseFacts): void
   if (f.resolutionMinutes !== null) times.resolution.push(f.resolutionMinutes);
   if (f.acknowledge !== 'breached' && f.resolve !== 'breached') return;
   q.breaches.total++;
-  q.breaches.cases.push({
+  breaches.add({
     reference: ticket.reference,
     kind: ticket.kind,
     category: ticket.category,
@@ -66,11 +76,9 @@ function countSla({ q, times }: TallyState, ticket: CaseRow, f: CaseFacts): void
     status: ticket.status,
     createdAt: ticket.createdAt,
   });
-  // Oldest first: once 100 are kept, later breaches only count.
-  if (q.breaches.cases.length > 100) q.breaches.cases.length = 100;
 }
 
-function countReturnVisit({ q }: TallyState, ticket: CaseRow, f: CaseFacts): void {
+function countReturnVisit({ q, lowRatings }: TallyState, ticket: CaseRow, f: CaseFacts): void {
   if (f.resolutionMinutes !== null) q.returnVisits.resolved++;
   const rating = ticket.returnVisit?.rating;
   if (typeof rating !== 'number') return;
@@ -78,30 +86,35 @@ function countReturnVisit({ q }: TallyState, ticket: CaseRow, f: CaseFacts): voi
   q.returnVisits.ratingSum += rating;
   inc(q.returnVisits.byRating, String(rating));
   if (rating <= 2)
-    q.returnVisits.low.push({
-      reference: ticket.reference,
-      rating,
-      comment: ticket.returnVisit.comment ?? '',
-      building: ticket.building,
+    lowRatings.add({
+      createdAt: ticket.createdAt,
+      entry: {
+        reference: ticket.reference,
+        rating,
+        comment: ticket.returnVisit.comment ?? '',
+        building: ticket.building,
+      },
     });
 }
 
-function countComplaint({ q, complaintsOf, causes }: TallyState, ticket: CaseRow): void {
+function countComplaint({ q, complaintsOf, causes, actions }: TallyState, ticket: CaseRow): void {
   q.complaints.total++;
   inc(q.complaints.byCategory, ticket.category);
   if (ticket.ownerId) complaintsOf.set(ticket.ownerId, (complaintsOf.get(ticket.ownerId) ?? 0) + 1);
   const summary = ticket.summary;
   if (!summary || !(summary.rootCause || summary.correctiveAction || summary.preventiveAction)) return;
   q.complaints.actionsTotal++;
-  q.complaints.actions.push({
-    reference: ticket.reference,
-    category: ticket.category,
-    building: ticket.building,
-    rootCause: summary.rootCause ?? '',
-    correctiveAction: summary.correctiveAction ?? '',
-    preventiveAction: summary.preventiveAction ?? '',
+  actions.add({
+    createdAt: ticket.createdAt,
+    entry: {
+      reference: ticket.reference,
+      category: ticket.category,
+      building: ticket.building,
+      rootCause: summary.rootCause ?? '',
+      correctiveAction: summary.correctiveAction ?? '',
+      preventiveAction: summary.preventiveAction ?? '',
+    },
   });
-  if (q.complaints.actions.length > 100) q.complaints.actions.splice(0, 50);
   const key = (summary.rootCause ?? '').trim().toLowerCase();
   if (!key) return;
   const cause = causes.get(key) ?? { text: (summary.rootCause ?? '').trim(), count: 0 };
@@ -110,7 +123,7 @@ function countComplaint({ q, complaintsOf, causes }: TallyState, ticket: CaseRow
 }
 
 /**
- * One quarter's running count over its cases (oldest first), then `finish` for the snapshot:
+ * One quarter's running count over its cases (in any order), then `finish` for the snapshot:
  * tallies, SLA outcomes and times, return visits, breaches, complaints and their root causes.
  */
 export function createQuarterTally(quarter: string) {
@@ -119,6 +132,9 @@ export function createQuarterTally(quarter: string) {
     times: { response: [], resolution: [] },
     complaintsOf: new Map(),
     causes: new Map(),
+    breaches: firstBy<Breach>(100, oldestFirst),
+    lowRatings: firstBy<LowRating>(20, newestFirst),
+    actions: firstBy<Action>(50, newestFirst),
   };
   const { q, times, complaintsOf, causes } = state;
 
@@ -143,8 +159,9 @@ export function createQuarterTally(quarter: string) {
     ): QuarterCases {
       q.sla.firstResponseMinutes = spread(times.response);
       q.sla.resolutionMinutes = spread(times.resolution);
-      q.complaints.actions = q.complaints.actions.slice(-50).reverse();
-      q.returnVisits.low = q.returnVisits.low.slice(-20).reverse();
+      q.breaches.cases = state.breaches.list();
+      q.complaints.actions = state.actions.list().map((a) => a.entry);
+      q.returnVisits.low = state.lowRatings.list().map((l) => l.entry);
       q.complaints.rootCauses = [...causes.values()]
         .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text))
         .slice(0, 10);

@@ -9,6 +9,7 @@ import type { OwnerCaseFacts, OwnerInfo } from './owner-stages';
 import { inc, type createQuarterTally } from './quarter-tally';
 import type { LiveSnapshot, SurveyCache } from './report-snapshots';
 import { loadSatisfaction } from './satisfaction-index';
+import { firstBy, oldestFirst, type FirstBy } from './first-by';
 
 /**
  * What a refresh reads from the big collections, each in one streamed pass: the owner file,
@@ -16,6 +17,7 @@ import { loadSatisfaction } from './satisfaction-index';
  */
 
 const DAY = 86_400_000;
+type OpenCase = LiveSnapshot['openCases']['oldest'][number];
 /** Bumped when the survey figures gain a part (per building): older caches are recomputed. */
 const SURVEY_CACHE_VERSION = 'v2';
 
@@ -82,7 +84,7 @@ export async function loadOwners(Owners: Model<OwnerRecord>) {
 }
 
 /**
- * One pass over every case, oldest first: open cases by age, each owner's recent complaints
+ * One pass over every case, in any order: open cases by age (and the 20 oldest), each owner's recent complaints
  * and reopenings, and the figures of each quarter not frozen. A case stored without its
  * building and unit takes them from its owner's record.
  */
@@ -103,22 +105,21 @@ export async function readCases(
     oldest: [],
   };
   const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
-  // Small batches: each one must come back within the driver's 30 s socket timeout even
-  // from a busy embedded engine, which decodes every case in full (about 1 ms each).
-  const cursor = models.Tickets.find({}, projection)
-    .sort({ createdAt: 1, _id: 1 })
-    .lean<CaseRow[]>()
-    .cursor({ batchSize: 500 });
+  // Natural order, in small batches: the first batch comes back at once instead of after a
+  // sort of the whole collection (which the embedded engine does in memory, past the
+  // driver's 30 s socket timeout at 50,000 cases on a busy machine).
+  const oldestOpen = firstBy<OpenCase>(20, oldestFirst);
+  const cursor = models.Tickets.find({}, projection).lean<CaseRow[]>().cursor({ batchSize: 500 });
   for await (const stored of cursor as AsyncIterable<CaseRow>) {
     if (stored.ownerId && input.excluded.has(stored.ownerId)) continue;
     const ticket = withHome(stored, input.owners);
     const f = caseFacts(ticket, now, models.policy);
-    if (f.open) countOpen(open, ticket, now);
+    if (f.open) countOpen(open, oldestOpen, ticket, now);
     if (ticket.ownerId && now.getTime() - ticket.createdAt.getTime() < 180 * DAY)
       countOwnerFacts(facts, ticket, f, now);
     input.tally(ticket.quarter)?.add(ticket, f);
   }
-  open.oldest = open.oldest.slice(0, 20);
+  open.oldest = oldestOpen.list();
   return { facts, open };
 }
 
@@ -129,12 +130,15 @@ function withHome(ticket: CaseRow, owners: Map<string, OwnerInfo>): CaseRow {
   return owner ? { ...ticket, building: owner.building, unit: ticket.unit || owner.unit } : ticket;
 }
 
-function countOpen(open: LiveSnapshot['openCases'], ticket: CaseRow, now: Date): void {
+function countOpen(
+  open: LiveSnapshot['openCases'],
+  oldest: FirstBy<OpenCase>,
+  ticket: CaseRow,
+  now: Date,
+): void {
   open.total++;
   inc(open.byAge, ageBucket(ticket.createdAt, now));
-  // Oldest first: the first twenty are the oldest open cases.
-  if (open.oldest.length >= 20) return;
-  open.oldest.push({
+  oldest.add({
     reference: ticket.reference,
     kind: ticket.kind,
     building: ticket.building,
