@@ -19,7 +19,7 @@ const seedOwners = (connection: Connection) =>
 const QUARTER = '2026Q4';
 
 /**
- * Issue 7's campaign figures: a survey campaign for 2,000 owners on the fake Telegram with
+ * Campaign figures: a survey campaign for 2,000 owners on the fake Telegram with
  * a 30/s platform limit, (1) one instance: the achieved rate against the allowed one and
  * the 429s after warm-up; (2) two instances on one database, one SIGKILLed halfway: the
  * rate they reach together and every owner messaged exactly once. Instances are processes

@@ -9,7 +9,7 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /**
- * Prints the nlp figures issue 3 sets targets for: classification throughput on one core and
+ * Prints the nlp figures with targets: classification throughput on one core and
  * p50/p99 latency (target >= 5,000/s, p99 < 2 ms), full training time (< 15 s) and start-up
  * from a cached model (< 1 s). Uses the corpus (train+dev to train, test to classify).
  */

@@ -10,7 +10,7 @@ import { format, type startBenchDatabase } from './bench-database';
 const logger = pino({ level: 'silent' });
 
 /**
- * Outbox figures issue 4 asks for: the rate achieved against a fake platform limit of 50/s
+ * Outbox figures: the rate achieved against a fake platform limit of 50/s
  * (no 429 after warm-up), and two dispatchers on one database delivering 1,000 entries with
  * each sent exactly once.
  */

@@ -18,7 +18,7 @@ const OWNERS = 48;
 const silent = pino({ level: 'silent' });
 
 /**
- * Issue 9: the database engine (an embedded FerretDB of this test's own, supervised as the
+ * The database engine (an embedded FerretDB of this test's own, supervised as the
  * app runs it) is SIGKILLed while a quarterly survey campaign is being queued and sent
  * through the real Telegram adapter to the fake Bot API. The engine is restarted, the
  * upkeep pass runs again (as its cron would), and every owner got exactly one survey.
