@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { Schema, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../services/clock';
-import { trusted } from '../services/database/connect';
-import { modelOn } from '../services/database/model';
 import { ConfigError } from '../services/errors';
 import type { Logger } from '../services/logging/logger';
-import { isDuplicateKey } from '../services/outbox/outbox';
 import { cronProblems } from './cron-time';
+import { createJobRunner, type JobRunner, type RunOutcome } from './job-runs';
 
 /**
  * A scheduled job: a plain function of the time it runs at (its dependencies are bound
@@ -24,43 +22,7 @@ export interface Job {
   runOnStart?: boolean;
 }
 
-/** One run of a job, stored: `_id` = `<job>:<slot>`, so of all instances one runs each slot. */
-interface JobRunRecord {
-  _id: string;
-  job: string;
-  slot: string;
-  instance: string;
-  status: 'running' | 'ok' | 'failed';
-  startedAt: Date;
-  finishedAt: Date | null;
-  durationMs: number;
-  summary: Record<string, unknown>;
-  error: string;
-}
-
-const jobRunSchema = new Schema<JobRunRecord>(
-  {
-    _id: { type: String, required: true },
-    job: { type: String, required: true },
-    slot: { type: String, required: true },
-    instance: { type: String, required: true },
-    status: { type: String, required: true },
-    startedAt: { type: Date, required: true },
-    finishedAt: { type: Date, default: null },
-    durationMs: { type: Number, default: 0 },
-    summary: { type: Schema.Types.Mixed, default: {} },
-    error: { type: String, default: '' },
-  },
-  { versionKey: false, minimize: false },
-);
-jobRunSchema.index({ job: 1, startedAt: -1 });
-
-export function jobRunModel(connection: Connection) {
-  return modelOn<JobRunRecord>(connection, 'JobRun', jobRunSchema, 'job_runs');
-}
-
-const RUN_RETENTION_MS = 3 * 86_400_000;
-const PURGE_EVERY_MS = 3_600_000;
+export { jobRunModel } from './job-runs';
 
 /**
  * Runs jobs on node-cron in `timezone`. Overlap is prevented twice: within the process a
@@ -79,98 +41,21 @@ export function startJobs(deps: {
   /** False in tests: nothing is scheduled, `runNow` drives the jobs. */
   schedule?: boolean;
   /** Told of every slot this instance ran (metrics, /healthz); `elsewhere` = another instance had it. */
-  onRun?: (job: string, outcome: 'ok' | 'failed' | 'elsewhere') => void;
+  onRun?: (job: string, outcome: RunOutcome) => void;
 }) {
   const problems = cronProblems(Object.fromEntries(deps.jobs.map((job) => [job.name, job.cron])));
   if (problems.length > 0) throw new ConfigError(problems);
-  const Runs = jobRunModel(deps.connection);
+  const { clock } = deps;
   const instance = deps.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const log = deps.logger.child({ component: 'jobs' });
-  const running = new Map<string, Promise<Record<string, unknown> | undefined>>();
-  const tasks: ScheduledTask[] = [];
-  let lastPurge = 0;
-
-  async function execute(job: Job, slot: string): Promise<Record<string, unknown> | undefined> {
-    const startedAt = deps.clock.now();
-    const id = `${job.name}:${slot}`;
-    try {
-      await Runs.create({ _id: id, job: job.name, slot, instance, status: 'running', startedAt });
-    } catch (error) {
-      if (isDuplicateKey(error)) {
-        log.debug({ job: job.name, slot }, 'Another instance runs this slot');
-        deps.onRun?.(job.name, 'elsewhere');
-        return undefined;
-      }
-      // The database is unreachable: nothing can run now; the next slot tries again.
-      log.error({ job: job.name, slot, outcome: 'not_started', err: error }, 'Job run could not start');
-      deps.onRun?.(job.name, 'failed');
-      return { failed: true };
-    }
-    const began = performance.now();
-    try {
-      const summary = (await job.run(startedAt)) ?? {};
-      const durationMs = Math.round(performance.now() - began);
-      await Runs.updateOne(
-        { _id: id },
-        { $set: { status: 'ok', finishedAt: deps.clock.now(), durationMs, summary } },
-      );
-      log.info({ job: job.name, slot, outcome: 'ok', durationMs, ...summary }, 'Job run');
-      deps.onRun?.(job.name, 'ok');
-      return summary;
-    } catch (error) {
-      const durationMs = Math.round(performance.now() - began);
-      await Runs.updateOne(
-        { _id: id },
-        {
-          $set: {
-            status: 'failed',
-            finishedAt: deps.clock.now(),
-            durationMs,
-            error: String((error as Error)?.message ?? error).slice(0, 500),
-          },
-        },
-      ).catch(() => undefined);
-      log.error(
-        { job: job.name, slot, outcome: 'failed', durationMs, err: error },
-        'Job run failed; its next run tries again',
-      );
-      deps.onRun?.(job.name, 'failed');
-      return { failed: true };
-    }
-  }
-
-  /** Runs a job for a slot unless its previous run is still going here. */
-  function trigger(job: Job, slot: string): Promise<Record<string, unknown> | undefined> {
-    const current = running.get(job.name);
-    if (current) {
-      log.warn({ job: job.name, slot, outcome: 'skipped_overlap' }, 'Job still running; this run is skipped');
-      return Promise.resolve(undefined);
-    }
-    const run = execute(job, slot).finally(() => running.delete(job.name));
-    running.set(job.name, run);
-    const now = deps.clock.now().getTime();
-    if (now - lastPurge > PURGE_EVERY_MS) {
-      lastPurge = now;
-      void Runs.deleteMany({ startedAt: trusted({ $lt: new Date(now - RUN_RETENTION_MS) }) }).catch(
-        () => undefined,
-      );
-    }
-    return run;
-  }
-
-  if (deps.schedule !== false) {
-    for (const job of deps.jobs) {
-      tasks.push(
-        cron.schedule(
-          job.cron,
-          // The slot is the minute node-cron fired for, the same on every instance.
-          (context) =>
-            trigger(job, new Date(Math.floor(context.date.getTime() / 60_000) * 60_000).toISOString()),
-          { timezone: deps.timezone, noOverlap: true, name: job.name },
-        ),
-      );
-    }
-  }
+  const runner = createJobRunner({
+    connection: deps.connection,
+    instance,
+    clock,
+    logger: deps.logger,
+    ...(deps.onRun ? { onRun: deps.onRun } : {}),
+  });
+  const tasks =
+    deps.schedule === false ? [] : deps.jobs.map((job) => scheduleJob(job, deps.timezone, runner));
 
   return {
     /** Catch-up: runs the jobs marked `runOnStart` once now (in the background). */
@@ -178,16 +63,16 @@ export function startJobs(deps: {
       return Promise.all(
         deps.jobs
           .filter((job) => job.runOnStart)
-          .map((job) => trigger(job, `start:${instance}:${deps.clock.now().toISOString()}`)),
+          .map((job) => runner.trigger(job, `start:${instance}:${clock.now().toISOString()}`)),
       );
     },
     /** Runs one job now (tests, operations); `slot` defaults to a slot of its own. */
     runNow(name: string, slot?: string): Promise<Record<string, unknown> | undefined> {
       const job = deps.jobs.find((candidate) => candidate.name === name);
       if (!job) throw new Error(`no job ${name}`);
-      return trigger(
+      return runner.trigger(
         job,
-        slot ?? `manual:${instance}:${deps.clock.now().toISOString()}:${randomBytes(2).toString('hex')}`,
+        slot ?? `manual:${instance}:${clock.now().toISOString()}:${randomBytes(2).toString('hex')}`,
       );
     },
     /** Stops scheduling and waits for runs in flight. */
@@ -196,9 +81,20 @@ export function startJobs(deps: {
         await task.stop();
         await task.destroy();
       }
-      await Promise.allSettled([...running.values()]);
+      await runner.idle();
     },
   };
+}
+
+/** Schedules a job on node-cron; each firing runs the slot named by the minute it fired for. */
+function scheduleJob(job: Job, timezone: string, runner: JobRunner): ScheduledTask {
+  return cron.schedule(
+    job.cron,
+    // The slot is the minute node-cron fired for, the same on every instance.
+    (context) =>
+      runner.trigger(job, new Date(Math.floor(context.date.getTime() / 60_000) * 60_000).toISOString()),
+    { timezone, noOverlap: true, name: job.name },
+  );
 }
 
 export type Jobs = ReturnType<typeof startJobs>;

@@ -18,7 +18,7 @@ export interface ChannelLimit {
 }
 
 /**
- * Published platform limits (DESIGN, platform facts). They are per sender, i.e. per bot:
+ * Limits the platforms publish for bots. They are per sender, i.e. per bot:
  * instances share a channel's rate through the database (`shareWith`, rate-slices.ts).
  */
 export const DEFAULT_CHANNEL_LIMITS: Record<ChannelName, ChannelLimit> = {

@@ -25,7 +25,7 @@ export interface RetentionReport {
  * The retention setting (MESSAGE_RETENTION_DAYS): erases the text of messages older than N
  * days (inbound messages already handled, case messages of settled cases with the titles,
  * web chat transcripts), keeping the records and their labels so counts and reports stay.
- * The embedded engine has no TTL indexes (DESIGN), so this runs on a schedule; each run is
+ * The embedded engine has no TTL indexes, so this runs on a schedule; each run is
  * bounded (`batch`) and safe on several instances at once (erasing twice changes nothing).
  */
 export function createRetentionPurge(deps: {
