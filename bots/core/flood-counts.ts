@@ -1,5 +1,8 @@
 const MINUTE = 60_000;
-/** Senders silent this long before the latest arrival are forgotten: a margin past the minute, as a backlog is handled roughly, not exactly, in arrival order. */
+/**
+ * Senders silent this long before the latest arrival are forgotten: a margin past the
+ * minute, as a backlog is handled roughly, not exactly, in arrival order.
+ */
 const FORGET_AFTER_MS = 5 * MINUTE;
 /** Arrivals between two sweeps of forgotten senders. */
 const SWEEP_EVERY = 1000;
