@@ -7,6 +7,7 @@ import type { MessageRecord } from '../../services/messages/message-model';
 import { createMessageRecovery } from '../../services/messages/message-recovery';
 import { createMessageStore, type StoredMessage } from '../../services/messages/message-store';
 import { detectEmergency } from '../../nlp';
+import { attemptHandling } from './inbound-attempt';
 import { createKeyedQueue } from './keyed-queue';
 
 /** The emergency rules alone (no model): cheap enough for every message the moment it is stored. */
@@ -17,9 +18,10 @@ export type { HandlingResult } from '../../services/messages/handling-lease';
 /**
  * The inbound path: `receive` stores the message (unique on channel + platform id) and
  * returns, so a webhook can answer at once; handling runs afterwards, in order per sender,
- * fair across channels and senders, under a lease on the message. An emergency is handled on a
- * priority lane at once, whatever backlog of ordinary messages is queued. A message whose handling was cut short (crash, restart) is
- * handled again once its lease is over, found by `recover`, which also runs on start.
+ * fair across channels and senders, under a lease on the message. An emergency is handled
+ * on a priority lane at once, whatever backlog of ordinary messages is queued. A message
+ * whose handling was cut short (crash, restart) is handled again once its lease is over,
+ * found by `recover`, which also runs on start.
  */
 export function createInboundPipeline(deps: {
   connection: Connection;
@@ -39,23 +41,7 @@ export function createInboundPipeline(deps: {
     onError: (error, key) => logger.error({ err: error, sender: key }, 'Message handling failed'),
   });
 
-  /** One attempt: nothing happens unless the message is free and this holder wins it. */
-  const process = async (id: unknown): Promise<void> => {
-    const claim = await lease.claim(id);
-    if (!claim) return;
-    let result: HandlingResult;
-    try {
-      result = await deps.handle(claim.record);
-    } catch (error) {
-      await lease.handBack(claim, error).catch(() => undefined);
-      throw error;
-    }
-    if (!(await lease.settle(claim, result)))
-      logger.warn(
-        { messageId: String(claim.record._id), attempt: claim.attempt },
-        'Message handled after its lease ended; the holder that took it over records the outcome',
-      );
-  };
+  const process = (id: unknown) => attemptHandling({ lease, handle: deps.handle, logger }, id);
 
   // Fair across channels and senders (each channel a lane); an emergency goes ahead of every queue.
   const schedule = (message: StoredMessage, urgent: boolean) => {
