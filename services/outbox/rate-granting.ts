@@ -18,7 +18,7 @@ import { GRID_CEILING_SLACK_MS, type Grid } from './rate-grid';
 import type { SendSlot } from './rate-limiter';
 
 /** Longest real sleep between checks, so a fake clock moved by a test is noticed quickly. */
-export const MAX_TICK_MS = 100;
+const MAX_TICK_MS = 100;
 
 /** What granting needs from the limiter around it. */
 export interface GrantingContext {
