@@ -66,8 +66,12 @@ function createIdler() {
   };
 }
 
-/** Waits for the tasks to end, at most `timeoutMs`; true when some were still running then. */
-async function outlived(tasks: Set<Promise<void>>, timeoutMs: number): Promise<boolean> {
+/** Waits for the sends in flight to end, at most `timeoutMs`; logs how many were still running then. */
+async function waitForSends(
+  state: DispatcherState,
+  tasks: Set<Promise<void>>,
+  timeoutMs: number,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     Promise.allSettled([...tasks]).then(() => false),
@@ -77,7 +81,8 @@ async function outlived(tasks: Set<Promise<void>>, timeoutMs: number): Promise<b
     }),
   ]);
   clearTimeout(timer);
-  return timedOut;
+  if (timedOut)
+    state.log.warn({ inFlight: tasks.size }, 'Stopped with sends still in flight; their leases will expire');
 }
 
 /** Runs the outbox's purge when `intervalMs` has passed since the last; returns when it last ran. */
@@ -188,13 +193,8 @@ export function createDispatcher(options: DispatcherOptions) {
       state.limiter.cancelAll();
       await loopDone;
       loopDone = undefined;
-      const timedOut = await outlived(active, options.stopTimeoutMs ?? 10_000);
+      await waitForSends(state, active, options.stopTimeoutMs ?? 10_000);
       state.halted = true;
-      if (timedOut)
-        state.log.warn(
-          { inFlight: active.size },
-          'Stopped with sends still in flight; their leases will expire',
-        );
       state.stopping = false;
     },
 

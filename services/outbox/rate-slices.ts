@@ -1,10 +1,15 @@
-import { Schema, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
-import { trusted } from '../database/connect';
-import { modelOn } from '../database/model';
 import type { Logger } from '../logging/logger';
-import { isDuplicateKey } from './outbox';
+import {
+  createChannelSlices,
+  slicesToTry,
+  trimSlices,
+  wonShare,
+  type ChannelSlices,
+} from './rate-slice-ownership';
+import { createSliceRecords } from './rate-slice-records';
 
 /**
  * Sharing a platform's rate limit between instances. A platform limits the bot, not the
@@ -37,32 +42,10 @@ export interface RateSlices {
   forgetOld(): Promise<void>;
 }
 
-interface SliceRecord {
-  _id: string;
-  owner: string;
-  createdAt: Date;
-}
-
-const sliceSchema = new Schema<SliceRecord>(
-  { _id: String, owner: String, createdAt: Date },
-  { versionKey: false, collection: 'outbox_rate_slices' },
-);
-
-/** Slices remembered per channel, won or lost: enough for `share` and `owns` around now. */
-const REMEMBERED = 64;
-const KEEP_RECORDS_MS = 60_000;
 /** Pause after a failed claim round, so a database outage is not hammered. */
 const RETRY_AFTER_FAILURE_MS = 1000;
 
-interface ChannelSlices {
-  won: Set<number>;
-  lost: Set<number>;
-  claiming: boolean;
-  /** After a failed round (the database is away), no new round before this. */
-  retryAt: number;
-  failures: number;
-}
-
+/** The `RateSlices` of this instance, claiming in `outbox_rate_slices`. */
 export function createRateSlices(deps: {
   connection: Connection;
   instanceId: string;
@@ -71,58 +54,24 @@ export function createRateSlices(deps: {
   /** Called after each claim round, so waiting sends can be granted. */
   onClaimed: (channel: ChannelName) => void;
 }): RateSlices {
-  const Slices = modelOn<SliceRecord>(deps.connection, 'OutboxRateSlice', sliceSchema, 'outbox_rate_slices');
+  const records = createSliceRecords(deps);
   const channels = new Map<ChannelName, ChannelSlices>();
   const stateOf = (channel: ChannelName): ChannelSlices => {
     let found = channels.get(channel);
     if (!found) {
-      found = { won: new Set(), lost: new Set(), claiming: false, retryAt: 0, failures: 0 };
+      found = createChannelSlices();
       channels.set(channel, found);
     }
     return found;
   };
-  const trim = (set: Set<number>) => {
-    // Sets iterate in insertion order, and slices are claimed in increasing order.
-    for (const slice of set) {
-      if (set.size <= REMEMBERED) break;
-      set.delete(slice);
-    }
-  };
-
-  const claimOne = async (channel: ChannelName, slice: number): Promise<boolean> => {
-    try {
-      // The driver's insert: the record is ours, needs no casting, and it is on the send path.
-      await Slices.collection.insertOne({
-        _id: `${channel}:${slice}`,
-        owner: deps.instanceId,
-        createdAt: deps.clock.now(),
-      } as unknown as SliceRecord & { _id: never });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
-  };
-
-  /** Slices from `first` on worth trying until `count` would be won (none: nothing to do). */
-  const toTry = (state: ChannelSlices, first: number, count: number): number[] => {
-    const slices: number[] = [];
-    let won = 0;
-    // Look a little further than asked: slices a rival holds do not count.
-    for (let slice = first; slice < first + count * 3 && won + slices.length < count; slice++) {
-      if (state.won.has(slice)) won++;
-      else if (!state.lost.has(slice)) slices.push(slice);
-    }
-    return slices;
-  };
 
   const claimRound = async (channel: ChannelName, state: ChannelSlices, slices: number[]) => {
     for (const slice of slices) {
-      if (await claimOne(channel, slice)) state.won.add(slice);
+      if (await records.claim(channel, slice)) state.won.add(slice);
       else state.lost.add(slice);
     }
-    trim(state.won);
-    trim(state.lost);
+    trimSlices(state.won);
+    trimSlices(state.lost);
   };
 
   return {
@@ -133,7 +82,7 @@ export function createRateSlices(deps: {
       if (state.claiming || deps.clock.now().getTime() < state.retryAt) return;
       // Nothing new to claim: return at once. (Starting a round anyway would call
       // `onClaimed` from a microtask, which asks again: a loop that starves the event loop.)
-      const slices = toTry(state, first, count);
+      const slices = slicesToTry(state, first, count);
       if (slices.length === 0) return;
       state.claiming = true;
       claimRound(channel, state, slices)
@@ -155,19 +104,8 @@ export function createRateSlices(deps: {
         });
     },
 
-    share(channel, since) {
-      const state = channels.get(channel);
-      if (!state) return 1;
-      const count = (set: Set<number>) => [...set].filter((slice) => slice >= since).length;
-      const won = count(state.won);
-      const lost = count(state.lost);
-      return won + lost === 0 ? 1 : Math.max(won / (won + lost), 0.05);
-    },
+    share: (channel, since) => wonShare(channels.get(channel), since),
 
-    async forgetOld() {
-      await Slices.deleteMany({
-        createdAt: trusted({ $lt: new Date(deps.clock.now().getTime() - KEEP_RECORDS_MS) }),
-      });
-    },
+    forgetOld: () => records.forgetOld(),
   };
 }

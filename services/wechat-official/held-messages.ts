@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
 import { insertEach, modelOn } from '../database/model';
@@ -42,6 +42,39 @@ schema.index({ contactId: 1, status: 1 });
 schema.index({ key: 1 });
 schema.index({ releasedBy: 1 });
 
+/** A message to keep for the owner's answer: part `part` of outbox entry `key`. */
+export interface HoldInput {
+  contactId: string;
+  key: string;
+  part: number;
+  purpose: string;
+  text: string;
+  language?: string;
+}
+
+/** Stores the held message (once per key and part) and supersedes older survey messages. */
+async function holdMessage(Held: Model<HeldMessageRecord>, heldAt: Date, input: HoldInput): Promise<void> {
+  const id = `${input.key}#${input.part}`;
+  await insertEach(Held, [
+    {
+      _id: id,
+      contactId: input.contactId,
+      key: input.key,
+      part: input.part,
+      purpose: input.purpose,
+      text: input.text,
+      language: input.language ?? '',
+      heldAt,
+      status: 'held',
+    },
+  ]);
+  if (input.purpose === 'survey' && input.part === 0)
+    await Held.updateMany(
+      { contactId: input.contactId, status: 'held', purpose: 'survey', key: trusted({ $ne: input.key }) },
+      { $set: { status: 'superseded' } },
+    );
+}
+
 /**
  * The messages WeChat templates stand in for (collection `wechat_held_messages`). Every
  * change is a single-document update guarded by `status`, so a held message is released by
@@ -67,34 +100,7 @@ export function createHeldMessages(deps: {
      * Keeps a message for the owner's answer. A newer survey message replaces an older one
      * still held (it carries the owner's current question; the older would only repeat it).
      */
-    async hold(input: {
-      contactId: string;
-      key: string;
-      part: number;
-      purpose: string;
-      text: string;
-      language?: string;
-    }): Promise<void> {
-      const id = `${input.key}#${input.part}`;
-      await insertEach(Held, [
-        {
-          _id: id,
-          contactId: input.contactId,
-          key: input.key,
-          part: input.part,
-          purpose: input.purpose,
-          text: input.text,
-          language: input.language ?? '',
-          heldAt: deps.clock.now(),
-          status: 'held',
-        },
-      ]);
-      if (input.purpose === 'survey' && input.part === 0)
-        await Held.updateMany(
-          { contactId: input.contactId, status: 'held', purpose: 'survey', key: trusted({ $ne: input.key }) },
-          { $set: { status: 'superseded' } },
-        );
-    },
+    hold: (input: HoldInput): Promise<void> => holdMessage(Held, deps.clock.now(), input),
 
     /** Whether part 0 of this outbox entry went as a template (its later parts are held too). */
     async wentAsTemplate(key: string): Promise<boolean> {

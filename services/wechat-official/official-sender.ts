@@ -2,10 +2,11 @@ import type { Clock } from '../clock';
 import { ChannelError } from '../errors';
 import type { Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
-import { WechatApiError, type OfficialAccountApi } from './api';
+import type { OfficialAccountApi } from './api';
 import type { AccessTokenStore } from './access-token';
-import { errcodeMeaning, msUntilQuotaReset, toChannelError } from './errcodes';
+import { msUntilQuotaReset } from './errcodes';
 import { renderTemplateData, templateKindOf, type TemplateKind, type TemplateSpec } from './template-render';
+import { withToken } from './with-token';
 
 export interface OfficialSenderSettings {
   templates: Partial<Record<TemplateKind, TemplateSpec>>;
@@ -29,29 +30,7 @@ export function createOfficialSender(deps: {
 }) {
   const log = deps.logger.child({ component: 'wechat-official' });
   let quotaFailure: { until: number; error: ChannelError } | undefined;
-
-  /** The API's refusals as the outbox's `ChannelError`s; anything else as it is. */
-  const asChannelError = (error: unknown, context: string): unknown =>
-    error instanceof WechatApiError ? toChannelError(error, deps.clock.now(), context) : error;
-
-  async function withToken<T>(call: (token: string) => Promise<T>, context: string): Promise<T> {
-    // Fetching the token can fail too (an IP missing from the allow-list, a wrong secret).
-    const token = await deps.tokens.current().catch((error: unknown) => {
-      throw asChannelError(error, 'access token');
-    });
-    try {
-      return await call(token);
-    } catch (error) {
-      if (!(error instanceof WechatApiError && errcodeMeaning(error.errcode).meaning === 'token'))
-        throw asChannelError(error, context);
-      log.info({ errcode: error.errcode }, 'WeChat refused the access token; refreshing it once');
-      try {
-        return await call(await deps.tokens.replaceRefused(token));
-      } catch (retryError) {
-        throw asChannelError(retryError, context);
-      }
-    }
-  }
+  const tokenDeps = { tokens: deps.tokens, clock: deps.clock, log };
 
   return {
     /** Whether outreach of this outbox purpose has a template configured. */
@@ -62,7 +41,11 @@ export function createOfficialSender(deps: {
 
     /** A customer-service text (within the owner's 48-hour window; else `wechat_template_required`). */
     async sendText(openid: string, text: string): Promise<void> {
-      await withToken((token) => deps.api.sendText(token, openid, text), 'customer-service message');
+      await withToken(
+        tokenDeps,
+        (token) => deps.api.sendText(token, openid, text),
+        'customer-service message',
+      );
     },
 
     /** The template message standing in for `text`; returns the platform's msgid. */
@@ -89,6 +72,7 @@ export function createOfficialSender(deps: {
       });
       try {
         return await withToken(
+          tokenDeps,
           (token) => deps.api.sendTemplate(token, { touser: openid, template_id: spec.id, data }),
           `template ${spec.id} for ${kind}`,
         );
