@@ -41,7 +41,7 @@ interface TallyState {
   q: QuarterCases;
   times: { response: number[]; resolution: number[] };
   complaintsOf: Map<string, number>;
-  causes: Map<string, { text: string; count: number }>;
+  causes: Map<string, { text: string; count: number; firstAt: number }>;
   /** The 100 oldest breaches, the 20 newest low ratings and the 50 newest complaint actions. */
   breaches: FirstBy<Breach>;
   lowRatings: FirstBy<LowRating>;
@@ -117,7 +117,11 @@ function countComplaint({ q, complaintsOf, causes, actions }: TallyState, ticket
   });
   const key = (summary.rootCause ?? '').trim().toLowerCase();
   if (!key) return;
-  const cause = causes.get(key) ?? { text: (summary.rootCause ?? '').trim(), count: 0 };
+  // Spelled as in the quarter's oldest case with that cause, whatever order cases arrive in.
+  const text = (summary.rootCause ?? '').trim();
+  const at = ticket.createdAt.getTime();
+  const cause = causes.get(key) ?? { text, count: 0, firstAt: at };
+  if (at < cause.firstAt) Object.assign(cause, { text, firstAt: at });
   cause.count++;
   causes.set(key, cause);
 }
@@ -164,8 +168,11 @@ export function createQuarterTally(quarter: string) {
       q.returnVisits.low = state.lowRatings.list().map((l) => l.entry);
       q.complaints.rootCauses = [...causes.values()]
         .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text))
-        .slice(0, 10);
-      const repeat = [...complaintsOf].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]);
+        .slice(0, 10)
+        .map(({ text, count }) => ({ text, count }));
+      const repeat = [...complaintsOf]
+        .filter(([, n]) => n >= 2)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
       q.repeatComplainers = {
         total: repeat.length,
         owners: repeat.slice(0, 50).map(([ownerId, complaints]) => {

@@ -339,10 +339,11 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
     await new Promise((resolve) => setTimeout(resolve, 800));
     expect(slack.posts('D0OWNER')).toHaveLength(1);
     expect(String(slack.posts('D0OWNER')[0]?.params.text)).toMatch(/repair request \(case WO-\d{4}-\d{4}\)/);
-    const escalation = slack
-      .posts(CHANNEL)
-      .find((p) => String(p.params.text).includes('kitchen sink in 5-1203'));
-    expect(String(escalation?.params.text)).toContain('Owner: Slack user U0TENANT (unverified, Slack)');
+    // The escalation is a send of its own, which may leave after the owner's reply.
+    const escalation = () =>
+      slack.posts(CHANNEL).find((p) => String(p.params.text).includes('kitchen sink in 5-1203'));
+    await slack.waitFor(() => escalation() !== undefined);
+    expect(String(escalation()?.params.text)).toContain('Owner: Slack user U0TENANT (unverified, Slack)');
   }, 30_000);
 
   it('when Slack checks the URL, then the challenge is echoed', async () => {
