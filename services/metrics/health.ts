@@ -1,25 +1,15 @@
 import type { Clock } from '../clock';
+import {
+  FAILING_AFTER_SENDS,
+  idleChannel,
+  isDegraded,
+  jobStatus,
+  waitingJob,
+  type ChannelHealth,
+  type JobHealth,
+} from './health-status';
 
-/** What /healthz says about one channel: whether its last send worked, and when it last heard from owners. */
-export interface ChannelHealth {
-  status: 'ok' | 'failing' | 'idle';
-  lastSendOkAt: string | null;
-  lastSendFailedAt: string | null;
-  /** The failure kind of the last failed send (rate_limited, network, rejected, ...); '' when none. */
-  lastFailure: string;
-  /** Failed sends in a row since the last success. */
-  consecutiveFailures: number;
-  lastInboundAt: string | null;
-}
-
-/** What /healthz says about one scheduled job. */
-export interface JobHealth {
-  status: 'ok' | 'failing' | 'late' | 'waiting';
-  lastRunAt: string | null;
-  lastOutcome: 'ok' | 'failed' | '';
-  /** A run is expected at least this often (ms). */
-  everyMs: number;
-}
+export type { ChannelHealth, JobHealth } from './health-status';
 
 /**
  * In-process health of the channels and the scheduler, fed by the channel adapters' sends,
@@ -34,18 +24,8 @@ export function createHealthTracker(deps: { clock: Clock; startedAt?: Date }) {
   const iso = () => deps.clock.now().toISOString();
 
   const channel = (name: string): ChannelHealth => {
-    let entry = channels.get(name);
-    if (!entry) {
-      entry = {
-        status: 'idle',
-        lastSendOkAt: null,
-        lastSendFailedAt: null,
-        lastFailure: '',
-        consecutiveFailures: 0,
-        lastInboundAt: null,
-      };
-      channels.set(name, entry);
-    }
+    const entry = channels.get(name) ?? idleChannel();
+    channels.set(name, entry);
     return entry;
   };
 
@@ -62,8 +42,7 @@ export function createHealthTracker(deps: { clock: Clock; startedAt?: Date }) {
       const entry = channel(name);
       entry.consecutiveFailures += 1;
       Object.assign(entry, { lastSendFailedAt: iso(), lastFailure: kind });
-      // One 429 or a blocked owner is normal life; three failures in a row is an outage.
-      if (entry.consecutiveFailures >= 3) entry.status = 'failing';
+      if (entry.consecutiveFailures >= FAILING_AFTER_SENDS) entry.status = 'failing';
     },
     received(name: string) {
       const entry = channel(name);
@@ -72,15 +51,10 @@ export function createHealthTracker(deps: { clock: Clock; startedAt?: Date }) {
     },
     /** A job that should run at least every `everyMs`. */
     jobScheduled(name: string, everyMs: number) {
-      jobs.set(name, jobs.get(name) ?? { status: 'waiting', lastRunAt: null, lastOutcome: '', everyMs });
+      jobs.set(name, jobs.get(name) ?? waitingJob(everyMs));
     },
     jobRan(name: string, outcome: 'ok' | 'failed') {
-      const entry = jobs.get(name) ?? {
-        status: 'waiting',
-        lastRunAt: null,
-        lastOutcome: '',
-        everyMs: 60_000,
-      };
+      const entry = jobs.get(name) ?? waitingJob();
       Object.assign(entry, { lastRunAt: iso(), lastOutcome: outcome });
       jobs.set(name, entry);
     },
@@ -91,23 +65,10 @@ export function createHealthTracker(deps: { clock: Clock; startedAt?: Date }) {
     } {
       const now = deps.clock.now().getTime();
       const scheduler: Record<string, JobHealth> = {};
-      for (const [name, job] of jobs) {
-        const last = job.lastRunAt ? Date.parse(job.lastRunAt) : startedAt.getTime();
-        // Two missed periods (plus a minute of slack) is late: the cron loop or the event loop is stuck.
-        const late = now - last > 2 * job.everyMs + 60_000;
-        const status = late
-          ? 'late'
-          : job.lastOutcome === 'failed'
-            ? 'failing'
-            : job.lastRunAt
-              ? 'ok'
-              : 'waiting';
-        scheduler[name] = { ...job, status };
-      }
+      for (const [name, job] of jobs)
+        scheduler[name] = { ...job, status: jobStatus(job, now, startedAt.getTime()) };
       const channelView = Object.fromEntries([...channels].map(([name, entry]) => [name, { ...entry }]));
-      const degraded =
-        Object.values(channelView).some((c) => c.status === 'failing') ||
-        Object.values(scheduler).some((j) => j.status === 'late' || j.status === 'failing');
+      const degraded = isDegraded(Object.values(channelView), Object.values(scheduler));
       return { channels: channelView, scheduler, degraded };
     },
   };
