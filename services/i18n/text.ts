@@ -19,3 +19,9 @@ export function localize(
     name in values ? String(values[name]) : match,
   );
 }
+
+/** `text` on one line (runs of white space made one space), cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}

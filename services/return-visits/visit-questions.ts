@@ -1,7 +1,7 @@
 import type { Button, OutboundMessage } from '../channels/types';
 import { returnVisitTexts } from '../i18n/return-visits';
 import { SCALE_LABELS } from '../i18n/surveys';
-import { localize, type Language, type LocalizedText } from '../i18n/text';
+import { localize, oneLine, type Language, type LocalizedText } from '../i18n/text';
 import type { ReturnVisitRecord } from './return-visit-model';
 
 /** The questions that carry buttons; `detail` is answered in words only. */
@@ -47,7 +47,7 @@ export function solvedQuestion(
   return {
     text: localize(returnVisitTexts.solved, visit.language, {
       reference: visit.reference,
-      title: shorten(title, 40),
+      title: oneLine(title, 40),
     }),
     language: visit.language,
     buttons: visitButtons(visit.buttonToken, 'solved', visit.language),
@@ -74,10 +74,4 @@ export function sayTo(
   values: Record<string, string | number> = {},
 ): OutboundMessage {
   return { text: localize(text, visit.language, values), language: visit.language };
-}
-
-/** `text` on one line, cut to `max` characters with an ellipsis. */
-function shorten(text: string, max: number): string {
-  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -1,4 +1,4 @@
-import { localize, type Language } from '../i18n/text';
+import { localize, oneLine, type Language } from '../i18n/text';
 import { templateTexts } from '../i18n/wechat-official';
 import type { TemplateData } from './api';
 
@@ -87,10 +87,7 @@ export function summaryOf(text: string): string {
 /** Cuts a value to what a field of this key's type takes (the template library's limits). */
 export function fitToField(key: string, value: string): string {
   const clean = value.replace(/[\r\n\t]+/g, ' ').trim();
-  const cut = (max: number) => {
-    const chars = Array.from(clean);
-    return chars.length <= max ? clean : `${chars.slice(0, max - 1).join('')}…`;
-  };
+  const cut = (max: number) => oneLine(clean, max);
   if (/^(time|date)\d*$/.test(key)) return clean;
   if (/^phrase\d*$/.test(key))
     return Array.from(clean.replace(/[^\u4e00-\u9fa5]/g, ''))

@@ -3,7 +3,7 @@ import {
   caseStatusNames,
   attachmentNames,
 } from '../../../../services/i18n/conversation';
-import { localize } from '../../../../services/i18n/text';
+import { localize, oneLine } from '../../../../services/i18n/text';
 import type { HandlingResult } from '../../../../services/messages/handling-lease';
 import type { CaseActions } from '../case-actions';
 import type { CasePort, StaffPort } from '../ports';
@@ -18,11 +18,6 @@ export interface RoutingDeps {
   reply: Reply;
   /** A message within this time of the owner's last one on a case may add to it. */
   followUpWindowMs: number;
-}
-
-function shorten(text: string, max: number): string {
-  const chars = Array.from(text.replace(/\s+/g, ' ').trim());
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** Where each of the owner's cases stands, who holds it; never opens a case. */
@@ -40,7 +35,7 @@ export async function listCases(turn: Turn, reply: Reply): Promise<HandlingResul
       handler: view.assigneeName
         ? localize(texts.progressHandler, language, { name: view.assigneeName })
         : '',
-      summary: shorten(view.title, 40),
+      summary: oneLine(view.title, 40),
     }),
   );
   await reply(turn, 'cases', {
