@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
 import { messageModel, type MessageRecord } from './message-model';
+import { newInstanceId } from '../instance-id';
 
 /** What the dialog did with a message, stored on it. */
 export interface HandlingResult {
@@ -47,7 +46,7 @@ export interface Claim {
 export function createHandlingLease(deps: { connection: Connection; clock: Clock; leaseMs: number }) {
   const Messages = messageModel(deps.connection);
   // Readable in the database: which process holds a message, and which of its claims.
-  const holder = `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
+  const holder = newInstanceId();
   const ours = (claim: Claim) => ({ _id: claim.record._id, holder: claim.holder, attempts: claim.attempt });
 
   return {

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { Connection, Model } from 'mongoose';
 import type { ChannelAdapter, ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
@@ -10,6 +8,7 @@ import type { OutboxMetrics } from './outbox-metrics';
 import { outboxModels, type OutboxAttemptRecord, type OutboxEntry, type OutboxRecord } from './outbox-model';
 import { createRateLimiter, type ChannelLimit, type RateLimiter } from './rate-limiter';
 import type { FailureKind } from './send-failure';
+import { newInstanceId } from '../instance-id';
 
 export interface DeadLetterEvent {
   entry: OutboxEntry;
@@ -129,8 +128,7 @@ export function createDispatcherState(options: DispatcherOptions): DispatcherSta
   const sendTimeoutMs = options.sendTimeoutMs ?? Math.round(leaseMs / 3);
   if (!(sendTimeoutMs > 0 && sendTimeoutMs < leaseMs))
     throw new AppError('outbox_config_invalid', 'sendTimeoutMs must be positive and shorter than leaseMs');
-  const instanceId =
-    options.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const instanceId = options.instanceId ?? newInstanceId();
   const log = options.logger.child({ component: 'outbox', instance: instanceId });
   const attemptWrites = recentDurations();
   const limiter = createRateLimiter({

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import type { Logger } from '../logging/logger';
@@ -7,6 +5,7 @@ import { createTokenContext, readToken, type AccessTokenRecord } from './access-
 import type { OfficialAccountApi } from './api';
 import { refreshAsHolder, refreshOrWait, takeLease } from './token-refresh';
 import { freshToken, isUsable } from './token-timing';
+import { newInstanceId } from '../instance-id';
 
 export interface AccessTokenSettings {
   /** Refresh this long before expiry. The platform issues the next stable token 5 minutes early. */
@@ -47,7 +46,7 @@ export function createAccessTokenStore(deps: {
     deps,
     {
       appId: deps.api.appId,
-      instanceId: deps.instanceId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      instanceId: deps.instanceId ?? newInstanceId(),
     },
     { ...DEFAULT_ACCESS_TOKEN_SETTINGS, ...deps.settings },
   );
