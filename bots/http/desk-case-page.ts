@@ -5,6 +5,7 @@ import { localDateTime } from '../../services/i18n/time';
 import type { Identity, Owner } from '../../services/owners/owner-model';
 import { maskPhonesInText } from '../../services/privacy/phone-mask';
 import type { TicketHistoryEntry, TicketMessage, TicketRecord } from '../../services/tickets/ticket-model';
+import { identityUnlockForm } from './desk-locks';
 import { escapeHtml } from './admin-access';
 import { caseForms, type FormContext } from './desk-case-forms';
 import { countdown, type CardContext } from './desk-queue';
@@ -24,6 +25,10 @@ export interface CaseFile {
 
 type PageContext = CardContext & Omit<FormContext, 'ticket'>;
 
+/** Whether the owner's chat may not try the home-link question now (locked out by wrong answers). */
+const lockedOut = (identity: Identity | undefined, now: Date): boolean =>
+  identity?.binding.step === 'locked' || (identity?.binding.lockedUntil ?? new Date(0)) > now;
+
 function ownerPanel(file: CaseFile, context: PageContext): string {
   const t = htmlText(deskTexts, context.language);
   const { ticket, owner, identity } = file;
@@ -37,7 +42,7 @@ function ownerPanel(file: CaseFile, context: PageContext): string {
       return `<li><a href="/desk/cases/${String(c._id)}">${escapeHtml(c.reference)}</a> ${escapeHtml(label(c.status, context.language))} · ${escapeHtml(localDateTime(c.createdAt, context.timeZone).slice(0, 10))} · ${escapeHtml(c.title.slice(0, 40))}${resolved ? ` → ${escapeHtml(resolved.slice(0, 60))}` : ''}${rating}</li>`;
     })
     .join('');
-  return `<section class="panel owner-panel" aria-label="${t('ownerPanel')}"><h2>${t('ownerPanel')}</h2><table>${row(t('name'), owner?.name ?? file.who)}${row(t('building'), owner?.building ?? ticket.building)}${row(t('unit'), owner?.unit ?? ticket.unit)}${row(t('phone'), owner?.maskedPhone ?? '')}${row(t('language'), label(identity?.language ?? ticket.language, context.language))}${row(t('channel'), label(ticket.address.channel, context.language))}${row(t('verified'), localize(ticket.verified ? deskTexts.verified : deskTexts.unverified, context.language))}</table>${owner ? '' : `<p class="muted">${t('notOnFile')}</p>`}<h3>${t('pastCases')}</h3>${past ? `<ul class="past">${past}</ul>` : `<p class="muted">${t('noPastCases')}</p>`}</section>`;
+  return `<section class="panel owner-panel" aria-label="${t('ownerPanel')}"><h2>${t('ownerPanel')}</h2><table>${row(t('name'), owner?.name ?? file.who)}${row(t('building'), owner?.building ?? ticket.building)}${row(t('unit'), owner?.unit ?? ticket.unit)}${row(t('phone'), owner?.maskedPhone ?? '')}${row(t('language'), label(identity?.language ?? ticket.language, context.language))}${row(t('channel'), label(ticket.address.channel, context.language))}${row(t('verified'), localize(ticket.verified ? deskTexts.verified : deskTexts.unverified, context.language))}</table>${lockedOut(identity, context.now) ? identityUnlockForm(identity!.key, context) : ''}${owner ? '' : `<p class="muted">${t('notOnFile')}</p>`}<h3>${t('pastCases')}</h3>${past ? `<ul class="past">${past}</ul>` : `<p class="muted">${t('noPastCases')}</p>`}</section>`;
 }
 
 function attachments(message: TicketMessage, index: number, file: CaseFile, language: Language): string {

@@ -13,6 +13,7 @@ import type { TicketService } from '../../services/tickets/ticket-service';
 import type { CaseDesk } from '../core/case-desk';
 import { escapeHtml, type AdminAccess, type AdminUser } from './admin-access';
 import type { DeskFeed } from './desk-feed';
+import type { LockService } from './desk-locks';
 import type { CardContext } from './desk-queue';
 import { otherLanguageHref, pageLanguage, staffPage } from './staff-pages';
 
@@ -31,7 +32,7 @@ export interface DeskDeps {
   /** Absent in tests of the sign-in alone. */
   tickets?: TicketService;
   caseDesk?: CaseDesk;
-  owners?: Pick<OwnerService, 'identityByKey' | 'ownerOf'>;
+  owners?: Pick<OwnerService, 'identityByKey' | 'ownerOf'> & Partial<LockService>;
   /** The colleague directory for hand-overs: the named desk accounts. */
   accounts?: StaffAccounts;
   canned?: CannedReplies;
@@ -53,7 +54,12 @@ export interface DeskPage extends CardContext {
   request: FastifyRequest;
   reply: FastifyReply;
   /** The page around `body`; `path` is where the language switch leads (the view itself after a post). */
-  page: (title: string, body: string, on: 'queue' | 'done' | 'canned' | 'case', path?: string) => string;
+  page: (
+    title: string,
+    body: string,
+    on: 'queue' | 'done' | 'canned' | 'locks' | 'case',
+    path?: string,
+  ) => string;
 }
 
 /** The page context of one request to the desk. */
@@ -88,6 +94,7 @@ export function deskPageOf(
           { href: '/desk', label: t('queue'), on: on === 'queue' },
           { href: '/desk?view=done', label: t('done'), on: on === 'done' },
           { href: '/desk/canned', label: t('canned'), on: on === 'canned' },
+          { href: '/desk/locks', label: t('locks'), on: on === 'locks' },
           { href: '/dashboard', label: t('dashboard') },
         ],
         body,

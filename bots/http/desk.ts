@@ -7,6 +7,7 @@ import { localize } from '../../services/i18n/text';
 import { periodKeys } from '../../services/tickets/ticket-model';
 import { CANNED_STYLE, cannedPageBody } from './desk-canned';
 import { registerCaseRoutes } from './desk-case-routes';
+import { registerLockRoutes, type LockService } from './desk-locks';
 import { deskPageOf, type DeskDeps, type DeskPage, type DeskServices } from './desk-context';
 import { createDeskFeed, type DeskCase } from './desk-feed';
 import {
@@ -53,7 +54,18 @@ export function registerDesk(server: FastifyInstance, deps: DeskDeps): void {
       registerEvents(scope, server, services);
     }
     registerCannedRoutes(scope, deps);
+    const locks = lockServiceOf(deps);
+    if (locks)
+      registerLockRoutes(scope, deps, locks, (request, reply) => pageOf(deps, services, request, reply));
   });
+}
+
+function lockServiceOf(deps: DeskDeps): LockService | undefined {
+  const { bindingLocks, liftBindingLock, liftBindingLockForUnit, liftBindingLockForIdentity } =
+    deps.owners ?? {};
+  if (!bindingLocks || !liftBindingLock || !liftBindingLockForUnit || !liftBindingLockForIdentity)
+    return undefined;
+  return { bindingLocks, liftBindingLock, liftBindingLockForUnit, liftBindingLockForIdentity };
 }
 
 function servicesOf(deps: DeskDeps): DeskServices | undefined {

@@ -98,6 +98,24 @@ export const deskTexts = {
   wechatLogin: { zh: '微信登录', en: 'WeChat login' },
   wechatScan: { zh: '请用物业账号的手机扫码。', en: "Scan with the property account's phone." },
   history: { zh: '处理记录', en: 'History' },
+  locks: { zh: '绑定锁定', en: 'Binding locks' },
+  locksIntro: {
+    zh: '连续答错房号或手机号后四位的房号和网络地址会被暂停绑定。请先通过电话或当面确认业主身份，再解除。',
+    en: 'Units and network addresses with repeated wrong answers to the home-link question are paused. Confirm who the owner is by phone or in person first, then lift the pause.',
+  },
+  locksNone: { zh: '目前没有暂停绑定的房号或地址。', en: 'No unit or address is paused now.' },
+  lockUnit: { zh: '房号', en: 'Unit' },
+  lockAddress: { zh: '网络地址', en: 'Address' },
+  lockLocked: { zh: '锁定至 {time}', en: 'Locked until {time}' },
+  lockWaiting: { zh: '暂停至 {time}', en: 'Paused until {time}' },
+  lockFailures: { zh: '{count} 次答错', en: '{count} wrong answers' },
+  unlock: { zh: '解除', en: 'Lift' },
+  unlockUnitLabel: { zh: '按房号解除（如 5-1203）', en: 'Lift by unit (e.g. 5-1203)' },
+  unlockIdentity: { zh: '解除此业主的绑定锁定', en: 'Lift this owner’s binding lock' },
+  bindingLocked: { zh: '绑定已锁定', en: 'Home link locked' },
+  unlocked: { zh: '已解除：{what}', en: 'Lifted: {what}' },
+  unlockedNothing: { zh: '{what} 没有被锁定。', en: '{what} was not locked.' },
+  unlockUnknown: { zh: '找不到该房号或业主。', en: 'No such unit or owner.' },
 } satisfies Record<string, LocalizedText>;
 
 /** How the desk names each step of a case in its history. */

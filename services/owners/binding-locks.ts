@@ -81,6 +81,15 @@ export function createBindingLocks(deps: {
       return audited(actor, { found: true, target: key, lifted });
     },
 
+    /** Staff: forgets the failures on one listed unit or address counter (`unit:…`, `address:…`); audited. */
+    async liftBindingLock(key: string, actor: string): Promise<LiftReport> {
+      const listed = typeof key === 'string' && /^(unit|address):/.test(key);
+      if (!listed) return audited(actor, { found: false, target: String(key), lifted: [] });
+      const scope = key.startsWith('unit:') ? 'unit' : 'address';
+      const lifted: LiftReport['lifted'] = (await deps.guard.lift(key)) ? [scope] : [];
+      return audited(actor, { found: true, target: key, lifted });
+    },
+
     /** Units and client addresses whose binding tries are paused now, most recent first. */
     bindingLocks: (limit?: number) => deps.guard.locks(deps.clock.now(), limit),
 
