@@ -50,7 +50,9 @@ export interface CaseFacts {
 
 const MINUTE = 60_000;
 const RESPONSES = new Set(['claimed', 'started', 'resolved']);
-const OPEN = new Set(['new', 'claimed', 'in_progress', 'reopened']);
+/** Statuses of a case still being worked on. */
+export const OPEN_STATUSES = ['new', 'claimed', 'in_progress', 'reopened'] as const;
+const OPEN = new Set<string>(OPEN_STATUSES);
 
 /**
  * What a case says about service levels. Times are measured in the first round (from

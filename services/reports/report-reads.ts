@@ -1,10 +1,19 @@
 import type { Model } from 'mongoose';
+import { trusted } from '../database/connect';
 import type { Clock } from '../clock';
 import type { OwnerRecord } from '../owners/owner-model';
 import type { surveyModels } from '../surveys/survey-model';
 import type { SlaPolicy } from '../tickets/sla';
 import type { TicketRecord } from '../tickets/ticket-model';
-import { AGE_BUCKETS, CASE_FIELDS, ageBucket, caseFacts, type CaseFacts, type CaseRow } from './case-facts';
+import {
+  AGE_BUCKETS,
+  CASE_FIELDS,
+  OPEN_STATUSES,
+  ageBucket,
+  caseFacts,
+  type CaseFacts,
+  type CaseRow,
+} from './case-facts';
 import type { OwnerCaseFacts, OwnerInfo } from './owner-stages';
 import { inc, type createQuarterTally } from './quarter-tally';
 import type { LiveSnapshot, SurveyCache } from './report-snapshots';
@@ -83,10 +92,38 @@ export async function loadOwners(Owners: Model<OwnerRecord>) {
   return { owners, demoIds, scope, excluded };
 }
 
+/** How far back an owner's cases count for their relationship stage. */
+export const OWNER_FACTS_DAYS = 180;
+
 /**
- * One pass over every case, in any order: open cases by age (and the 20 oldest), each owner's recent complaints
- * and reopenings, and the figures of each quarter not frozen. A case stored without its
- * building and unit takes them from its owner's record.
+ * The cases a refresh reads: every case, or (`quarters` given) the cases of those quarters
+ * and the open cases of any other, each an equality the database answers from its indexes.
+ */
+function casesToRead(models: { Tickets: Model<TicketRecord> }, quarters: string[] | undefined) {
+  const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
+  const filters = quarters
+    ? [
+        ...quarters.map((quarter) => ({ quarter })),
+        ...OPEN_STATUSES.map((status) => ({ status, quarter: trusted({ $nin: quarters }) })),
+      ]
+    : [{}];
+  // Natural order, in small batches: the first batch comes back at once instead of after a
+  // sort of the whole collection (which the embedded engine does in memory, past the
+  // driver's 30 s socket timeout at 50,000 cases on a busy machine).
+  return filters.map(
+    (filter) =>
+      models.Tickets.find(filter, projection)
+        .lean<CaseRow[]>()
+        .cursor({ batchSize: 500 }) as AsyncIterable<CaseRow>,
+  );
+}
+
+/**
+ * One pass over the cases, in any order: open cases by age (and the 20 oldest), each owner's
+ * complaints and reopenings of the last `OWNER_FACTS_DAYS`, and the figures of each quarter
+ * `tally` counts. `quarters`, when given, must include every quarter `tally` counts and every
+ * quarter of the last `OWNER_FACTS_DAYS`; only their cases and the open ones are read. A case
+ * stored without its building and unit takes them from its owner's record.
  */
 export async function readCases(
   models: { Tickets: Model<TicketRecord>; policy: SlaPolicy },
@@ -95,6 +132,7 @@ export async function readCases(
     owners: Map<string, OwnerInfo>;
     excluded: Set<string>;
     tally: (quarter: string) => ReturnType<typeof createQuarterTally> | undefined;
+    quarters?: string[];
   },
 ) {
   const { now } = input;
@@ -104,21 +142,17 @@ export async function readCases(
     byAge: Object.fromEntries(AGE_BUCKETS.map((b) => [b.key, 0])),
     oldest: [],
   };
-  const projection = Object.fromEntries(CASE_FIELDS.map((f) => [f, 1]));
-  // Natural order, in small batches: the first batch comes back at once instead of after a
-  // sort of the whole collection (which the embedded engine does in memory, past the
-  // driver's 30 s socket timeout at 50,000 cases on a busy machine).
   const oldestOpen = firstBy<OpenCase>(20, oldestFirst);
-  const cursor = models.Tickets.find({}, projection).lean<CaseRow[]>().cursor({ batchSize: 500 });
-  for await (const stored of cursor as AsyncIterable<CaseRow>) {
-    if (stored.ownerId && input.excluded.has(stored.ownerId)) continue;
-    const ticket = withHome(stored, input.owners);
-    const f = caseFacts(ticket, now, models.policy);
-    if (f.open) countOpen(open, oldestOpen, ticket, now);
-    if (ticket.ownerId && now.getTime() - ticket.createdAt.getTime() < 180 * DAY)
-      countOwnerFacts(facts, ticket, f, now);
-    input.tally(ticket.quarter)?.add(ticket, f);
-  }
+  for (const cursor of casesToRead(models, input.quarters))
+    for await (const stored of cursor) {
+      if (stored.ownerId && input.excluded.has(stored.ownerId)) continue;
+      const ticket = withHome(stored, input.owners);
+      const f = caseFacts(ticket, now, models.policy);
+      if (f.open) countOpen(open, oldestOpen, ticket, now);
+      if (ticket.ownerId && now.getTime() - ticket.createdAt.getTime() < OWNER_FACTS_DAYS * DAY)
+        countOwnerFacts(facts, ticket, f, now);
+      input.tally(ticket.quarter)?.add(ticket, f);
+    }
   open.oldest = oldestOpen.list();
   return { facts, open };
 }

@@ -7,7 +7,7 @@ import { DEFAULT_SLA_POLICY, type SlaPolicy } from '../tickets/sla';
 import { periodKeys, ticketModels } from '../tickets/ticket-model';
 import { ownerStages } from './owner-stages';
 import { createQuarterTally } from './quarter-tally';
-import { loadOwners, readCases, surveyPart } from './report-reads';
+import { loadOwners, OWNER_FACTS_DAYS, readCases, surveyPart } from './report-reads';
 import {
   reportSnapshotModel,
   surveyCacheModel,
@@ -25,6 +25,8 @@ export function previousQuarter(quarter: string): string {
 
 export const isQuarter = (value: string): boolean => /^\d{4}Q[1-4]$/.test(value);
 
+const DAY = 86_400_000;
+
 /** What a refresh reads and writes. */
 interface RefreshModels {
   Snapshots: ReturnType<typeof reportSnapshotModel>;
@@ -38,6 +40,31 @@ interface RefreshModels {
   logger?: Logger;
 }
 
+/**
+ * The quarters whose cases a refresh after the first must read: the current one, every one not
+ * frozen yet (a quarter that just ended is recounted once more and frozen), and those of the
+ * last `OWNER_FACTS_DAYS` (each owner's recent complaints). Open cases of other quarters are
+ * read as well (readCases).
+ */
+export function quartersToRecount(input: {
+  now: Date;
+  timeZone: string;
+  current: string;
+  surveyQuarters: string[];
+  known: Array<{ quarter: string; frozen: boolean }>;
+}): string[] {
+  const { now, timeZone } = input;
+  const frozen = new Set(input.known.filter((s) => s.frozen).map((s) => s.quarter));
+  const quarters = new Set([input.current]);
+  for (const quarter of [...input.surveyQuarters, ...input.known.map((s) => s.quarter)])
+    if (!frozen.has(quarter)) quarters.add(quarter);
+  // A day more than the window, so a case stored in another time zone's quarter is not missed.
+  const since = now.getTime() - (OWNER_FACTS_DAYS + 1) * DAY;
+  for (let at = since; at < now.getTime(); at += 10 * DAY)
+    quarters.add(periodKeys(new Date(at), timeZone).quarter);
+  return [...quarters].sort();
+}
+
 /** One refresh: every quarter not frozen (all with `rebuild`) and the live snapshot, written and returned. */
 async function computeSnapshots(m: RefreshModels, options: { rebuild: boolean }): Promise<LiveSnapshot> {
   const { Snapshots, Tickets, Owners, SurveyCaches, surveys, policy, timeZone } = m;
@@ -45,26 +72,34 @@ async function computeSnapshots(m: RefreshModels, options: { rebuild: boolean })
   const now = m.clock.now();
   const current = periodKeys(now, timeZone).quarter;
   const { owners, demoIds, scope, excluded } = await loadOwners(Owners);
-  const frozen = new Set(
-    options.rebuild
-      ? []
-      : (await Snapshots.find({ kind: 'quarter', frozen: true }, { quarter: 1 }).lean()).map(
-          (s) => (s as unknown as { quarter: string }).quarter,
-        ),
-  );
+  const known = options.rebuild
+    ? []
+    : ((await Snapshots.find({ kind: 'quarter' }, { quarter: 1, frozen: 1 }).lean()) as unknown as Array<
+        Pick<QuarterSnapshot, 'quarter' | 'frozen'>
+      >);
+  const frozen = new Set(known.filter((s) => s.frozen).map((s) => s.quarter));
   const campaigns = await surveys.Campaigns.find(
     {},
     { quarter: 1, status: 1, startedAt: 1, finishedAt: 1 },
   ).lean();
   const surveyQuarters = [...new Set(campaigns.map((c) => c.quarter).filter(isQuarter))].sort();
+  // After a first refresh every quarter with cases has a snapshot, so a later one reads only
+  // the cases that can still change a figure (see quartersToRecount); otherwise every case.
+  const firstRefresh = options.rebuild || !(await Snapshots.exists({ _id: 'live' }));
+  const quarters = firstRefresh
+    ? undefined
+    : quartersToRecount({ now, timeZone, current, surveyQuarters, known });
   const tallies = new Map<string, ReturnType<typeof createQuarterTally>>();
   const tally = (quarter: string) => {
-    if (frozen.has(quarter)) return undefined;
+    if (frozen.has(quarter) || (quarters && !quarters.includes(quarter))) return undefined;
     if (!tallies.has(quarter)) tallies.set(quarter, createQuarterTally(quarter));
     return tallies.get(quarter);
   };
   for (const quarter of [...surveyQuarters, current]) tally(quarter);
-  const { facts, open } = await readCases({ Tickets, policy }, { now, owners, excluded, tally });
+  const { facts, open } = await readCases(
+    { Tickets, policy },
+    { now, owners, excluded, tally, ...(quarters ? { quarters } : {}) },
+  );
 
   const surveyFigures = await surveyPart(
     { SurveyCaches, surveys, clock: m.clock },

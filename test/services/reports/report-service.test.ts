@@ -1,6 +1,7 @@
 import { createFakeClock } from '../../../services/clock';
 import { ownerModels } from '../../../services/owners/owner-model';
-import { createReportService } from '../../../services/reports/report-service';
+import type { LiveSnapshot } from '../../../services/reports/report-snapshots';
+import { createReportService, quartersToRecount } from '../../../services/reports/report-service';
 import { surveyModels } from '../../../services/surveys/survey-model';
 import { useTestDatabase } from '../../support/database';
 import { HOUR, MINUTE, alice, ticketSetup } from '../tickets/ticket-fixtures';
@@ -195,5 +196,42 @@ describe('report refresh', () => {
     expect((await reports.quarter('2026Q3'))?.cases.total).toBe(1);
     await reports.refresh({ rebuild: true });
     expect((await reports.quarter('2026Q3'))?.cases.total).toBe(2);
+  });
+
+  it('when refreshed after a first refresh, then reading only the quarters that can still change gives what reading every case gives', async () => {
+    const connection = database().connection;
+    // An open case of a long-frozen quarter, and a settled one of a quarter outside every window.
+    const old = ticketSetup(connection, { clock: createFakeClock('2025-02-10T02:00:00Z') });
+    await old.open({ ownerId: ids.tom as string, building: '1' });
+    const settled = (await old.open({ ownerId: ids.li as string, building: '1' })).ticket;
+    await old.tickets.claim(String(settled._id), alice);
+    await old.tickets.resolve(String(settled._id), alice, 'done');
+    const reports = createReportService({ connection, clock });
+    const comparable = ({ computedAt: _at, refreshMs: _ms, ...rest }: LiveSnapshot) => rest;
+
+    const rebuilt = comparable(await reports.refresh({ rebuild: true }));
+    const currentRebuilt = await reports.quarter('2026Q4');
+    const steady = comparable(await reports.refresh());
+    expect(steady).toEqual(rebuilt);
+    expect(steady.openCases.oldest[0]?.createdAt).toEqual(new Date('2025-02-10T02:00:00Z'));
+    const { computedAt: _a, ...current } = (await reports.quarter('2026Q4'))!;
+    const { computedAt: _b, ...expected } = currentRebuilt!;
+    expect(current).toEqual(expected);
+  });
+
+  it('when asked which quarters to recount, then it names the current one, those not frozen and those of the last 180 days', () => {
+    expect(
+      quartersToRecount({
+        now: new Date('2026-11-22T02:00:00Z'),
+        timeZone: 'Asia/Shanghai',
+        current: '2026Q4',
+        surveyQuarters: ['2025Q3', '2026Q3', '2026Q4'],
+        known: [
+          { quarter: '2025Q1', frozen: true },
+          { quarter: '2025Q3', frozen: true },
+          { quarter: '2026Q1', frozen: false },
+        ],
+      }),
+    ).toEqual(['2026Q1', '2026Q2', '2026Q3', '2026Q4']);
   });
 });
