@@ -19,6 +19,7 @@ import {
   type QueueFilter,
 } from './desk-queue';
 import { DESK_SCRIPT } from './desk-script';
+import { startEventStream } from './event-stream-response';
 import { htmlText, sendPage } from './staff-pages';
 
 export type { AttachmentSource, DeskDeps } from './desk-context';
@@ -150,14 +151,7 @@ function registerEvents(scope: FastifyInstance, server: FastifyInstance, service
     for (const reply of open) reply.raw.end();
   });
   scope.get('/desk/events', async (request, reply) => {
-    reply.hijack();
-    reply.raw.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    reply.raw.write(': connected\n\n');
+    startEventStream(reply);
     open.add(reply);
     const unsubscribe = services.feed.subscribe((change) =>
       reply.raw.write(`event: queue\ndata: ${JSON.stringify(change)}\n\n`),

@@ -1,28 +1,14 @@
 import { modelOn } from '../database/model';
 import { Schema, type Connection, type Types } from 'mongoose';
-import type { EmergencyKind } from '../../nlp/emergency';
+import { EMERGENCY_KINDS } from '../../nlp/emergency';
 import { CATEGORIES, INTENTS } from '../../nlp/labels';
 import type { SlaClass } from './sla';
 
 export const TICKET_KINDS = ['work_order', 'complaint', 'consulting', 'suggestion', 'emergency'] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
-/** The emergencies nlp/emergency.ts detects; a case that is none stores ''. */
-export const EMERGENCY_KINDS = [
-  'fire',
-  'gas',
-  'flood',
-  'lift_entrapment',
-  'electrical',
-  'medical',
-  'violence',
-  'locked_in_car',
-  'outage',
-  'unspecified',
-] as const satisfies readonly EmergencyKind[];
-// Fails to compile when the detector learns a kind this list lacks.
-const _everyEmergencyKind: readonly (typeof EMERGENCY_KINDS)[number][] = [] as EmergencyKind[];
-void _everyEmergencyKind;
+/** The emergencies the understanding layer detects; a case that is none stores ''. */
+export { EMERGENCY_KINDS };
 
 export const TICKET_STATUSES = [
   'new',

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../services/logging/logger';
 import type { ReplyFeed } from './reply-feed';
 import type { TranscriptStore } from './transcript-store';
+import { startEventStream } from '../../http/event-stream-response';
 
 /** An idle event stream gets a comment line this often, so proxies keep it open. */
 const KEEP_ALIVE_MS = 25_000;
@@ -33,14 +34,7 @@ export async function streamReplies(options: {
     seqOf(request.headers['last-event-id']),
     seqOf((request.query as { after?: unknown } | undefined)?.after),
   );
-  reply.hijack();
-  reply.raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  reply.raw.write(': connected\n\n');
+  startEventStream(reply);
   let after = lastSeen;
   // Woken by the reply feed; `pending` keeps a wake that came while a replay ran.
   let pending = true;

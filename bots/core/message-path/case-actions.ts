@@ -4,7 +4,7 @@ import { conversationTexts as texts, safetyAdvice } from '../../../services/i18n
 import { localize, type LocalizedText } from '../../../services/i18n/text';
 import { understandingTexts } from '../../../services/i18n/understanding';
 import type { HandlingResult } from '../../../services/messages/handling-lease';
-import type { CaseKind, CasePort, StaffPort } from './ports';
+import type { CaseKind, CasePort, CaseView, StaffPort } from './ports';
 import { say, type Reply } from './replies';
 import { caseKindOf } from './topics';
 import { handled, type Turn } from './turn';
@@ -120,3 +120,9 @@ export function createCaseActions(deps: CaseActionDeps) {
 }
 
 export type CaseActions = ReturnType<typeof createCaseActions>;
+
+/** A follow-up the emergency score finds borderline makes its case urgent for staff. */
+export async function escalateIfBorderline(staff: StaffPort, turn: Turn, caseView: CaseView): Promise<void> {
+  if (!turn.understanding.urgentReview) return;
+  await staff.escalate({ caseView, urgent: true, reason: 'possible_emergency', identity: turn.identity });
+}

@@ -5,7 +5,7 @@ import {
 } from '../../../../services/i18n/conversation';
 import { localize, oneLine } from '../../../../services/i18n/text';
 import type { HandlingResult } from '../../../../services/messages/handling-lease';
-import type { CaseActions } from '../case-actions';
+import { escalateIfBorderline, type CaseActions } from '../case-actions';
 import type { CasePort, StaffPort } from '../ports';
 import { say, type Reply } from '../replies';
 import { caseTheMessageIsAbout, isProgressQuestion, isStillBroken, justResolved } from '../topics';
@@ -79,14 +79,7 @@ export function routingByTopic(deps: RoutingDeps): Step {
     );
     if (about && !about.heldByStaff) {
       await deps.cases.addOwnerMessage(about.id, message);
-      // A follow-up the emergency score finds borderline makes its case urgent for staff.
-      if (understanding.urgentReview)
-        await deps.staff.escalate({
-          caseView: about,
-          urgent: true,
-          reason: 'possible_emergency',
-          identity: turn.identity,
-        });
+      await escalateIfBorderline(deps.staff, turn, about);
       await deps.reply(
         turn,
         'follow-up',

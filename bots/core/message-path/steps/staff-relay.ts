@@ -1,4 +1,5 @@
 import { conversationTexts as texts } from '../../../../services/i18n/conversation';
+import { escalateIfBorderline } from '../case-actions';
 import type { CasePort, StaffPort } from '../ports';
 import { say, type Reply } from '../replies';
 import { caseTheMessageIsAbout, isChasing } from '../topics';
@@ -32,13 +33,7 @@ export function staffRelay(deps: { cases: CasePort; staff: StaffPort; reply: Rep
       identity: turn.identity,
       messageKey: message.key,
     });
-    if (understanding.urgentReview)
-      await deps.staff.escalate({
-        caseView: about,
-        urgent: true,
-        reason: 'possible_emergency',
-        identity: turn.identity,
-      });
+    await escalateIfBorderline(deps.staff, turn, about);
     await deps.reply(
       turn,
       'relay',
