@@ -1,40 +1,15 @@
-import Fastify from 'fastify';
-import { createCaseDesk } from '../../../bots/core/case-desk';
-import { createAdminAccess } from '../../../bots/http/admin-access';
-import { registerDesk } from '../../../bots/http/desk';
 import { bindingCounterModel } from '../../../services/owners/binding-guard-store';
 import { ownerModels } from '../../../services/owners/owner-model';
 import { auditModel } from '../../../services/privacy/audit-log';
 import { createCoreHarness } from '../../support/core-harness';
 import { useTestDatabase } from '../../support/database';
+import { createDeskApp } from '../../support/desk-app';
 
 const database = useTestDatabase();
-const TOKEN = 'desk-locks-admin-token';
-const headers = { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` };
 const HOUR = 3_600_000;
 
-function deskFor(h: ReturnType<typeof createCoreHarness>) {
-  const app = Fastify();
-  registerDesk(app, {
-    access: createAdminAccess({ adminToken: TOKEN, openOnLoopback: false, clock: h.clock }),
-    wechatQrCode: () => undefined,
-    tickets: h.tickets,
-    caseDesk: createCaseDesk({
-      tickets: h.tickets,
-      outbox: h.outbox,
-      recordCorrection: async () => undefined,
-    }),
-    owners: h.owners,
-    clock: h.clock,
-    logger: h.logger,
-    language: 'en',
-    timeZone: 'Asia/Shanghai',
-  });
-  return app;
-}
-
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-const form = (fields: Record<string, string>) => ({
+const form = (headers: Record<string, string>, fields: Record<string, string>) => ({
   method: 'POST' as const,
   url: '/desk/locks/unlock',
   headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
@@ -51,22 +26,22 @@ describe('binding locks on the desk', () => {
       lastFailureAt: now,
       forgetAt: new Date(now.getTime() + 24 * HOUR),
     });
-    const app = deskFor(h);
+    const { app, headers } = createDeskApp(h);
 
     const page = await app.inject({ url: '/desk/locks', headers });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Binding locks');
     expect(page.body).toMatch(/Unit<\/b> 5\/1203 · Locked until .* · 7 wrong answers/);
 
-    expect((await app.inject(form({ key: 'unit:5/1203', csrf: 'forged' }))).statusCode).toBe(403);
-    const lifted = await app.inject(form({ key: 'unit:5/1203', csrf: csrfOf(page.body) }));
+    expect((await app.inject(form(headers, { key: 'unit:5/1203', csrf: 'forged' }))).statusCode).toBe(403);
+    const lifted = await app.inject(form(headers, { key: 'unit:5/1203', csrf: csrfOf(page.body) }));
     expect(lifted.statusCode).toBe(200);
     expect(lifted.body).toContain('Lifted: 5/1203 (unit)');
     expect(lifted.body).toContain('No unit or address is paused now.');
     const audit = await auditModel(database().connection).findOne({ action: 'owners.unlock' }).lean();
     expect(audit).toMatchObject({ actor: 'desk:admin', target: 'unit:5/1203', outcome: 'ok' });
 
-    const unknown = await app.inject(form({ key: 'owners:everyone', csrf: csrfOf(page.body) }));
+    const unknown = await app.inject(form(headers, { key: 'owners:everyone', csrf: csrfOf(page.body) }));
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('No such unit or owner.');
   });
@@ -88,11 +63,13 @@ describe('binding locks on the desk', () => {
         },
       },
     );
-    const app = deskFor(h);
+    const { app, headers } = createDeskApp(h);
 
     const view = await app.inject({ url: `/desk/cases/${String(ticket!._id)}`, headers });
     expect(view.body).toContain('Home link locked');
-    const lifted = await app.inject(form({ identity: 'telegram:locked-owner', csrf: csrfOf(view.body) }));
+    const lifted = await app.inject(
+      form(headers, { identity: 'telegram:locked-owner', csrf: csrfOf(view.body) }),
+    );
     expect(lifted.body).toContain('Lifted: telegram:locked-owner (identity)');
     const freed = await identities.findOne({ key: 'telegram:locked-owner' }).lean();
     expect(freed?.binding).toMatchObject({ step: 'none', attempts: 0 });

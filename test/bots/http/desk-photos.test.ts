@@ -1,14 +1,10 @@
-import Fastify from 'fastify';
 import { createTelegramFiles } from '../../../bots/channels/telegram/telegram-files';
-import { createCaseDesk } from '../../../bots/core/case-desk';
-import { createAdminAccess } from '../../../bots/http/admin-access';
-import { registerDesk } from '../../../bots/http/desk';
 import { createCoreHarness } from '../../support/core-harness';
 import { useTestDatabase } from '../../support/database';
+import { createDeskApp } from '../../support/desk-app';
 import { startFakeTelegram, type FakeTelegram } from '../../support/fake-telegram';
 
 const database = useTestDatabase();
-const TOKEN = 'desk-photos-admin-token';
 /** A 1×1 PNG. */
 const PHOTO = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -31,28 +27,13 @@ describe('photos on the desk', () => {
     });
     const [ticket] = await h.tickets.listOpen('telegram:photo-owner');
     const id = String(ticket!._id);
-    const app = Fastify();
-    registerDesk(app, {
-      access: createAdminAccess({ adminToken: TOKEN, openOnLoopback: false, clock: h.clock }),
-      wechatQrCode: () => undefined,
-      tickets: h.tickets,
-      caseDesk: createCaseDesk({
-        tickets: h.tickets,
-        outbox: h.outbox,
-        recordCorrection: async () => undefined,
-      }),
-      owners: h.owners,
+    const { app, headers } = createDeskApp(h, {
       attachments: createTelegramFiles({
         token: telegram.token,
         apiRoot: telegram.apiRoot,
         logger: h.logger,
       }),
-      clock: h.clock,
-      logger: h.logger,
-      language: 'en',
-      timeZone: 'Asia/Shanghai',
     });
-    const headers = { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` };
 
     const page = await app.inject({ url: `/desk/cases/${id}`, headers });
     expect(page.body).toContain(`<img class="photo" src="/desk/cases/${id}/attachments/0/0"`);
