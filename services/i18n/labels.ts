@@ -24,6 +24,7 @@ export const LABELS: Record<string, LocalizedText> = {
   parking: { zh: '停车', en: 'Parking' },
   decoration: { zh: '装修', en: 'Renovation' },
   neighbours: { zh: '邻里', en: 'Neighbours' },
+  safety: { zh: '安全隐患', en: 'Safety' },
   unknown: { zh: '未知', en: 'Unknown' },
   // survey dimensions
   security: { zh: '安保', en: 'Security' },
@@ -77,6 +78,10 @@ export const LABELS: Record<string, LocalizedText> = {
   lift_entrapment: { zh: '电梯困人', en: 'Lift entrapment' },
   electrical: { zh: '电气险情', en: 'Electrical hazard' },
   medical: { zh: '急救', en: 'Medical' },
+  violence: { zh: '暴力冲突', en: 'Violence' },
+  locked_in_car: { zh: '车内被困', en: 'Locked in a car' },
+  outage: { zh: '停电停水', en: 'Outage' },
+  unspecified: { zh: '紧急情况', en: 'Emergency' },
   // priorities
   urgent: { zh: '紧急', en: 'Urgent' },
   high: { zh: '高', en: 'High' },
