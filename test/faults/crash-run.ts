@@ -86,9 +86,7 @@ export async function crashRun(options: {
     MONGODB_URI: options.mongodbUri,
     PORT: String(port),
     LOG_LEVEL: 'info',
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    ...telegram.webhookEnv(SECRET),
     HANDLING_LEASE_SECONDS: '3',
   };
   let app: AppProcess | undefined;

@@ -24,9 +24,7 @@ describe('the database stops while webhooks arrive', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ownerbot-db-stop-'));
     app = await spawnApp({
       DATA_DIR: dataDir,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ...telegram.webhookEnv(SECRET),
     });
     const running = await app.waitForLog((line) =>
       String(line.msg).startsWith('Embedded database engine (FerretDB'),

@@ -35,9 +35,7 @@ describe('platform storms, seen from /metrics and /healthz', () => {
     uri.pathname = `/${uniqueDatabaseName('storms')}`;
     app = await spawnApp({
       MONGODB_URI: uri.toString(),
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ...telegram.webhookEnv(SECRET),
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: 'storm-signing-secret',
       SLACK_API_URL: slack.apiUrl,

@@ -17,11 +17,7 @@ describe('an anonymous flood of the web chat (the real app over HTTP)', () => {
   });
   const { base } = useAppProcess({
     label: 'anonymous-flood',
-    env: () => ({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-    }),
+    env: () => telegram.webhookEnv(SECRET),
   });
   afterAll(async () => {
     await telegram.close();

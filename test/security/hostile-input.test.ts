@@ -34,9 +34,7 @@ describe('hostile input through the real HTTP server', () => {
       await seedStaff(connection, ['Alice', 'Bob']);
     },
     env: () => ({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      ...telegram.webhookEnv(TG_SECRET),
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,

@@ -39,9 +39,7 @@ describe('the logs of a full run', () => {
     },
     env: () => ({
       LOG_LEVEL: 'debug',
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRETS.webhook,
+      ...telegram.webhookEnv(SECRETS.webhook),
       SLACK_BOT_TOKEN: SECRETS.slackToken,
       SLACK_SIGNING_SECRET: SECRETS.signing,
       SLACK_API_URL: slack.apiUrl,

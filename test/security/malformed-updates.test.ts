@@ -14,11 +14,7 @@ describe('signed but malformed Telegram updates (the real app)', () => {
   });
   const { database, base } = useAppProcess({
     label: 'malformed',
-    env: () => ({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-    }),
+    env: () => telegram.webhookEnv(SECRET),
   });
   afterAll(async () => {
     await telegram.close();

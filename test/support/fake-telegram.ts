@@ -143,6 +143,14 @@ export async function startFakeTelegram(
   return {
     token,
     apiRoot: `http://127.0.0.1:${port}`,
+    /** The app's environment for Telegram in webhook mode against this fake, with `secret`. */
+    webhookEnv(secret: string) {
+      return {
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_API_ROOT: `http://127.0.0.1:${port}`,
+        TELEGRAM_WEBHOOK_SECRET: secret,
+      };
+    },
     calls,
     delivered,
     /** A file an owner sent (a photo), served by getFile and /file/bot<token>/photos/<id>.png. */

@@ -26,9 +26,7 @@ describe('Slack staff desk end to end (fake Telegram, fake Slack, signed request
   const { base, database } = useAppProcess({
     label: 'slack-desk',
     env: () => ({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
+      ...telegram.webhookEnv('tg-secret'),
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,

@@ -29,9 +29,7 @@ describe('survey and announcements end to end (app process, fake Telegram, fake 
       ]);
     },
     env: () => ({
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      ...telegram.webhookEnv(SECRET),
       SLACK_BOT_TOKEN: 'xoxb-test-token',
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: slack.apiUrl,
