@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseQuietHours, type QuietHours } from '../surveys/local-time';
+import { DEFAULT_QUIET_HOURS, parseQuietHours, type QuietHours } from '../surveys/local-time';
 import { DEFAULT_SLA_POLICY, parseSlaMinutes } from '../tickets/sla';
 import { channelsOf } from './channel-config';
 import type { Config } from './config-types';
@@ -50,7 +50,10 @@ function outreachOf(env: ParsedEnv): Config['outreach'] {
     upkeepCron: env.OUTREACH_CRON ?? '*/5 * * * *',
     slaCron: env.SLA_CRON ?? '* * * * *',
     digestCron: env.DIGEST_CRON ?? '0 8 * * *',
-    quietHours: parseQuietHours(env.QUIET_HOURS ?? '21:00-08:00') as QuietHours | null,
+    quietHours:
+      env.QUIET_HOURS === undefined
+        ? DEFAULT_QUIET_HOURS
+        : (parseQuietHours(env.QUIET_HOURS) as QuietHours | null),
     surveyRemindMs: Number(env.SURVEY_REMIND_DAYS ?? '3') * DAY_MS,
     surveyExpireMs: Number(env.SURVEY_EXPIRE_DAYS ?? '14') * DAY_MS,
     returnVisitDelayMs: Number(env.RETURN_VISIT_DELAY_HOURS ?? '24') * 3_600_000,

@@ -5,7 +5,7 @@ import type { Language } from '../i18n/text';
 import type { Logger } from '../logging/logger';
 import type { Outbox } from '../outbox/outbox';
 import type { OwnerService } from '../owners/owner-service';
-import type { QuietHours } from '../surveys/local-time';
+import { DEFAULT_QUIET_HOURS, type QuietHours } from '../surveys/local-time';
 import { ticketModels, type TicketRecord } from '../tickets/ticket-model';
 import type { TicketService } from '../tickets/ticket-service';
 import { returnVisitModel, type ReturnVisitRecord } from './return-visit-model';
@@ -24,7 +24,7 @@ export interface ReturnVisitSettings {
 export const DEFAULT_RETURN_VISIT_SETTINGS: ReturnVisitSettings = {
   delayMs: 24 * 3_600_000,
   phoneAfterMs: 3 * 86_400_000,
-  quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+  quietHours: DEFAULT_QUIET_HOURS,
   timeZone: 'Asia/Shanghai',
   answerWindowMs: 2 * 86_400_000,
 };

@@ -69,6 +69,9 @@ export interface QuietHours {
   endMinute: number;
 }
 
+/** Outreach stays quiet 21:00-08:00 local time unless configured otherwise (QUIET_HOURS). */
+export const DEFAULT_QUIET_HOURS: QuietHours = { startMinute: 21 * 60, endMinute: 8 * 60 };
+
 /** Parses `HH:MM-HH:MM`; '' or `off` means none. Returns the problem as a string when malformed. */
 export function parseQuietHours(value: string | undefined): QuietHours | null | string {
   const text = (value ?? '').trim();

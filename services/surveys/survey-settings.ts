@@ -1,4 +1,4 @@
-import type { QuietHours } from './local-time';
+import { DEFAULT_QUIET_HOURS, type QuietHours } from './local-time';
 
 export interface SurveySettings {
   /** Reminders go to owners who have not finished this long after the campaign started. */
@@ -16,7 +16,7 @@ export interface SurveySettings {
 export const DEFAULT_SURVEY_SETTINGS: SurveySettings = {
   remindAfterMs: 3 * 86_400_000,
   expireAfterMs: 14 * 86_400_000,
-  quietHours: { startMinute: 21 * 60, endMinute: 8 * 60 },
+  quietHours: DEFAULT_QUIET_HOURS,
   timeZone: 'Asia/Shanghai',
   commentWindowMs: 2 * 86_400_000,
 };
