@@ -19,6 +19,32 @@ export interface ConversationState {
 
 const EPOCH = new Date(0);
 
+/** The state of someone we never asked anything: what `get` reads when there is no document. */
+export const NO_STATE: ConversationState = {
+  pending: undefined,
+  clarificationsAsked: 0,
+  lastFollowUpAckAt: EPOCH,
+  lastRelayNoticeCaseId: '',
+};
+
+function stateOf(doc: ConversationStateDocument | null, now: Date): ConversationState {
+  if (!doc) return NO_STATE;
+  const pending = doc.pending;
+  const live = pending && pending.kind && pending.expiresAt && pending.expiresAt > now;
+  return {
+    pending: live
+      ? {
+          kind: pending.kind as PendingQuestion['kind'],
+          choices: [...(pending.choices ?? [])],
+          text: pending.text ?? '',
+        }
+      : undefined,
+    clarificationsAsked: doc.clarificationsAsked ?? 0,
+    lastFollowUpAckAt: doc.lastFollowUpAckAt ?? EPOCH,
+    lastRelayNoticeCaseId: doc.lastRelayNoticeCaseId ?? '',
+  };
+}
+
 /**
  * Reads and updates conversation state by its key; every change is one atomic upsert, so
  * the first change creates the document and concurrent ones never make two. Pending
@@ -40,21 +66,7 @@ export function createConversationStates(deps: {
 
   return {
     async get(key: string): Promise<ConversationState> {
-      const doc = await States.findOne({ key }).lean<ConversationStateDocument>();
-      const pending = doc?.pending;
-      const live = pending && pending.kind && pending.expiresAt && pending.expiresAt > deps.clock.now();
-      return {
-        pending: live
-          ? {
-              kind: pending.kind as PendingQuestion['kind'],
-              choices: [...(pending.choices ?? [])],
-              text: pending.text ?? '',
-            }
-          : undefined,
-        clarificationsAsked: doc?.clarificationsAsked ?? 0,
-        lastFollowUpAckAt: doc?.lastFollowUpAckAt ?? EPOCH,
-        lastRelayNoticeCaseId: doc?.lastRelayNoticeCaseId ?? '',
-      };
+      return stateOf(await States.findOne({ key }).lean<ConversationStateDocument>(), deps.clock.now());
     },
 
     async ask(key: string, question: PendingQuestion, options: { countsAsClarification?: boolean } = {}) {

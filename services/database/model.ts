@@ -1,4 +1,5 @@
 import type { Connection, Model, Schema } from 'mongoose';
+import { insertBatched } from './insert-batches';
 
 /**
  * The model `name` on this connection, registered on first use. Every service asks for its
@@ -15,11 +16,13 @@ export function modelOn<T>(
 }
 
 /**
- * Inserts `records` in one round trip, unordered, and says for each whether it went in
- * (false: a unique key was taken already). Mongoose applies defaults and validates first;
- * any error but a duplicate key is thrown (some records may then be in: every caller's
- * next pass or retry copes, as it must after a crash). On the embedded engine one bulk
- * insert of 500 small documents takes about as long as 20 single ones.
+ * Inserts `records` unordered, in one round trip shared with other inserts into the same
+ * collection made at the same time (see `insertBatched`), and says for each whether it went
+ * in (false: a unique key was taken already). Mongoose applies defaults and validates first,
+ * so a record that fails validation fails this call only; any error but a duplicate key is
+ * thrown (some records may then be in: every caller's next pass or retry copes, as it must
+ * after a crash). On the embedded engine one insert of 50 documents costs the database
+ * about as much CPU as 7 single ones.
  */
 export async function insertEach<T>(model: Model<T>, records: readonly object[]): Promise<boolean[]> {
   if (records.length === 0) return [];
@@ -27,22 +30,10 @@ export async function insertEach<T>(model: Model<T>, records: readonly object[])
     records.map(async (record) => {
       const document = new model(record);
       await document.validate();
+      // As `Model.insertMany` does: `createdAt`/`updatedAt` on schemas with timestamps.
+      (document as { initializeTimestamps?: () => void }).initializeTimestamps?.();
       return document.toObject({ versionKey: false }) as Record<string, unknown>;
     }),
   );
-  try {
-    // The driver's insert: the documents are cast already; string `_id`s are ours.
-    await model.collection.insertMany(documents as never[], { ordered: false });
-    return documents.map(() => true);
-  } catch (error) {
-    const reported = (error as { writeErrors?: unknown }).writeErrors;
-    const writeErrors = (Array.isArray(reported) ? reported : reported ? [reported] : []) as Array<{
-      index: number;
-      code: unknown;
-    }>;
-    if (writeErrors.length === 0 || writeErrors.some((writeError) => writeError.code !== 11000)) throw error;
-    const inserted = documents.map(() => true);
-    for (const writeError of writeErrors) inserted[writeError.index] = false;
-    return inserted;
-  }
+  return insertBatched(model, documents);
 }

@@ -1,7 +1,7 @@
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import type { InboundMessage } from '../channels/types';
 import { indexesReady } from '../database/indexes-ready';
-import { isDuplicateKey } from '../outbox/outbox';
+import { insertEach } from '../database/model';
 import { messageModel } from './message-model';
 
 /** A message as stored, with what the handling queue needs to order it per sender. */
@@ -23,26 +23,24 @@ export function createMessageStore(deps: { connection: Connection }) {
     /** Stores the message as received and free to handle; undefined when it was stored before. */
     async store(message: InboundMessage): Promise<StoredMessage | undefined> {
       await ready();
-      try {
-        const created = await Messages.create({
-          key: `${message.channel}:${message.platformMessageId}`,
-          channel: message.channel,
-          platformMessageId: message.platformMessageId,
-          conversationId: message.conversationId,
-          threadId: message.threadId ?? '',
-          senderId: message.sender.id,
-          senderName: message.sender.displayName ?? '',
-          text: message.text,
-          action: message.action ?? '',
-          attachments: message.attachments,
-          receivedAt: message.receivedAt,
-          clientAddress: message.clientAddress ?? '',
-        });
-        return { id: created._id, channel: created.channel, senderId: created.senderId };
-      } catch (error) {
-        if (isDuplicateKey(error)) return undefined;
-        throw error;
-      }
+      const record = {
+        _id: new Types.ObjectId(),
+        key: `${message.channel}:${message.platformMessageId}`,
+        channel: message.channel,
+        platformMessageId: message.platformMessageId,
+        conversationId: message.conversationId,
+        threadId: message.threadId ?? '',
+        senderId: message.sender.id,
+        senderName: message.sender.displayName ?? '',
+        text: message.text,
+        action: message.action ?? '',
+        attachments: message.attachments,
+        receivedAt: message.receivedAt,
+        clientAddress: message.clientAddress ?? '',
+      };
+      // Shares its round trip with the other messages arriving at the same time.
+      const [inserted] = await insertEach(Messages, [record]);
+      return inserted ? { id: record._id, channel: record.channel, senderId: record.senderId } : undefined;
     },
   };
 }

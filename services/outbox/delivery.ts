@@ -62,13 +62,16 @@ function recordPart(state: DispatcherState, claim: Claim, partsSent: number, pla
 }
 
 /**
- * A send slot for this part, with the attempt record written just before the slot's time;
- * undefined when the entry was handed back or is no longer this holder's. The record is
+ * A send slot for this part, with the attempt record written just before the slot's time (on
+ * channels whose sends cannot be repeated safely); undefined when the entry was handed back
+ * or is no longer this holder's. The record is
  * written as late as recent writes allow: a crash after it and before the request leaves an
  * entry nobody may send again. A slot whose time passed meanwhile (a very slow database) is
  * left unused (it still counts) and another is awaited, ahead of every other send.
  */
 async function slotFor(state: DispatcherState, claim: Claim, address: Address, part: number) {
+  // A channel whose sends can be repeated safely needs no record: a resend finds the first copy.
+  const unrecorded = adapterFor(state, address.channel)?.capabilities.idempotentSends === true;
   let attempted = false;
   for (;;) {
     let granted: SendSlot;
@@ -81,7 +84,7 @@ async function slotFor(state: DispatcherState, claim: Claim, address: Address, p
       return undefined;
     }
     if (!(await keepLease(state, claim))) return undefined;
-    if (!attempted) {
+    if (!attempted && !unrecorded) {
       if (!(await granted.due(state.attemptWrites.expectedMs()))) continue;
       const writing = state.clock.now().getTime();
       if (!(await recordAttempt(state, claim, part))) return undefined;

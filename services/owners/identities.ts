@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import { Types, type Connection, type ModifyResult } from 'mongoose';
 import { CHANNEL_NAMES, type Address, type ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
 import { indexesReady } from '../database/indexes-ready';
@@ -51,17 +51,20 @@ export function createIdentities(deps: { connection: Connection; clock: Clock; l
      * One upsert on the sender's key: created on first contact (one document however many
      * messages arrive at once), else the reply address, `lastInboundAt` and the display
      * name refreshed and `unreachable` cleared (writing to us again means they unblocked us).
+     * `firstContact`: this call created the identity.
      */
-    async identify(input: IdentifyInput): Promise<IdentityRecord> {
+    async identify(input: IdentifyInput): Promise<{ record: IdentityRecord; firstContact: boolean }> {
       assertValidIdentifyInput(input);
       await ready();
       const key = `${input.channel}:${input.platformUserId}`;
-      const record = await Identities.findOneAndUpdate({ key }, firstOrNextContact(input, deps.clock.now()), {
+      const result = await Identities.findOneAndUpdate({ key }, firstOrNextContact(input, deps.clock.now()), {
         upsert: true,
         returnDocument: 'after',
-      }).lean<IdentityRecord>();
+        includeResultMetadata: true,
+      }).lean<ModifyResult<IdentityRecord>>();
+      const record = result.value;
       if (!record) throw new AppError('identity_upsert_failed', `Upsert of identity ${key} returned nothing`);
-      return record;
+      return { record, firstContact: result.lastErrorObject?.updatedExisting === false };
     },
 
     /** Sets the reply language; throws `identity_not_found` when there is no such identity. */

@@ -56,9 +56,13 @@ export function createOwnerService(deps: OwnerServiceDeps) {
     /**
      * The identity of whoever sent a message, created on first contact (race-safe: one
      * document however many messages arrive at once). Refreshes the reply address and
-     * `lastInboundAt`, and clears `unreachable`.
+     * `lastInboundAt`, and clears `unreachable`. `firstContact`: this message created it, so
+     * nothing can be on file for the sender yet (no case, question, survey or visit).
      */
-    identify: async (input: IdentifyInput): Promise<Identity> => toIdentity(await identities.identify(input)),
+    async identify(input: IdentifyInput): Promise<Identity & { firstContact: boolean }> {
+      const { record, firstContact } = await identities.identify(input);
+      return { ...toIdentity(record), firstContact };
+    },
 
     /** The identity of a channel user (`<channel>:<platform user id>`), if they ever wrote. */
     async identityByKey(key: string): Promise<Identity | undefined> {

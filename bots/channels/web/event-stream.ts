@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../services/logging/logger';
 import type { ReplyFeed } from './reply-feed';
-import type { TranscriptStore } from './transcript-store';
+import type { TranscriptRecord, TranscriptStore } from './transcript-store';
 import { startEventStream } from '../../http/event-stream-response';
 
 /** An idle event stream gets a comment line this often, so proxies keep it open. */
@@ -36,12 +36,15 @@ export async function streamReplies(options: {
   );
   startEventStream(reply);
   let after = lastSeen;
-  // Woken by the reply feed; `pending` keeps a wake that came while a replay ran.
+  // `pending`: read the transcript after `after` (on connect, and when woken without the
+  // record); `arrived`: replies this instance just wrote, sent as they are when they follow on.
   let pending = true;
+  const arrived: TranscriptRecord[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
-  const unsubscribe = feed.subscribe(session, () => {
-    pending = true;
+  const unsubscribe = feed.subscribe(session, (written) => {
+    if (written) arrived.push(written);
+    else pending = true;
     wake?.();
   });
   const close = () => {
@@ -51,15 +54,27 @@ export async function streamReplies(options: {
     options.onClose();
     wake?.();
   };
+  const send = (record: TranscriptRecord) => {
+    const data = JSON.stringify({ text: record.text, buttons: record.buttons, at: record.at });
+    reply.raw.write(`id: ${record.seq}\nevent: message\ndata: ${data}\n\n`);
+    after = record.seq;
+  };
   request.raw.on('close', close);
   try {
     while (!closed && !reply.raw.writableEnded) {
       if (pending) {
         pending = false;
-        for (const record of await transcripts.after(session, after)) {
-          const data = JSON.stringify({ text: record.text, buttons: record.buttons, at: record.at });
-          reply.raw.write(`id: ${record.seq}\nevent: message\ndata: ${data}\n\n`);
-          after = record.seq;
+        arrived.length = 0; // the read covers them
+        for (const record of await transcripts.after(session, after)) send(record);
+        continue;
+      }
+      if (arrived.length > 0) {
+        for (const record of arrived.splice(0).sort((a, b) => a.seq - b.seq)) {
+          if (record.seq <= after) continue;
+          // Another instance wrote the one before: read them in order.
+          if (record.seq !== after + 1) pending = true;
+          if (pending) break;
+          send(record);
         }
         continue;
       }

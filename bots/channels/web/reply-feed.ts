@@ -1,6 +1,12 @@
 import type { Clock } from '../../../services/clock';
 import type { Logger } from '../../../services/logging/logger';
-import type { TranscriptStore } from './transcript-store';
+import type { TranscriptRecord, TranscriptStore } from './transcript-store';
+
+/**
+ * Told that a session may have a new reply: with the record when this instance just wrote
+ * it (the stream can send it without reading it back), else without (the stream reads).
+ */
+export type ReplyListener = (written?: TranscriptRecord) => void;
 
 /** Replies written by another instance reach this one's open streams within about this long. */
 const POLL_MS = 1000;
@@ -14,12 +20,23 @@ const OVERLAP_MS = 2000;
  * feed buckets, so its cost follows the reply rate, not the number of streams or the history.
  */
 export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clock; logger: Logger }) {
-  const listeners = new Map<string, Set<() => void>>();
+  const listeners = new Map<string, Set<ReplyListener>>();
   let polling: Promise<void> | undefined;
   let stopped = false;
 
-  const wake = (sessionId: string) => {
-    for (const listener of listeners.get(sessionId) ?? []) listener();
+  // Replies whose streams were woken already (id -> when), for as long as a poll can find
+  // them again; a poll wakes streams only for the others.
+  const announced = new Map<string, number>();
+  const announce = (id: string) => announced.set(id, deps.clock.now().getTime());
+  const forgetAnnouncedBefore = (ms: number) => {
+    for (const [id, at] of announced) {
+      if (at >= ms) break; // kept in the order announced
+      announced.delete(id);
+    }
+  };
+
+  const wake = (sessionId: string, written?: TranscriptRecord) => {
+    for (const listener of listeners.get(sessionId) ?? []) listener(written);
   };
 
   async function pollWhileListened(): Promise<void> {
@@ -28,8 +45,11 @@ export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clo
       await new Promise((resolve) => setTimeout(resolve, POLL_MS).unref());
       const now = deps.clock.now();
       try {
-        const sessions = await deps.transcripts.sessionsWithRepliesSince(since, now);
+        const replies = await deps.transcripts.repliesSince(since, now);
+        const sessions = new Set(replies.filter(({ id }) => !announced.has(id)).map((r) => r.sessionId));
+        for (const { id } of replies) if (!announced.has(id)) announce(id);
         for (const sessionId of sessions) wake(sessionId);
+        forgetAnnouncedBefore(since.getTime() - POLL_MS);
         since = new Date(now.getTime() - OVERLAP_MS);
       } catch (error) {
         deps.logger.warn({ err: error }, 'Web chat reply feed could not be read; trying again');
@@ -47,8 +67,8 @@ export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clo
 
   return {
     /** Calls `listener` whenever `sessionId` may have a new reply; returns the unsubscribe. */
-    subscribe(sessionId: string, listener: () => void): () => void {
-      const set = listeners.get(sessionId) ?? new Set<() => void>();
+    subscribe(sessionId: string, listener: ReplyListener): () => void {
+      const set = listeners.get(sessionId) ?? new Set<ReplyListener>();
       set.add(listener);
       listeners.set(sessionId, set);
       ensurePolling();
@@ -57,8 +77,11 @@ export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clo
         if (set.size === 0) listeners.delete(sessionId);
       };
     },
-    /** A reply this instance just wrote. */
-    notify: wake,
+    /** A reply this instance just wrote (the record, when this instance wrote a new one). */
+    notify(sessionId: string, written?: TranscriptRecord) {
+      if (written) announce(written._id);
+      wake(sessionId, written);
+    },
     /** Wakes every stream (so it can end) and stops the loop. */
     stop() {
       stopped = true;

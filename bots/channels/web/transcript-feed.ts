@@ -23,21 +23,19 @@ export function feedBucketsToRead(since: Date, now: Date): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
-/** Sessions that got a reply after `since`, each bucket read by equality. */
-export async function sessionsWithRepliesSince(
+/** Replies written after `since` (their ids and sessions), each bucket read by equality. */
+export async function repliesSince(
   Transcripts: Model<TranscriptRecord>,
   since: Date,
   now: Date,
-): Promise<Set<string>> {
+): Promise<Array<{ id: string; sessionId: string }>> {
   const rows = await Promise.all(
     feedBucketsToRead(since, now).map((feedBucket) =>
       Transcripts.find({ feedBucket }, { sessionId: 1, at: 1 }).lean<TranscriptRecord[]>().exec(),
     ),
   );
-  return new Set(
-    rows
-      .flat()
-      .filter((row) => row.at > since)
-      .map((row) => row.sessionId),
-  );
+  return rows
+    .flat()
+    .filter((row) => row.at > since)
+    .map((row) => ({ id: row._id, sessionId: row.sessionId }));
 }

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { trusted } from '../../../services/database/connect';
 import { appendTranscript } from './transcript-append';
-import { sessionsWithRepliesSince } from './transcript-feed';
+import { repliesSince } from './transcript-feed';
 import { transcriptModel, type TranscriptRecord } from './transcript-model';
 
 export { FEED_BUCKET_MS, feedBucketOf } from './transcript-feed';
@@ -14,7 +14,8 @@ export function createTranscriptStore(connection: Connection) {
   return {
     /**
      * Appends a reply with the session's next number; two replies racing for one number
-     * both land (the loser takes the next). Returns the record's id.
+     * both land (the loser takes the next). Returns the record's id and, when this call
+     * wrote it, the record.
      */
     append: (
       sessionId: string,
@@ -23,7 +24,7 @@ export function createTranscriptStore(connection: Connection) {
       /** The outbox delivery (entry key and part): a send repeated after a crash finds its first copy. */
       deliveryKey = '',
       resend = false,
-    ): Promise<string> => appendTranscript(Transcripts, sessionId, message, at, deliveryKey, resend),
+    ): Promise<{ id: string; written?: TranscriptRecord }> => appendTranscript(Transcripts, sessionId, message, at, deliveryKey, resend),
 
     /** A session's replies after `seq`, oldest first (at most `limit`). */
     after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {
@@ -43,9 +44,9 @@ export function createTranscriptStore(connection: Connection) {
       return rows.reverse();
     },
 
-    /** Sessions that got a reply after `since`, from the feed buckets that can hold one. */
-    sessionsWithRepliesSince: (since: Date, now: Date): Promise<Set<string>> =>
-      sessionsWithRepliesSince(Transcripts, since, now),
+    /** Replies written after `since` (ids and sessions), from the feed buckets that can hold one. */
+    repliesSince: (since: Date, now: Date): Promise<Array<{ id: string; sessionId: string }>> =>
+      repliesSince(Transcripts, since, now),
   };
 }
 

@@ -76,8 +76,8 @@ export function createWebChat(deps: {
       const delivery = message.delivery ? `${message.delivery.key}#${message.delivery.part}` : '';
       // Only a resend can find an earlier copy: the first attempt skips the lookup.
       const resend = message.delivery?.firstAttempt === false;
-      const id = await transcripts.append(session, message, deps.clock.now(), delivery, resend);
-      feed.notify(session);
+      const { id, written } = await transcripts.append(session, message, deps.clock.now(), delivery, resend);
+      feed.notify(session, written);
       return { platformMessageId: id };
     },
   };

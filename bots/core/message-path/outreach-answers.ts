@@ -59,7 +59,7 @@ export function createOutreachAnswers(deps: {
       return handled(turn, 'button_not_available');
     },
     async answerTyped(turn: Turn): Promise<HandlingResult | undefined> {
-      if (turn.text === '' || deps.answerers.length === 0) return undefined;
+      if (turn.text === '' || turn.firstContact || deps.answerers.length === 0) return undefined;
       const pending = await Promise.all(
         deps.answerers.map(async (answerer) => ({
           answerer,

@@ -10,6 +10,8 @@ import type { CaseView } from './ports';
 /** Who wrote and what we last asked them: read by `identifySender` (and by an emergency at once). */
 export interface Sender {
   identity: Identity;
+  /** This message created the identity: the sender has no case, question, survey or visit yet. */
+  firstContact: boolean;
   language: Language;
   state: ConversationState;
   /** The button pressed, or the menu choice a number stands for on channels without buttons. */
@@ -42,6 +44,7 @@ export function arrival(message: MessageRecord, understanding: Understanding): T
     text: message.text.trim(),
     understanding,
     identity: unread,
+    firstContact: unread,
     language: unread,
     state: unread,
     action: '',

@@ -99,6 +99,7 @@ describe('identify', () => {
     expect(second.address).toEqual({ channel: 'telegram', conversationId: 'group-7', threadId: '42' });
     expect(second.lastInboundAt).toEqual(clock.now());
     expect(second.createdAt).toEqual(first.createdAt);
+    expect([first.firstContact, second.firstContact]).toEqual([true, false]);
   });
 
   it('when the input has no user id or an unknown channel, then identify throws naming the problems', async () => {

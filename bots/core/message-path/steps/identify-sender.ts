@@ -1,5 +1,5 @@
 import { choiceFromNumber } from '../../../../services/channels/render';
-import type { ConversationStates } from '../../../../services/conversations/conversation-state';
+import { NO_STATE, type ConversationStates } from '../../../../services/conversations/conversation-state';
 import type { Identity } from '../../../../services/owners/owner-model';
 import type { OwnerService } from '../../../../services/owners/owner-service';
 import { parseCommand } from '../../commands';
@@ -23,7 +23,7 @@ export function createSenderReader(deps: {
       conversationId: message.conversationId,
       ...(message.threadId ? { threadId: message.threadId } : {}),
     };
-    const identity = await deps.owners.identify({
+    const { firstContact, ...identity } = await deps.owners.identify({
       channel: address.channel,
       platformUserId: message.senderId,
       displayName: message.senderName || undefined,
@@ -31,15 +31,17 @@ export function createSenderReader(deps: {
       languageHint: understanding.language === 'en' ? 'en' : 'zh',
       at: message.receivedAt,
     });
-    const state = await deps.states.get(identity.key);
+    // Someone writing for the first time has nothing on file yet: no reads needed.
+    const state = firstContact ? NO_STATE : await deps.states.get(identity.key);
     const pending = state.pending;
     const action =
       message.action ||
       (pending?.kind === 'menu' ? (choiceFromNumber(turn.text, pending.choices) ?? '') : '');
     let openCases: Promise<CaseView[]> | undefined;
     Object.assign(turn, {
-      openCases: () => (openCases ??= deps.cases.listOpen(identity)),
+      openCases: () => (openCases ??= firstContact ? Promise.resolve([]) : deps.cases.listOpen(identity)),
       identity,
+      firstContact,
       language: identity.language,
       state,
       action,
