@@ -1,5 +1,5 @@
 import type { Model } from 'mongoose';
-import { insertEach } from '../../../services/database/model';
+import { insertBatched } from '../../../services/database/insert-batches';
 import { feedBucketOf } from './transcript-feed';
 import type { TranscriptRecord } from './transcript-model';
 
@@ -37,8 +37,9 @@ export async function appendTranscript(
       feedBucket: feedBucketOf(at),
       deliveryKey,
     };
-    // Shares its round trip with the other replies written at the same time.
-    const [inserted] = await insertEach(Transcripts, [written]);
+    // Every field is set and typed here, so no casting; shares its round trip with the
+    // other replies written at the same time.
+    const [inserted] = await insertBatched(Transcripts, [{ ...written }]);
     if (inserted) return { id, written };
   }
   throw new Error(`web chat: could not append to session ${sessionId}`);
