@@ -50,7 +50,8 @@ export async function startFerretdb(options: {
       logFile: path.join(dataDir, 'ferretdb.log'),
       pidFile,
       port,
-      spawnOptions: { env: { ...process.env, ...GO_RUNTIME } },
+      // It needs nothing of ours but its garbage collector's settings.
+      spawnOptions: { env: { PATH: '/usr/bin:/bin', TZ: 'UTC', ...GO_RUNTIME } },
     },
     logger,
   );

@@ -24,7 +24,8 @@ export function createTranscriptStore(connection: Connection) {
       /** The outbox delivery (entry key and part): a send repeated after a crash finds its first copy. */
       deliveryKey = '',
       resend = false,
-    ): Promise<{ id: string; written?: TranscriptRecord }> => appendTranscript(Transcripts, sessionId, message, at, deliveryKey, resend),
+    ): Promise<{ id: string; written?: TranscriptRecord }> =>
+      appendTranscript(Transcripts, sessionId, message, at, deliveryKey, resend),
 
     /** A session's replies after `seq`, oldest first (at most `limit`). */
     after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {
