@@ -1,8 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
 import type { Clock } from '../../services/clock';
 import type { InboundMessage } from '../../services/channels/types';
 import type { Logger } from '../../services/logging/logger';
-import { createHandlingLease, type HandlingResult } from '../../services/messages/handling-lease';
+import {
+  createHandlingLease,
+  type ArrivalLease,
+  type Claim,
+  type HandlingResult,
+} from '../../services/messages/handling-lease';
 import type { MessageRecord } from '../../services/messages/message-model';
 import { createMessageRecovery } from '../../services/messages/message-recovery';
 import { createMessageStore, type StoredMessage } from '../../services/messages/message-store';
@@ -41,11 +47,30 @@ export function createInboundPipeline(deps: {
     onError: (error, key) => logger.error({ err: error, sender: key }, 'Message handling failed'),
   });
 
-  const process = (id: unknown) => attemptHandling({ lease, handle: deps.handle, logger }, id);
+  // Messages this instance took on arrival whose handling has not started yet.
+  const takenWaiting = new Set<Claim>();
+  const process = (id: unknown, taken?: Claim) => {
+    if (taken) takenWaiting.delete(taken);
+    return attemptHandling({ lease, handle: deps.handle, logger }, id, taken);
+  };
+
+  /**
+   * A store that failed on our side may still have landed, taken by this instance with no
+   * handling scheduled: freed as soon as the database answers, for the recovery sweep to
+   * find (and not only when its lease ends). Tries at growing intervals within the lease.
+   */
+  async function freeIfLanded(key: string, arrival: ArrivalLease): Promise<void> {
+    for (let waitMs = 1000; clock.now().getTime() + waitMs < arrival.leaseUntil.getTime(); waitMs *= 2) {
+      await sleep(waitMs, undefined, { ref: false });
+      const freed = await lease.letGoOfStore(key, arrival).catch(() => false);
+      if (freed) return;
+    }
+  }
 
   // Fair across channels and senders (each channel a lane); an emergency goes ahead of every queue.
-  const schedule = (message: StoredMessage, urgent: boolean) => {
-    queue.push(`${message.channel}:${message.senderId}`, () => process(message.id), {
+  const schedule = (message: StoredMessage, urgent: boolean, taken?: Claim) => {
+    if (taken) takenWaiting.add(taken);
+    queue.push(`${message.channel}:${message.senderId}`, () => process(message.id, taken), {
       lane: message.channel,
       urgent,
     });
@@ -54,12 +79,23 @@ export function createInboundPipeline(deps: {
   return {
     /** Stores the message; resolves `{ stored: false }` for a duplicate delivery. Never waits for handling. */
     async receive(message: InboundMessage): Promise<{ stored: boolean; id?: string }> {
-      const stored = await store.store(message);
+      // Stored already taken by this instance, which is about to handle it: no claim to write.
+      const arrival = lease.onArrival();
+      const stored = await store.store(message, arrival).catch((error: unknown) => {
+        void freeIfLanded(`${message.channel}:${message.platformMessageId}`, arrival);
+        throw error;
+      });
       if (!stored) {
         deps.onDuplicate?.(message.channel);
         return { stored: false };
       }
-      schedule(stored, isEmergencyAtIntake(message.text));
+      const taken: Claim = {
+        record: stored.record,
+        holder: arrival.holder,
+        attempt: arrival.attempts,
+        leaseUntil: arrival.leaseUntil.getTime(),
+      };
+      schedule(stored, isEmergencyAtIntake(message.text), taken);
       return { stored: true, id: String(stored.id) };
     },
 
@@ -77,9 +113,16 @@ export function createInboundPipeline(deps: {
     /**
      * Gives up the handling scheduled here and not started yet (what is running finishes):
      * those messages stay stored as received, for `recover` on this or another instance.
-     * Returns how many were let go. For a shutdown that must not wait out a backlog.
+     * Returns how many were let go (freed at once, also those this instance took on arrival).
+     * For a shutdown that must not wait out a backlog.
      */
-    release: (): number => queue.clear(),
+    async release(): Promise<number> {
+      const dropped = queue.clear();
+      const taken = [...takenWaiting];
+      takenWaiting.clear();
+      await lease.letGo(taken);
+      return dropped;
+    },
 
     /** Resolves once every scheduled message has been handled. */
     idle: () => queue.idle(),

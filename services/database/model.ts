@@ -26,14 +26,14 @@ export function modelOn<T>(
  */
 export async function insertEach<T>(model: Model<T>, records: readonly object[]): Promise<boolean[]> {
   if (records.length === 0) return [];
-  const documents = await Promise.all(
-    records.map(async (record) => {
-      const document = new model(record);
-      await document.validate();
-      // As `Model.insertMany` does: `createdAt`/`updatedAt` on schemas with timestamps.
-      (document as { initializeTimestamps?: () => void }).initializeTimestamps?.();
-      return document.toObject({ versionKey: false }) as Record<string, unknown>;
-    }),
-  );
-  return insertBatched(model, documents);
+  return insertBatched(model, await Promise.all(records.map((record) => castForInsert(model, record))));
+}
+
+/** `record` as `model` stores it: cast, with its defaults, validated (throws a ValidationError). */
+export async function castForInsert<T>(model: Model<T>, record: object): Promise<Record<string, unknown>> {
+  const document = new model(record);
+  await document.validate();
+  // As `Model.insertMany` does: `createdAt`/`updatedAt` on schemas with timestamps.
+  (document as { initializeTimestamps?: () => void }).initializeTimestamps?.();
+  return document.toObject({ versionKey: false }) as Record<string, unknown>;
 }

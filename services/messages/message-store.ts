@@ -1,14 +1,21 @@
 import { Types, type Connection } from 'mongoose';
 import type { InboundMessage } from '../channels/types';
 import { indexesReady } from '../database/indexes-ready';
-import { insertEach } from '../database/model';
-import { messageModel } from './message-model';
+import { insertBatched } from '../database/insert-batches';
+import { castForInsert } from '../database/model';
+import type { ArrivalLease } from './handling-lease';
+import { messageModel, type MessageRecord } from './message-model';
 
 /** A message as stored, with what the handling queue needs to order it per sender. */
 export interface StoredMessage {
   id: unknown;
   channel: string;
   senderId: string;
+}
+
+/** A message just stored: the whole record as written. */
+export interface ArrivedMessage extends StoredMessage {
+  record: MessageRecord;
 }
 
 /**
@@ -20,8 +27,11 @@ export function createMessageStore(deps: { connection: Connection }) {
   const ready = indexesReady(Messages);
 
   return {
-    /** Stores the message as received and free to handle; undefined when it was stored before. */
-    async store(message: InboundMessage): Promise<StoredMessage | undefined> {
+    /**
+     * Stores the message as received, free to handle or already taken (`lease`); undefined
+     * when it was stored before.
+     */
+    async store(message: InboundMessage, lease?: ArrivalLease): Promise<ArrivedMessage | undefined> {
       await ready();
       const record = {
         _id: new Types.ObjectId(),
@@ -37,10 +47,13 @@ export function createMessageStore(deps: { connection: Connection }) {
         attachments: message.attachments,
         receivedAt: message.receivedAt,
         clientAddress: message.clientAddress ?? '',
+        ...lease,
       };
+      const document = (await castForInsert(Messages, record)) as unknown as MessageRecord;
       // Shares its round trip with the other messages arriving at the same time.
-      const [inserted] = await insertEach(Messages, [record]);
-      return inserted ? { id: record._id, channel: record.channel, senderId: record.senderId } : undefined;
+      const [inserted] = await insertBatched(Messages, [document as unknown as Record<string, unknown>]);
+      if (!inserted) return undefined;
+      return { id: record._id, channel: record.channel, senderId: record.senderId, record: document };
     },
   };
 }

@@ -109,7 +109,7 @@ export async function benchFlood(databases: Databases): Promise<void> {
         `  so far: ${channel.sent.length} replies, ${cases} cases, ${held} held by the flood guard`,
       );
       // The rest stays stored as received; nothing waits for it.
-      core.inbound.release();
+      await core.inbound.release();
     }
     process.stdout.write(lines.join('\n') + '\n');
   } finally {

@@ -42,7 +42,7 @@ describe('the priority lane (the real core, fake channels)', () => {
     }
   }, 60_000);
   afterAll(async () => {
-    core.inbound.release();
+    await core.inbound.release();
     await core.stop();
   });
 

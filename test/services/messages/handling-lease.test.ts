@@ -5,8 +5,9 @@ import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
 
-async function storedMessage(id: string, at: Date) {
+async function storedMessage(id: string, at: Date, lease: object = {}) {
   const { _id } = await messageModel(database().connection).create({
+    ...lease,
     key: `web:${id}`,
     channel: 'web',
     platformMessageId: id,
@@ -48,5 +49,55 @@ describe('handling lease', () => {
       attempts: 2,
       holder: '',
     });
+  });
+
+  it('when a message is stored taken on arrival, then its holder handles it without a claim while half its lease is left, renews it after, and loses it once taken over', async () => {
+    const clock = createFakeClock();
+    const connection = database().connection;
+    const receiver = createHandlingLease({ connection, clock, leaseMs: 60_000 });
+    const other = createHandlingLease({ connection, clock, leaseMs: 60_000 });
+    const arrival = receiver.onArrival();
+    const id = await storedMessage('l-2', clock.now(), arrival);
+    const record = await messageModel(connection).findById(id).lean();
+    if (!record) throw new Error('not stored');
+    const taken = { record, holder: receiver.holder, attempt: 1, leaseUntil: arrival.leaseUntil.getTime() };
+
+    expect(await other.claim(id)).toBeUndefined(); // taken on arrival: not free
+    clock.advance(20_000);
+    expect(await receiver.keep(taken)).toBe(taken); // 40 s left: no write
+    clock.advance(20_000);
+    const renewed = await receiver.keep(taken);
+    expect(renewed?.leaseUntil).toBe(clock.now().getTime() + 60_000);
+    expect((await messageModel(connection).findById(id).lean())?.leaseUntil).toEqual(
+      new Date(renewed!.leaseUntil),
+    );
+
+    clock.advance(60_001);
+    const takenOver = await other.claim(id);
+    expect(takenOver).toMatchObject({ attempt: 2, holder: other.holder });
+    expect(await receiver.keep(renewed!)).toBeUndefined();
+    expect(await receiver.settle(renewed!, { outcome: 'late' })).toBe(false);
+  });
+
+  it('when messages taken on arrival are let go, then they are free again for any holder, as if never taken', async () => {
+    const clock = createFakeClock();
+    const connection = database().connection;
+    const receiver = createHandlingLease({ connection, clock, leaseMs: 60_000 });
+    const other = createHandlingLease({ connection, clock, leaseMs: 60_000 });
+    const arrival = receiver.onArrival();
+    const ids = [
+      await storedMessage('l-3', clock.now(), arrival),
+      await storedMessage('l-4', clock.now(), arrival),
+    ];
+    const record = await messageModel(connection).findById(ids[0]).lean();
+    if (!record) throw new Error('not stored');
+
+    await receiver.letGo([
+      { record, holder: receiver.holder, attempt: 1, leaseUntil: arrival.leaseUntil.getTime() },
+    ]);
+    expect(await receiver.letGoOfStore('web:l-4', arrival)).toBe(true);
+    expect(await receiver.letGoOfStore('web:l-404', arrival)).toBe(false);
+
+    for (const id of ids) expect(await other.claim(id)).toMatchObject({ attempt: 1, holder: other.holder });
   });
 });
