@@ -1,18 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from 'mongoose';
 import type { Clock } from '../../services/clock';
 import type { InboundMessage } from '../../services/channels/types';
 import type { Logger } from '../../services/logging/logger';
-import {
-  createHandlingLease,
-  type ArrivalLease,
-  type Claim,
-  type HandlingResult,
-} from '../../services/messages/handling-lease';
+import { createHandlingLease, type Claim, type HandlingResult } from '../../services/messages/handling-lease';
 import type { MessageRecord } from '../../services/messages/message-model';
 import { createMessageRecovery } from '../../services/messages/message-recovery';
 import { createMessageStore, type StoredMessage } from '../../services/messages/message-store';
 import { detectEmergency } from '../../nlp';
+import { createArrivals } from './arrivals';
 import { attemptHandling } from './inbound-attempt';
 import { createKeyedQueue } from './keyed-queue';
 
@@ -47,29 +42,14 @@ export function createInboundPipeline(deps: {
     onError: (error, key) => logger.error({ err: error, sender: key }, 'Message handling failed'),
   });
 
-  // Messages this instance took on arrival whose handling has not started yet.
-  const takenWaiting = new Set<Claim>();
+  const arrivals = createArrivals({ store, lease, clock });
   const process = (id: unknown, taken?: Claim) => {
-    if (taken) takenWaiting.delete(taken);
+    if (taken) arrivals.started(taken);
     return attemptHandling({ lease, handle: deps.handle, logger }, id, taken);
   };
 
-  /**
-   * A store that failed on our side may still have landed, taken by this instance with no
-   * handling scheduled: freed as soon as the database answers, for the recovery sweep to
-   * find (and not only when its lease ends). Tries at growing intervals within the lease.
-   */
-  async function freeIfLanded(key: string, arrival: ArrivalLease): Promise<void> {
-    for (let waitMs = 1000; clock.now().getTime() + waitMs < arrival.leaseUntil.getTime(); waitMs *= 2) {
-      await sleep(waitMs, undefined, { ref: false });
-      const freed = await lease.letGoOfStore(key, arrival).catch(() => false);
-      if (freed) return;
-    }
-  }
-
   // Fair across channels and senders (each channel a lane); an emergency goes ahead of every queue.
   const schedule = (message: StoredMessage, urgent: boolean, taken?: Claim) => {
-    if (taken) takenWaiting.add(taken);
     queue.push(`${message.channel}:${message.senderId}`, () => process(message.id, taken), {
       lane: message.channel,
       urgent,
@@ -80,21 +60,12 @@ export function createInboundPipeline(deps: {
     /** Stores the message; resolves `{ stored: false }` for a duplicate delivery. Never waits for handling. */
     async receive(message: InboundMessage): Promise<{ stored: boolean; id?: string }> {
       // Stored already taken by this instance, which is about to handle it: no claim to write.
-      const arrival = lease.onArrival();
-      const stored = await store.store(message, arrival).catch((error: unknown) => {
-        void freeIfLanded(`${message.channel}:${message.platformMessageId}`, arrival);
-        throw error;
-      });
-      if (!stored) {
+      const arrived = await arrivals.store(message);
+      if (!arrived) {
         deps.onDuplicate?.(message.channel);
         return { stored: false };
       }
-      const taken: Claim = {
-        record: stored.record,
-        holder: arrival.holder,
-        attempt: arrival.attempts,
-        leaseUntil: arrival.leaseUntil.getTime(),
-      };
+      const { stored, taken } = arrived;
       schedule(stored, isEmergencyAtIntake(message.text), taken);
       return { stored: true, id: String(stored.id) };
     },
@@ -118,9 +89,7 @@ export function createInboundPipeline(deps: {
      */
     async release(): Promise<number> {
       const dropped = queue.clear();
-      const taken = [...takenWaiting];
-      takenWaiting.clear();
-      await lease.letGo(taken);
+      await arrivals.letGo();
       return dropped;
     },
 

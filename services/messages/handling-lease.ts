@@ -1,8 +1,11 @@
 import type { Connection } from 'mongoose';
 import type { Clock } from '../clock';
 import { trusted } from '../database/connect';
-import { messageModel, type MessageRecord } from './message-model';
-import { newInstanceId } from '../instance-id';
+import { arrivalVerbs } from './arrival-lease';
+import { createLeaseContext, FREE, type Claim, type LeaseContext } from './lease-context';
+import type { MessageRecord } from './message-model';
+
+export type { ArrivalLease, Claim } from './lease-context';
 
 /** What the dialog did with a message, stored on it. */
 export interface HandlingResult {
@@ -27,25 +30,6 @@ export const MAX_FAILED_TRIES = 3;
  */
 export const MAX_ATTEMPTS = 10;
 
-const EPOCH = new Date(0);
-const FREE = { holder: '', leaseUntil: EPOCH };
-
-/** A message this holder won: its handling is theirs until the lease ends. */
-export interface Claim {
-  record: MessageRecord;
-  holder: string;
-  attempt: number;
-  /** When the lease ends (ms since the epoch). */
-  leaseUntil: number;
-}
-
-/** The lease fields of a message stored already taken for its first attempt (see `onArrival`). */
-export interface ArrivalLease {
-  holder: string;
-  leaseUntil: Date;
-  attempts: number;
-}
-
 /**
  * The handling lease on the message document: `claim` takes a free message (received, and
  * never leased or its lease over) in one conditional update, so one holder at a time
@@ -55,66 +39,18 @@ export interface ArrivalLease {
  * outlived its lease, and was taken over, writes nothing).
  */
 export function createHandlingLease(deps: { connection: Connection; clock: Clock; leaseMs: number }) {
-  const Messages = messageModel(deps.connection);
-  // Readable in the database: which process holds a message, and which of its claims.
-  const holder = newInstanceId();
-  const ours = (claim: Claim) => ({ _id: claim.record._id, holder: claim.holder, attempts: claim.attempt });
+  const ctx = createLeaseContext(deps);
+  return { holder: ctx.holder, ...arrivalVerbs(ctx), ...attemptVerbs(ctx) };
+}
 
+/** Claiming a free message for one attempt, and writing that attempt's outcome. */
+function attemptVerbs(ctx: LeaseContext) {
+  const { Messages, holder, ours } = ctx;
   return {
-    holder,
-
-    /** The lease fields to store a message with: taken by this holder for its first attempt. */
-    onArrival(): ArrivalLease {
-      return { holder, leaseUntil: new Date(deps.clock.now().getTime() + deps.leaseMs), attempts: 1 };
-    },
-
-    /**
-     * A claim taken on arrival, when its handling starts: as it is while at least half its
-     * lease is left (no database work), else renewed; undefined when it is no longer this
-     * attempt's (the lease ran out and another holder took the message).
-     */
-    async keep(claim: Claim): Promise<Claim | undefined> {
-      const now = deps.clock.now().getTime();
-      if (claim.leaseUntil - now >= deps.leaseMs / 2) return claim;
-      const leaseUntil = now + deps.leaseMs;
-      const { matchedCount } = await Messages.updateOne(
-        { ...ours(claim), status: 'received', leaseUntil: new Date(claim.leaseUntil) },
-        { $set: { leaseUntil: new Date(leaseUntil) } },
-      );
-      return matchedCount > 0 ? { ...claim, leaseUntil } : undefined;
-    },
-
-    /** Frees messages taken on arrival whose handling will not start here after all. */
-    async letGo(claims: Claim[]): Promise<void> {
-      if (claims.length === 0) return;
-      await Messages.updateMany(
-        {
-          _id: trusted({ $in: claims.map((claim) => claim.record._id) }),
-          holder,
-          attempts: 1,
-          status: 'received',
-        },
-        { $set: { ...FREE, attempts: 0 } },
-      );
-    },
-
-    /**
-     * Frees the message stored under `key` with this arrival lease, if it is there: its store
-     * failed on our side, so no handling was scheduled, yet the insert may have landed. Returns
-     * whether it was found.
-     */
-    async letGoOfStore(key: string, arrival: ArrivalLease): Promise<boolean> {
-      const { matchedCount } = await Messages.updateOne(
-        { key, holder, attempts: 1, leaseUntil: arrival.leaseUntil, status: 'received' },
-        { $set: { ...FREE, attempts: 0 } },
-      );
-      return matchedCount > 0;
-    },
-
     /** Takes the message for one attempt, or returns undefined when it is not free to take. */
     async claim(id: unknown): Promise<Claim | undefined> {
-      const now = deps.clock.now();
-      const leaseUntil = now.getTime() + deps.leaseMs;
+      const now = ctx.clock.now();
+      const leaseUntil = now.getTime() + ctx.leaseMs;
       const record = await Messages.findOneAndUpdate(
         {
           _id: id,
@@ -139,7 +75,7 @@ export function createHandlingLease(deps: { connection: Connection; clock: Clock
           caseId: result.caseId ?? '',
           language: result.language ?? '',
           understanding: result.understanding ?? {},
-          processedAt: deps.clock.now(),
+          processedAt: ctx.clock.now(),
           error: '',
         },
       });

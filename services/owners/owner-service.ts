@@ -10,7 +10,7 @@ import { createBindingGuard } from './binding-guard';
 import { createBindingLocks } from './binding-locks';
 import { DEFAULT_BINDING_POLICY, type BindingPolicy } from './binding-rules';
 import { createIdentities, type IdentifyInput } from './identities';
-import { toIdentity, toOwner, type Identity, type Owner } from './owner-model';
+import { toIdentity, toOwner, type Identity, type IdentityRecord, type Owner } from './owner-model';
 import { createOwnerQueries } from './owner-queries';
 import { createOwnerRecords } from './owner-records';
 
@@ -54,15 +54,11 @@ export function createOwnerService(deps: OwnerServiceDeps) {
 
   return {
     /**
-     * The identity of whoever sent a message, created on first contact (race-safe: one
-     * document however many messages arrive at once). Refreshes the reply address and
-     * `lastInboundAt`, and clears `unreachable`. `firstContact`: this message created it, so
-     * nothing can be on file for the sender yet (no case, question, survey or visit).
+     * The identity of whoever sent a message, created on first contact (race-safe; then
+     * `firstContact`: nothing is on file for them yet). Refreshes the reply address and
+     * `lastInboundAt`, and clears `unreachable`.
      */
-    async identify(input: IdentifyInput): Promise<Identity & { firstContact: boolean }> {
-      const { record, firstContact } = await identities.identify(input);
-      return { ...toIdentity(record), firstContact };
-    },
+    identify: async (input: IdentifyInput) => withFirstContact(await identities.identify(input)),
 
     /** The identity of a channel user (`<channel>:<platform user id>`), if they ever wrote. */
     async identityByKey(key: string): Promise<Identity | undefined> {
@@ -119,3 +115,7 @@ export function createOwnerService(deps: OwnerServiceDeps) {
 }
 
 export type OwnerService = ReturnType<typeof createOwnerService>;
+
+function withFirstContact(identified: { record: IdentityRecord; firstContact: boolean }) {
+  return { ...toIdentity(identified.record), firstContact: identified.firstContact };
+}
