@@ -79,7 +79,8 @@ export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clo
     },
     /** A reply this instance just wrote (the record, when this instance wrote a new one). */
     notify(sessionId: string, written?: TranscriptRecord) {
-      if (written) announce(written._id);
+      // Only streams open now can be woken twice; without them nothing needs remembering.
+      if (written && listeners.has(sessionId)) announce(written._id);
       wake(sessionId, written);
     },
     /** Wakes every stream (so it can end) and stops the loop. */

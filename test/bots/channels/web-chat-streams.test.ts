@@ -1,0 +1,97 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createSessionIds } from '../../../bots/channels/web/session-ids';
+import { createWebChat } from '../../../bots/channels/web/web-chat';
+import { createHttpServer } from '../../../bots/http/server';
+import { createAttachmentStore } from '../../../services/attachments/attachment-store';
+import { systemClock } from '../../../services/clock';
+import { createMetrics } from '../../../services/metrics/metrics';
+import { useTestDatabase } from '../../support/database';
+
+const database = useTestDatabase();
+
+/** One instance's web chat on a listening server, on the shared database. */
+async function instance(sessionIds: Awaited<ReturnType<typeof createSessionIds>>) {
+  const { connection } = database();
+  const logger = pino({ level: 'silent' });
+  const server = createHttpServer({ logger, metrics: createMetrics(), database: database() });
+  const webChat = createWebChat({
+    connection,
+    clock: systemClock,
+    logger,
+    sessionIds,
+    limits: null,
+    attachments: createAttachmentStore({ connection, clock: systemClock }),
+    onRefused: () => undefined,
+  });
+  webChat.routes(server);
+  await webChat.adapter.start(async () => undefined);
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = server.server.address() as AddressInfo;
+  return { server, adapter: webChat.adapter, port };
+}
+
+/** The `message` events of a session's stream on `port`, as they arrive. */
+function openStream(port: number, sessionId: string) {
+  const texts: string[] = [];
+  const request = http.get(`http://127.0.0.1:${port}/chat/events?sessionId=${sessionId}`, (response) => {
+    let buffered = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const event = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const data = /^data: (.*)$/m.exec(event)?.[1];
+        if (event.includes('event: message') && data) texts.push((JSON.parse(data) as { text: string }).text);
+      }
+    });
+  });
+  request.on('error', () => undefined);
+  return { texts, close: () => request.destroy() };
+}
+
+async function until(predicate: () => boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return Date.now() - started;
+}
+
+describe('web chat event streams on two instances', () => {
+  it('when both instances reply in one session, then a stream on either gets every reply once, in order', async () => {
+    const sessionIds = await createSessionIds(database().connection);
+    const [first, second] = [await instance(sessionIds), await instance(sessionIds)];
+    const session = sessionIds.issue();
+    const address = { channel: 'web' as const, conversationId: session.slice(0, 22) };
+    const onFirst = openStream(first.port, session);
+    const onSecond = openStream(second.port, session);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // both streams connected
+
+      await first.adapter.send(address, { text: 'one' });
+      // This instance's own reply reaches its stream at once, without waiting for a poll.
+      expect(await until(() => onFirst.texts.length === 1, 2_000)).toBeLessThan(900);
+      // The other instance writes the next one before its stream has seen 'one' (found by the
+      // once-a-second poll): its stream reads both, in order.
+      await second.adapter.send(address, { text: 'two' });
+      await first.adapter.send(address, { text: 'three' });
+      await until(() => onFirst.texts.length === 3 && onSecond.texts.length === 3, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // polls that find them again
+
+      expect(onFirst.texts).toEqual(['one', 'two', 'three']);
+      expect(onSecond.texts).toEqual(['one', 'two', 'three']);
+    } finally {
+      onFirst.close();
+      onSecond.close();
+      await first.adapter.stop();
+      await second.adapter.stop();
+      await first.server.close();
+      await second.server.close();
+    }
+  }, 20_000);
+});
