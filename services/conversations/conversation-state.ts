@@ -20,12 +20,12 @@ export interface ConversationState {
 const EPOCH = new Date(0);
 
 /** The state of someone we never asked anything: what `get` reads when there is no document. */
-export const NO_STATE: ConversationState = {
+export const NO_STATE: Readonly<ConversationState> = Object.freeze({
   pending: undefined,
   clarificationsAsked: 0,
   lastFollowUpAckAt: EPOCH,
   lastRelayNoticeCaseId: '',
-};
+});
 
 function stateOf(doc: ConversationStateDocument | null, now: Date): ConversationState {
   if (!doc) return NO_STATE;

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { createCoreHarness } from '../../support/core-harness';
 import { useTestDatabase } from '../../support/database';
 
@@ -110,5 +111,32 @@ describe('the message path, message by message (real engine, real classifier)', 
       'menu:cases',
       'menu:language',
     ]);
+  });
+});
+
+describe('a sender writing for the first time', () => {
+  it('when their first message arrives, then no question or visit of theirs is read; from the second on their question is', async () => {
+    const h = createCoreHarness(database().connection);
+    const from = nextOwner();
+    const reads: string[] = [];
+    const prototype = mongoose.mongo.Collection.prototype;
+    const find = prototype.find;
+    const spy = jest.spyOn(prototype, 'find').mockImplementation(function (
+      this: InstanceType<typeof mongoose.mongo.Collection>,
+      ...args: Parameters<typeof find>
+    ) {
+      if (['conversation_states', 'return_visits'].includes(this.collectionName))
+        reads.push(this.collectionName);
+      return find.apply(this, args);
+    });
+    try {
+      await h.send('物业费怎么交？', { from });
+      expect(reads).toEqual([]);
+      await h.send('停车费多少钱？', { from });
+      expect(reads).toContain('conversation_states');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await h.replies(from)).toHaveLength(2);
   });
 });
