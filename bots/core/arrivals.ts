@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../services/clock';
 import type { InboundMessage } from '../../services/channels/types';
 import type { ArrivalLease, Claim, HandlingLease } from '../../services/messages/handling-lease';
-import type { ArrivedMessage, MessageStore } from '../../services/messages/message-store';
+import { messageKey, type ArrivedMessage, type MessageStore } from '../../services/messages/message-store';
 
 /**
  * Messages stored already taken by this instance (see `onArrival` in the handling lease):
@@ -35,7 +35,7 @@ export function createArrivals(deps: {
     async store(message: InboundMessage): Promise<{ stored: ArrivedMessage; taken: Claim } | undefined> {
       const arrival = lease.onArrival();
       const stored = await store.store(message, arrival).catch((error: unknown) => {
-        void freeIfLanded(`${message.channel}:${message.platformMessageId}`, arrival);
+        void freeIfLanded(messageKey(message), arrival);
         throw error;
       });
       if (!stored) return undefined;

@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { InboundMessage } from '../channels/types';
 import { indexesReady } from '../database/indexes-ready';
 import { insertBatched } from '../database/insert-batches';
@@ -12,6 +12,10 @@ export interface StoredMessage {
   channel: string;
   senderId: string;
 }
+
+/** A message's unique key: its channel and the platform's id for it. */
+export const messageKey = (message: Pick<InboundMessage, 'channel' | 'platformMessageId'>): string =>
+  `${message.channel}:${message.platformMessageId}`;
 
 /** A message just stored: the whole record as written. */
 export interface ArrivedMessage extends StoredMessage {
@@ -34,8 +38,7 @@ export function createMessageStore(deps: { connection: Connection }) {
     async store(message: InboundMessage, lease?: ArrivalLease): Promise<ArrivedMessage | undefined> {
       await ready();
       const record = {
-        _id: new Types.ObjectId(),
-        key: `${message.channel}:${message.platformMessageId}`,
+        key: messageKey(message),
         channel: message.channel,
         platformMessageId: message.platformMessageId,
         conversationId: message.conversationId,
@@ -49,11 +52,12 @@ export function createMessageStore(deps: { connection: Connection }) {
         clientAddress: message.clientAddress ?? '',
         ...lease,
       };
-      const document = (await castForInsert(Messages, record)) as unknown as MessageRecord;
+      const document = await castForInsert(Messages, record);
       // Shares its round trip with the other messages arriving at the same time.
-      const [inserted] = await insertBatched(Messages, [document as unknown as Record<string, unknown>]);
+      const [inserted] = await insertBatched(Messages, [document]);
       if (!inserted) return undefined;
-      return { id: record._id, channel: record.channel, senderId: record.senderId, record: document };
+      const stored = document as unknown as MessageRecord;
+      return { id: stored._id, channel: stored.channel, senderId: stored.senderId, record: stored };
     },
   };
 }

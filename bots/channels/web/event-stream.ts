@@ -71,9 +71,10 @@ export async function streamReplies(options: {
       if (arrived.length > 0) {
         for (const record of arrived.splice(0).sort((a, b) => a.seq - b.seq)) {
           if (record.seq <= after) continue;
-          // Another instance wrote the one before: read them in order.
-          if (record.seq !== after + 1) pending = true;
-          if (pending) break;
+          if (record.seq !== after + 1) {
+            pending = true; // another instance wrote the one before: read them in order
+            break;
+          }
           send(record);
         }
         continue;

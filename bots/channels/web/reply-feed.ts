@@ -46,9 +46,9 @@ export function createReplyFeed(deps: { transcripts: TranscriptStore; clock: Clo
       const now = deps.clock.now();
       try {
         const replies = await deps.transcripts.repliesSince(since, now);
-        const sessions = new Set(replies.filter(({ id }) => !announced.has(id)).map((r) => r.sessionId));
-        for (const { id } of replies) if (!announced.has(id)) announce(id);
-        for (const sessionId of sessions) wake(sessionId);
+        const fresh = replies.filter(({ id }) => !announced.has(id));
+        for (const { id } of fresh) announce(id);
+        for (const sessionId of new Set(fresh.map((reply) => reply.sessionId))) wake(sessionId);
         forgetAnnouncedBefore(since.getTime() - POLL_MS);
         since = new Date(now.getTime() - OVERLAP_MS);
       } catch (error) {
