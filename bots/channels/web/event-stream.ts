@@ -14,6 +14,18 @@ function seqOf(value: unknown): number {
 }
 
 /**
+ * The last reply the page has: the browser's own reconnects send Last-Event-ID; a page that
+ * drew the history first says where it stands with `?after=` (EventSource cannot set the
+ * header on its first request).
+ */
+function lastSeenBy(request: FastifyRequest): number {
+  return Math.max(
+    seqOf(request.headers['last-event-id']),
+    seqOf((request.query as { after?: unknown } | undefined)?.after),
+  );
+}
+
+/**
  * Serves one session's replies as server-sent events: everything after the `Last-Event-ID`
  * the page saw, then each new reply as the feed announces it. Ends when the page goes away
  * or the server closes; `onClose` runs once either way.
@@ -28,14 +40,8 @@ export async function streamReplies(options: {
   onClose: () => void;
 }): Promise<void> {
   const { request, reply, session, transcripts, feed } = options;
-  // The browser's own reconnects send Last-Event-ID; a page that drew the history first says
-  // where it stands with `?after=` (EventSource cannot set the header on its first request).
-  const lastSeen = Math.max(
-    seqOf(request.headers['last-event-id']),
-    seqOf((request.query as { after?: unknown } | undefined)?.after),
-  );
   startEventStream(reply);
-  let after = lastSeen;
+  let after = lastSeenBy(request);
   // `pending`: read the transcript after `after` (on connect, and when woken without the
   // record); `arrived`: replies this instance just wrote, sent as they are when they follow on.
   let pending = true;
