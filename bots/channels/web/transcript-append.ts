@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { insertBatched } from '../../../services/database/insert-batches';
+import type { LastNumbers } from './last-numbers';
 import { feedBucketOf } from './transcript-feed';
 import type { TranscriptRecord } from './transcript-model';
 
@@ -8,11 +9,14 @@ const APPEND_ATTEMPTS = 5;
 
 /**
  * Appends a reply with the session's next number and returns its id and the record written;
- * two replies racing for one number both land (the loser takes the next). A resend of an
- * outbox delivery (`deliveryKey` set) returns the id of its first copy instead of adding another.
+ * two replies racing for one number both land (the loser takes the next). The session's
+ * last number is read only when `lastNumbers` does not know it or it proved out of date. A
+ * resend of an outbox delivery (`deliveryKey` set) returns the id of its first copy instead
+ * of adding another.
  */
 export async function appendTranscript(
   Transcripts: Model<TranscriptRecord>,
+  lastNumbers: LastNumbers,
   sessionId: string,
   message: { text: string; buttons?: Array<{ action: string; label: string }> },
   at: Date,
@@ -24,8 +28,7 @@ export async function appendTranscript(
     if (sent) return { id: sent._id };
   }
   for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-    const last = await Transcripts.findOne({ sessionId }, { seq: 1 }).sort({ seq: -1 }).lean();
-    const seq = (last?.seq ?? 0) + 1;
+    const seq = (lastNumbers.get(sessionId) ?? (await lastNumberOf(Transcripts, sessionId))) + 1;
     const id = `${sessionId}:${String(seq).padStart(8, '0')}`;
     const written: TranscriptRecord = {
       _id: id,
@@ -40,7 +43,16 @@ export async function appendTranscript(
     // Every field is set and typed here, so no casting; shares its round trip with the
     // other replies written at the same time.
     const [inserted] = await insertBatched(Transcripts, [{ ...written }]);
-    if (inserted) return { id, written };
+    if (inserted) {
+      lastNumbers.learn(sessionId, seq);
+      return { id, written };
+    }
+    lastNumbers.forget(sessionId);
   }
   throw new Error(`web chat: could not append to session ${sessionId}`);
+}
+
+async function lastNumberOf(Transcripts: Model<TranscriptRecord>, sessionId: string): Promise<number> {
+  const last = await Transcripts.findOne({ sessionId }, { seq: 1 }).sort({ seq: -1 }).lean();
+  return last?.seq ?? 0;
 }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { trusted } from '../../../services/database/connect';
+import { createLastNumbers } from './last-numbers';
 import { appendTranscript } from './transcript-append';
 import { repliesSince } from './transcript-feed';
 import { transcriptModel, type TranscriptRecord } from './transcript-model';
@@ -10,6 +11,7 @@ export type { TranscriptRecord } from './transcript-model';
 /** The web chat's transcripts: what the bot said, per session, in order. */
 export function createTranscriptStore(connection: Connection) {
   const Transcripts = transcriptModel(connection);
+  const lastNumbers = createLastNumbers();
 
   return {
     /**
@@ -25,15 +27,18 @@ export function createTranscriptStore(connection: Connection) {
       deliveryKey = '',
       resend = false,
     ): Promise<{ id: string; written?: TranscriptRecord }> =>
-      appendTranscript(Transcripts, sessionId, message, at, deliveryKey, resend),
+      appendTranscript(Transcripts, lastNumbers, sessionId, message, at, deliveryKey, resend),
 
     /** A session's replies after `seq`, oldest first (at most `limit`). */
-    after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {
-      return Transcripts.find({ sessionId, seq: trusted({ $gt: seq }) })
+    async after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {
+      const records = await Transcripts.find({ sessionId, seq: trusted({ $gt: seq }) })
         .sort({ seq: 1 })
         .limit(limit)
-        .lean<TranscriptRecord[]>()
-        .exec();
+        .lean<TranscriptRecord[]>();
+      // A read to the transcript's end (a new page's event stream) tells its last number.
+      if (records.length < limit && (seq === 0 || records.length > 0))
+        lastNumbers.learn(sessionId, records.at(-1)?.seq ?? 0);
+      return records;
     },
 
     /** A session's newest `limit` replies, oldest first. */

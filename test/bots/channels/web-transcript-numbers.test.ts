@@ -1,0 +1,65 @@
+import { createLastNumbers } from '../../../bots/channels/web/last-numbers';
+import { createTranscriptStore } from '../../../bots/channels/web/transcript-store';
+import { useTestDatabase } from '../../support/database';
+
+const database = useTestDatabase();
+const at = new Date('2026-12-05T08:00:00Z');
+
+describe('the numbers of web chat replies', () => {
+  it('when two instances append to one session with out-of-date numbers in mind, then every reply lands once, numbered in the order written', async () => {
+    // Two transcript stores on one database: two ownerbot instances.
+    const [first, second] = [
+      createTranscriptStore(database().connection),
+      createTranscriptStore(database().connection),
+    ];
+    const session = 'session-numbers-0001';
+    // Both pages' event streams read the empty transcript first, so both instances know "0".
+    expect(await first.after(session, 0)).toEqual([]);
+    expect(await second.after(session, 0)).toEqual([]);
+
+    await first.append(session, { text: 'one' }, at);
+    await second.append(session, { text: 'two' }, at); // thinks 0: finds 1 taken, reads, takes 2
+    await first.append(session, { text: 'three' }, at); // thinks 1: finds 2 taken, reads, takes 3
+    await second.append(session, { text: 'four' }, at);
+
+    const records = await first.after(session, 0);
+    expect(records.map((record) => [record.seq, record.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+      [4, 'four'],
+    ]);
+  });
+
+  it('when replies race for one number on one instance, then all of them land with distinct numbers', async () => {
+    const store = createTranscriptStore(database().connection);
+    const session = 'session-numbers-0002';
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((text) => store.append(session, { text }, at)));
+    const records = await store.after(session, 0);
+    expect(records.map((record) => record.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(records.map((record) => record.text).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('the last numbers an instance remembers', () => {
+  it('when a number is learned, then it is kept only if it is the latest, and forgotten after a quiet spell', () => {
+    let now = 0;
+    const numbers = createLastNumbers({ now: () => now });
+    numbers.learn('s', 4);
+    numbers.learn('s', 2); // an older read finishing late does not go back
+    expect(numbers.get('s')).toBe(4);
+    now += 10 * 60_000;
+    expect(numbers.get('s')).toBeUndefined(); // may have been erased meanwhile: read again
+    numbers.learn('s', 1);
+    expect(numbers.get('s')).toBe(1);
+  });
+
+  it('when more sessions than it keeps are active, then the least recently used is forgotten first', () => {
+    const numbers = createLastNumbers({ capacity: 2 });
+    numbers.learn('a', 1);
+    numbers.learn('b', 1);
+    numbers.learn('a', 2); // 'a' used again: 'b' is now the oldest
+    numbers.learn('c', 1);
+    expect([numbers.get('a'), numbers.get('b'), numbers.get('c')]).toEqual([2, undefined, 1]);
+  });
+});
