@@ -81,6 +81,11 @@ export interface ChannelCapabilities {
    * simply be sent again, instead of being given up as "outcome unknown".
    */
   idempotentSends?: boolean;
+  /**
+   * Sending is a write to ownerbot's own database, with no platform to pace or wait for:
+   * the instance that queues a message on this channel sends it at once.
+   */
+  local?: boolean;
   buttons: boolean;
   threads: boolean;
   markup: boolean;

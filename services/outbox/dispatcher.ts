@@ -32,9 +32,14 @@
  * claims what the limiter can send within half the lease (minus the send timeout), and
  * the lease is extended before a send that would otherwise outlive it. Sends run in
  * parallel (each waits for its own slot), so database writes overlap with other sends.
+ *
+ * Local channels (the web chat, whose send is a write to our own database): an entry
+ * queued while this dispatcher runs is stored already claimed by it and sent at once
+ * (local-sender.ts), without a claim pass.
  */
 import { claimPass } from './claiming';
 import { deliver } from './delivery';
+import { localSender } from './local-sender';
 import {
   createDispatcherState,
   type Claim,
@@ -144,6 +149,7 @@ export function createDispatcher(options: DispatcherOptions) {
   let running = false;
   let loopDone: Promise<void> | undefined;
   let wakeWhenDrained = false;
+  let stopSendingLocally: (() => void) | undefined;
 
   const start = (claim: Claim): Promise<void> => {
     const task = deliver(state, claim);
@@ -178,6 +184,7 @@ export function createDispatcher(options: DispatcherOptions) {
       running = true;
       state.stopping = false;
       state.halted = false;
+      stopSendingLocally = options.outbox?.sendLocallyWith(localSender(state, start));
       loopDone = loop();
     },
 
@@ -189,6 +196,7 @@ export function createDispatcher(options: DispatcherOptions) {
     async stop(): Promise<void> {
       running = false;
       state.stopping = true;
+      stopSendingLocally?.();
       wake();
       state.limiter.cancelAll();
       await loopDone;

@@ -1,7 +1,8 @@
 import { Types, type Model } from 'mongoose';
-import { CHANNEL_NAMES } from '../channels/types';
+import { CHANNEL_NAMES, type ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
-import { insertEach } from '../database/model';
+import { insertBatched } from '../database/insert-batches';
+import { castForInsert } from '../database/model';
 import { AppError } from '../errors';
 import type { OutboxMetrics } from './outbox-metrics';
 import {
@@ -25,13 +26,25 @@ export interface EnqueueResult {
   created: boolean;
 }
 
+/**
+ * A dispatcher that sends some entries itself, at once, as they are queued (the web chat,
+ * whose send is a write to our own database). Such an entry is stored already held by it.
+ */
+export interface LocalSender {
+  /** The lease fields of an entry on `channel` due now, when this dispatcher sends it at once. */
+  holdFor(channel: ChannelName, now: Date): { holder: string; leaseUntil: Date } | undefined;
+  /** Starts sending an entry stored held by `holdFor`. */
+  send(record: OutboxRecord): void;
+}
+
 /** Lookups of taken keys run this many at once (each is one indexed read). */
 const LOOKUPS_AT_ONCE = 20;
 /** A taken key whose entry is gone by the time it is read was just purged: insert again, this often. */
 const INSERT_ROUNDS = 3;
 
-function entryRecord(input: EnqueueInput, now: Date) {
+function entryRecord(input: EnqueueInput, now: Date, localSender: LocalSender | undefined) {
   const notBefore = input.notBefore ?? now;
+  const held = notBefore <= now ? localSender?.holdFor(input.address.channel, now) : undefined;
   return {
     _id: new Types.ObjectId(),
     key: input.key,
@@ -50,10 +63,11 @@ function entryRecord(input: EnqueueInput, now: Date) {
     priority: input.urgent ? URGENT_PRIORITY : PURPOSE_PRIORITY[input.purpose],
     ownerId: input.ownerId ?? '',
     caseId: input.caseId ?? '',
-    status: 'pending',
     notBefore,
     nextAttemptAt: notBefore,
     createdAt: now,
+    // The first claim, made as it is stored.
+    ...(held ? { status: 'sending', generation: 1, ...held } : { status: 'pending' }),
   };
 }
 
@@ -63,6 +77,7 @@ function entryRecord(input: EnqueueInput, now: Date) {
  * the key is queued (or was sent) already, and its entry is returned instead.
  */
 export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock; metrics?: OutboxMetrics }) {
+  let localSender: LocalSender | undefined;
   // Idempotency is the unique index on `key`; on a fresh database it is still being built
   // when the first messages are queued, so wait for it once.
   let indexes: Promise<unknown> | undefined;
@@ -92,10 +107,16 @@ export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock
     const results = new Map<string, EnqueueResult>();
     let left = inputs;
     for (let round = 0; left.length > 0 && round < INSERT_ROUNDS; round++) {
-      const records = left.map((input) => entryRecord(input, now));
-      const inserted = await insertEach(deps.entries, records);
-      records.forEach((record, i) => {
-        if (inserted[i]) results.set(record.key, { id: String(record._id), created: true });
+      const sender = localSender;
+      const records = await Promise.all(
+        left.map((input) => castForInsert(deps.entries, entryRecord(input, now, sender))),
+      );
+      const inserted = await insertBatched(deps.entries, records);
+      records.forEach((stored, i) => {
+        if (!inserted[i]) return;
+        const record = stored as unknown as OutboxRecord;
+        results.set(record.key, { id: String(record._id), created: true });
+        if (record.status === 'sending') sender!.send(record);
       });
       const taken = left.filter((_, i) => !inserted[i]);
       const ids = await existing(taken.map((input) => input.key));
@@ -137,7 +158,18 @@ export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock
   /** Stores a message to send under its idempotency key (a second enqueue of the key is a no-op). */
   const enqueue = async (input: EnqueueInput): Promise<EnqueueResult> => (await enqueueMany([input]))[0]!;
 
-  return { enqueue, enqueueMany };
+  /**
+   * Lets `sender` send the entries it takes as they are queued, until the returned function
+   * is called (the dispatcher stops).
+   */
+  const sendLocallyWith = (sender: LocalSender): (() => void) => {
+    localSender = sender;
+    return () => {
+      if (localSender === sender) localSender = undefined;
+    };
+  };
+
+  return { enqueue, enqueueMany, sendLocallyWith };
 }
 
 function assertValidInput(input: EnqueueInput): void {

@@ -62,6 +62,7 @@ export function createWebChat(deps: {
       markup: false,
       maxTextLength: 4000,
       idempotentSends: true,
+      local: true,
     },
     async start(handler) {
       onMessage = handler;
