@@ -44,8 +44,6 @@ export interface Delivery {
   /** Which part of a split message this is (0-based), of `parts`. */
   part: number;
   parts: number;
-  /** False when an earlier holder may have sent this part already (its sender died mid-send). */
-  firstAttempt: boolean;
 }
 
 export interface Attachment {

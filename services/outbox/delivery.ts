@@ -149,7 +149,6 @@ export async function deliver(state: DispatcherState, claim: Claim): Promise<voi
         purpose: claim.record.purpose,
         part,
         parts: parts.length,
-        firstAttempt: claim.generation === 1,
       };
       let result: SendResult;
       try {

@@ -8,11 +8,18 @@ import type { TranscriptRecord } from './transcript-model';
 const APPEND_ATTEMPTS = 5;
 
 /**
- * Appends a reply with the session's next number and returns its id and the record written;
- * two replies racing for one number both land (the loser takes the next). The session's
- * last number is read only when `lastNumbers` does not know it or it proved out of date. A
- * resend of an outbox delivery (`deliveryKey` set) returns the id of its first copy instead
- * of adding another.
+ * A record's id: the outbox delivery it was written for (so the same delivery can be
+ * written only once), else its number.
+ */
+export const transcriptIdOf = (sessionId: string, deliveryKey: string, seq: number): string =>
+  deliveryKey ? `${sessionId}/${deliveryKey}` : `${sessionId}:${String(seq).padStart(8, '0')}`;
+
+/**
+ * Appends a reply with the session's next number and returns its id and the record written.
+ * Each outbox delivery (`deliveryKey`) is written once: a repeat returns the first copy's
+ * id. Two replies racing for one number both land (the loser takes the next). The
+ * session's last number is read only when `lastNumbers` does not know it or it proved out
+ * of date.
  */
 export async function appendTranscript(
   Transcripts: Model<TranscriptRecord>,
@@ -21,17 +28,11 @@ export async function appendTranscript(
   message: { text: string; buttons?: Array<{ action: string; label: string }> },
   at: Date,
   deliveryKey: string,
-  resend: boolean,
 ): Promise<{ id: string; written?: TranscriptRecord }> {
-  if (deliveryKey && resend) {
-    const sent = await Transcripts.findOne({ sessionId, deliveryKey }, { _id: 1 }).lean();
-    if (sent) return { id: sent._id };
-  }
   for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
     const seq = (lastNumbers.get(sessionId) ?? (await lastNumberOf(Transcripts, sessionId))) + 1;
-    const id = `${sessionId}:${String(seq).padStart(8, '0')}`;
     const written: TranscriptRecord = {
-      _id: id,
+      _id: transcriptIdOf(sessionId, deliveryKey, seq),
       sessionId,
       seq,
       text: message.text,
@@ -45,7 +46,12 @@ export async function appendTranscript(
     const [inserted] = await insertBatched(Transcripts, [{ ...written }]);
     if (inserted) {
       lastNumbers.learn(sessionId, seq);
-      return { id, written };
+      return { id: written._id, written };
+    }
+    // Taken: this delivery is written already, or another reply has the number.
+    if (deliveryKey) {
+      const first = await Transcripts.findOne({ sessionId, deliveryKey }, { _id: 1 }).lean();
+      if (first) return { id: first._id };
     }
     lastNumbers.forget(sessionId);
   }

@@ -3,7 +3,7 @@ import { trusted } from '../../../services/database/connect';
 import { createLastNumbers } from './last-numbers';
 import { appendTranscript } from './transcript-append';
 import { repliesSince } from './transcript-feed';
-import { transcriptModel, type TranscriptRecord } from './transcript-model';
+import { transcriptIndexesReady, transcriptModel, type TranscriptRecord } from './transcript-model';
 
 export { FEED_BUCKET_MS, feedBucketOf } from './transcript-feed';
 export type { TranscriptRecord } from './transcript-model';
@@ -12,6 +12,12 @@ export type { TranscriptRecord } from './transcript-model';
 export function createTranscriptStore(connection: Connection) {
   const Transcripts = transcriptModel(connection);
   const lastNumbers = createLastNumbers();
+  let indexes: Promise<void> | undefined;
+  const indexesReady = () =>
+    (indexes ??= transcriptIndexesReady(Transcripts).catch((error: unknown) => {
+      indexes = undefined;
+      throw error;
+    }));
 
   return {
     /**
@@ -19,15 +25,16 @@ export function createTranscriptStore(connection: Connection) {
      * both land (the loser takes the next). Returns the record's id and, when this call
      * wrote it, the record.
      */
-    append: (
+    async append(
       sessionId: string,
       message: { text: string; buttons?: Array<{ action: string; label: string }> },
       at: Date,
-      /** The outbox delivery (entry key and part): a send repeated after a crash finds its first copy. */
+      /** The outbox delivery (entry key and part): written once, however often it is sent. */
       deliveryKey = '',
-      resend = false,
-    ): Promise<{ id: string; written?: TranscriptRecord }> =>
-      appendTranscript(Transcripts, lastNumbers, sessionId, message, at, deliveryKey, resend),
+    ): Promise<{ id: string; written?: TranscriptRecord }> {
+      await indexesReady();
+      return appendTranscript(Transcripts, lastNumbers, sessionId, message, at, deliveryKey);
+    },
 
     /** A session's replies after `seq`, oldest first (at most `limit`). */
     async after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {

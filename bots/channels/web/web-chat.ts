@@ -75,9 +75,7 @@ export function createWebChat(deps: {
     async send(address: Address, message: OutboundMessage) {
       const session = address.conversationId;
       const delivery = message.delivery ? `${message.delivery.key}#${message.delivery.part}` : '';
-      // Only a resend can find an earlier copy: the first attempt skips the lookup.
-      const resend = message.delivery?.firstAttempt === false;
-      const { id, written } = await transcripts.append(session, message, deps.clock.now(), delivery, resend);
+      const { id, written } = await transcripts.append(session, message, deps.clock.now(), delivery);
       feed.notify(session, written);
       return { platformMessageId: id };
     },

@@ -31,6 +31,38 @@ describe('the numbers of web chat replies', () => {
     ]);
   });
 
+  it('when two instances with out-of-date numbers write outbox deliveries, then each delivery gets a number of its own', async () => {
+    const [first, second] = [
+      createTranscriptStore(database().connection),
+      createTranscriptStore(database().connection),
+    ];
+    const session = 'session-numbers-0003';
+    await first.after(session, 0);
+    await second.after(session, 0);
+    // Both think the next number is 1; the ids differ (one per delivery), the numbers may not.
+    await first.append(session, { text: 'one' }, at, 'reply:web:m1#0');
+    await second.append(session, { text: 'two' }, at, 'reply:web:m2#0');
+    const records = await first.after(session, 0);
+    expect(records.map((record) => [record.seq, record.text])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+    ]);
+  });
+
+  it('when one delivery is written again (its send repeated), then the transcript holds it once', async () => {
+    const [first, second] = [
+      createTranscriptStore(database().connection),
+      createTranscriptStore(database().connection),
+    ];
+    const session = 'session-numbers-0004';
+    const written = await first.append(session, { text: 'On our way.' }, at, 'reply:web:m3#0');
+    const again = await second.append(session, { text: 'On our way.' }, at, 'reply:web:m3#0');
+    const repeated = await first.append(session, { text: 'On our way.' }, at, 'reply:web:m3#0');
+    expect([again.id, repeated.id]).toEqual([written.id, written.id]);
+    expect(again.written).toBeUndefined();
+    expect((await first.after(session, 0)).map((record) => record.text)).toEqual(['On our way.']);
+  });
+
   it('when replies race for one number on one instance, then all of them land with distinct numbers', async () => {
     const store = createTranscriptStore(database().connection);
     const session = 'session-numbers-0002';
@@ -38,6 +70,18 @@ describe('the numbers of web chat replies', () => {
     const records = await store.after(session, 0);
     expect(records.map((record) => record.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(records.map((record) => record.text).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+});
+
+describe('the transcripts of a database from an earlier version', () => {
+  it('when it still has the former index of session numbers (not unique), then that index is dropped before the first reply', async () => {
+    const collection = database().connection.collection('web_transcripts');
+    await collection.createIndex({ sessionId: 1, seq: 1 }, { name: 'sessionId_1_seq_1' });
+    const store = createTranscriptStore(database().connection);
+    await store.append('session-numbers-0006', { text: 'Hello' }, at, 'reply:web:m6#0');
+    const indexes = await collection.indexes();
+    expect(indexes.map((index) => index.name)).not.toContain('sessionId_1_seq_1');
+    expect(indexes.find((index) => index.name === 'sessionId_1_seq_-1')).toMatchObject({ unique: true });
   });
 });
 

@@ -62,7 +62,7 @@ describe('a send repeated on a channel whose sends are idempotent', () => {
     } as never);
     await web.adapter.send(address, {
       text: 'The fee is paid at the office.',
-      delivery: { key: 'reply:web:m1:faq', purpose: 'reply', part: 0, parts: 1, firstAttempt: true },
+      delivery: { key: 'reply:web:m1:faq', purpose: 'reply', part: 0, parts: 1 },
     });
 
     clock.advance(60_001);
