@@ -33,9 +33,9 @@
  * the lease is extended before a send that would otherwise outlive it. Sends run in
  * parallel (each waits for its own slot), so database writes overlap with other sends.
  *
- * Local channels (the web chat, whose send is a write to our own database): an entry
- * queued while this dispatcher runs is stored already claimed by it and sent at once
- * (local-sender.ts), without a claim pass.
+ * Local channels (the web chat, whose send is a write to our own database that keeps each
+ * delivery once): an entry queued while this dispatcher runs is sent as it is queued and
+ * stored as sent (local-sender.ts); only a send that failed is left to the claim passes.
  */
 import { claimPass } from './claiming';
 import { deliver } from './delivery';
@@ -184,7 +184,7 @@ export function createDispatcher(options: DispatcherOptions) {
       running = true;
       state.stopping = false;
       state.halted = false;
-      stopSendingLocally = options.outbox?.sendLocallyWith(localSender(state, start));
+      stopSendingLocally = options.outbox?.sendLocallyWith(localSender(state));
       loopDone = loop();
     },
 

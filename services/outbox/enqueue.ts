@@ -26,15 +26,23 @@ export interface EnqueueResult {
   created: boolean;
 }
 
+/** What an entry sent as it was queued is stored with. */
+export type SentAtOnce = Pick<
+  OutboxRecord,
+  'status' | 'holder' | 'generation' | 'sentAt' | 'platformMessageId' | 'partsSent'
+>;
+
 /**
- * A dispatcher that sends some entries itself, at once, as they are queued (the web chat,
- * whose send is a write to our own database). Such an entry is stored already held by it.
+ * A dispatcher that sends some entries itself as they are queued (the web chat, whose send
+ * is a write to our own database that keeps each delivery once): they are sent first and
+ * stored as sent.
  */
 export interface LocalSender {
-  /** The lease fields of an entry on `channel` due now, when this dispatcher sends it at once. */
-  holdFor(channel: ChannelName, now: Date): { holder: string; leaseUntil: Date } | undefined;
-  /** Starts sending an entry stored held by `holdFor`. */
-  send(record: OutboxRecord): void;
+  sendsAtOnce(channel: ChannelName): boolean;
+  /** Sends the entry; how to record it as sent, or undefined when the send failed. */
+  send(record: OutboxRecord): Promise<SentAtOnce | undefined>;
+  /** Told of each entry it sent once that entry is stored (not for a key taken already). */
+  stored(record: OutboxRecord): Promise<void>;
 }
 
 /** Lookups of taken keys run this many at once (each is one indexed read). */
@@ -42,9 +50,8 @@ const LOOKUPS_AT_ONCE = 20;
 /** A taken key whose entry is gone by the time it is read was just purged: insert again, this often. */
 const INSERT_ROUNDS = 3;
 
-function entryRecord(input: EnqueueInput, now: Date, localSender: LocalSender | undefined) {
+function entryRecord(input: EnqueueInput, now: Date) {
   const notBefore = input.notBefore ?? now;
-  const held = notBefore <= now ? localSender?.holdFor(input.address.channel, now) : undefined;
   return {
     _id: new Types.ObjectId(),
     key: input.key,
@@ -63,12 +70,29 @@ function entryRecord(input: EnqueueInput, now: Date, localSender: LocalSender | 
     priority: input.urgent ? URGENT_PRIORITY : PURPOSE_PRIORITY[input.purpose],
     ownerId: input.ownerId ?? '',
     caseId: input.caseId ?? '',
+    status: 'pending',
     notBefore,
     nextAttemptAt: notBefore,
     createdAt: now,
-    // The first claim, made as it is stored.
-    ...(held ? { status: 'sending', generation: 1, ...held } : { status: 'pending' }),
   };
+}
+
+/**
+ * Sends what `sender` sends at once (due now, on its local channels) and marks those
+ * records sent: one conversation's entries one after another, in the order given.
+ */
+async function sendAtOnce(sender: LocalSender | undefined, records: OutboxRecord[], now: Date) {
+  const byConversation = new Map<string, OutboxRecord[]>();
+  for (const record of records) {
+    if (!sender || record.notBefore > now || !sender.sendsAtOnce(record.address.channel)) continue;
+    const conversation = `${record.address.channel}:${record.address.conversationId}`;
+    byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), record]);
+  }
+  await Promise.all(
+    [...byConversation.values()].map(async (queue) => {
+      for (const record of queue) Object.assign(record, await sender!.send(record));
+    }),
+  );
 }
 
 /**
@@ -108,16 +132,16 @@ export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock
     let left = inputs;
     for (let round = 0; left.length > 0 && round < INSERT_ROUNDS; round++) {
       const sender = localSender;
-      const records = await Promise.all(
-        left.map((input) => castForInsert(deps.entries, entryRecord(input, now, sender))),
-      );
-      const inserted = await insertBatched(deps.entries, records);
-      records.forEach((stored, i) => {
-        if (!inserted[i]) return;
-        const record = stored as unknown as OutboxRecord;
-        results.set(record.key, { id: String(record._id), created: true });
-        if (record.status === 'sending') sender!.send(record);
+      const records = (await Promise.all(
+        left.map((input) => castForInsert(deps.entries, entryRecord(input, now))),
+      )) as unknown as OutboxRecord[];
+      await sendAtOnce(sender, records, now);
+      const inserted = await insertBatched(deps.entries, records as unknown as Record<string, unknown>[]);
+      const stored = records.filter((record, i) => {
+        if (inserted[i]) results.set(record.key, { id: String(record._id), created: true });
+        return inserted[i] && record.status === 'sent';
       });
+      await Promise.all(stored.map((record) => sender!.stored(record)));
       const taken = left.filter((_, i) => !inserted[i]);
       const ids = await existing(taken.map((input) => input.key));
       taken.forEach((input, i) => {
@@ -158,10 +182,7 @@ export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock
   /** Stores a message to send under its idempotency key (a second enqueue of the key is a no-op). */
   const enqueue = async (input: EnqueueInput): Promise<EnqueueResult> => (await enqueueMany([input]))[0]!;
 
-  /**
-   * Lets `sender` send the entries it takes as they are queued, until the returned function
-   * is called (the dispatcher stops).
-   */
+  /** Lets `sender` send entries as they are queued, until the returned function is called (it stops). */
   const sendLocallyWith = (sender: LocalSender): (() => void) => {
     localSender = sender;
     return () => {

@@ -1,35 +1,60 @@
+import { renderForChannel } from '../channels/render';
 import type { ChannelName } from '../channels/types';
-import { adapterFor, type Claim, type DispatcherState } from './dispatcher-state';
-import type { LocalSender } from './enqueue';
-import type { OutboxRecord } from './outbox-model';
+import { adapterFor, type DispatcherState } from './dispatcher-state';
+import type { LocalSender, SentAtOnce } from './enqueue';
+import { toAddress, toOutboundMessage, toOutboxEntry, type OutboxRecord } from './outbox-model';
+import { notify } from './settling';
 
 /**
  * How a dispatcher sends entries on local channels (`capabilities.local`: the web chat) as
- * they are queued: the entry is stored already claimed by this instance, so no other pass,
- * poll or claim write stands between the queue and the send. Should this instance stop
- * before the send is recorded, the lease runs out and any dispatcher takes the entry over,
- * as after any claim (a local channel's send can be repeated safely).
+ * they are queued. Such a send is a write to our own database that keeps each delivery
+ * once, so it can go out before the entry is stored, and be repeated: the entry is then
+ * stored as sent, with no claim, lease or attempt record. A send that fails leaves the
+ * entry to be stored pending, for the dispatcher's usual retries.
  */
-export function localSender(state: DispatcherState, start: (claim: Claim) => unknown): LocalSender {
+export function localSender(state: DispatcherState): LocalSender {
   return {
-    holdFor(channel: ChannelName, now: Date) {
-      if (state.stopping || state.halted) return undefined;
-      if (adapterFor(state, channel)?.capabilities.local !== true) return undefined;
-      return { holder: state.instanceId, leaseUntil: new Date(now.getTime() + state.leaseMs) };
+    sendsAtOnce(channel: ChannelName): boolean {
+      if (state.stopping || state.halted) return false;
+      return adapterFor(state, channel)?.capabilities.local === true;
     },
-    send(record: OutboxRecord) {
-      const claim: Claim = {
-        record,
-        id: String(record._id),
-        generation: record.generation,
-        leaseUntil: record.leaseUntil.getTime(),
-        failures: record.failures,
-        throttles: record.throttles,
-        partsSent: record.partsSent,
-        reclaimed: false,
+
+    async send(record: OutboxRecord): Promise<SentAtOnce | undefined> {
+      const channel = record.address.channel;
+      const adapter = adapterFor(state, channel);
+      if (!adapter) return undefined;
+      const parts = renderForChannel(toOutboundMessage(record), adapter.capabilities);
+      let platformMessageId = '';
+      try {
+        for (const [part, message] of parts.entries()) {
+          const delivery = { key: record.key, purpose: record.purpose, part, parts: parts.length };
+          const result = await adapter.send(toAddress(record), { ...message, delivery });
+          platformMessageId = result.platformMessageId ?? platformMessageId;
+        }
+      } catch (error) {
+        state.log.warn(
+          { err: error, key: record.key, channel },
+          'Could not send at once; the entry is queued for the dispatcher',
+        );
+        return undefined;
+      }
+      const now = state.clock.now();
+      return {
+        status: 'sent',
+        holder: state.instanceId,
+        generation: 1,
+        sentAt: now,
+        platformMessageId,
+        partsSent: parts.length,
       };
-      state.held.set(claim.id, claim);
-      start(claim);
+    },
+
+    async stored(record: OutboxRecord): Promise<void> {
+      state.options.metrics?.sent.inc({ channel: record.address.channel });
+      await notify(state, state.options.onSent, {
+        entry: toOutboxEntry(record),
+        ...(record.platformMessageId ? { platformMessageId: record.platformMessageId } : {}),
+      });
     },
   };
 }

@@ -72,7 +72,7 @@ const entryAfter = (claim: Claim, patch: Partial<OutboxRecord>): OutboxEntry =>
     ...patch,
   });
 
-async function notify<T>(
+export async function notify<T>(
   state: DispatcherState,
   hook: ((event: T) => void | Promise<void>) | undefined,
   event: T,

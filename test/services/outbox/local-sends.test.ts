@@ -14,9 +14,9 @@ const silent = pino({ level: 'silent' });
 const HOUR = 3_600_000;
 
 /**
- * The web chat's sends are writes to our own database: an entry queued for it while a
- * dispatcher runs is stored already claimed by that dispatcher and sent at once, without
- * waiting for a claim pass (the dispatchers here poll once an hour).
+ * The web chat's sends are writes to our own database that keep each delivery once: an
+ * entry queued for it while a dispatcher runs is sent as it is queued and stored as sent,
+ * without waiting for a claim pass (the dispatchers here poll once an hour).
  */
 describe('entries on a local channel', () => {
   const running: Dispatcher[] = [];
@@ -55,15 +55,6 @@ describe('entries on a local channel', () => {
     return { connection, clock, web, outbox, dispatcherOn, entries, transcript };
   }
 
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 5_000;
-    for (;;) {
-      const value = await read();
-      if (done(value) || Date.now() > deadline) return value;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   const reply = (key: string, conversationId: string, text: string) => ({
     key,
     address: { channel: 'web' as const, conversationId },
@@ -71,7 +62,7 @@ describe('entries on a local channel', () => {
     message: { text },
   });
 
-  it('when a web chat reply is queued while a dispatcher runs, then that dispatcher holds it from the start and sends it at once', async () => {
+  it('when a web chat reply is queued while a dispatcher runs, then it is sent as it is queued and stored as sent', async () => {
     const { web, outbox, dispatcherOn, entries, transcript } = await setUp();
     const dispatcher = dispatcherOn('local', [['web', web.adapter]]);
     dispatcher.start();
@@ -82,14 +73,12 @@ describe('entries on a local channel', () => {
       reply('reply:web:m1', 'session-local-0001', 'Fee: at the office.'),
     );
     expect(created).toBe(true);
-    const stored = await entries.findById(id).lean();
-    expect(stored).toMatchObject({ holder: 'local', generation: 1 });
-
-    const sent = await until(
-      () => entries.findById(id).lean(),
-      (entry) => entry?.status === 'sent',
-    );
-    expect(sent).toMatchObject({ status: 'sent', holder: 'local', generation: 1, partsSent: 1 });
+    expect(await entries.findById(id).lean()).toMatchObject({
+      status: 'sent',
+      holder: 'local',
+      generation: 1,
+      partsSent: 1,
+    });
     expect((await transcript('session-local-0001')).map((record) => record.text)).toEqual([
       'Fee: at the office.',
     ]);
@@ -98,8 +87,25 @@ describe('entries on a local channel', () => {
     expect(
       (await outbox.enqueue(reply('reply:web:m1', 'session-local-0001', 'Fee: at the office.'))).created,
     ).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await transcript('session-local-0001')).toHaveLength(1);
+  });
+
+  it('when replies to one session are queued together, then they reach its transcript in the order queued', async () => {
+    const { web, outbox, dispatcherOn, transcript } = await setUp();
+    const dispatcher = dispatcherOn('local', [['web', web.adapter]]);
+    dispatcher.start();
+    running.push(dispatcher);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    await outbox.enqueueMany(
+      ['first', 'second', 'third'].map((text) => reply(`notice:${text}`, 'session-local-0004', text)),
+    );
+    const records = await transcript('session-local-0004');
+    expect(records.map((record) => [record.seq, record.text])).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+      [3, 'third'],
+    ]);
   });
 
   it('when a message is for later, for a platform channel, or queued with no dispatcher running, then it waits pending for a claim', async () => {
@@ -141,30 +147,54 @@ describe('entries on a local channel', () => {
       });
   });
 
-  it('when the instance that queued a reply died before sending it, then after its lease another dispatcher sends it, once', async () => {
-    const { clock, web, outbox, dispatcherOn, entries, transcript } = await setUp();
-    // A dispatcher that takes the entry as it is queued and then is gone.
-    const stopDead = outbox.sendLocallyWith({
-      holdFor: (_channel, now) => ({ holder: 'died', leaseUntil: new Date(now.getTime() + 60_000) }),
-      send: () => undefined,
-    });
+  it('when a reply was sent and its instance died before storing the entry, then queuing it again stores it without a second copy', async () => {
+    const { web, outbox, dispatcherOn, entries, transcript } = await setUp();
+    // The first try: the transcript has the delivery, the outbox nothing (the process died).
+    await web.adapter.send(
+      { channel: 'web', conversationId: 'session-local-0003' },
+      {
+        text: 'A technician is on the way.',
+        delivery: { key: 'reply:web:m2', purpose: 'reply', part: 0, parts: 1 },
+      },
+    );
+    const dispatcher = dispatcherOn('retry', [['web', web.adapter]]);
+    dispatcher.start();
+    running.push(dispatcher);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // The message's handling runs again and queues the same reply.
     const { id } = await outbox.enqueue(
       reply('reply:web:m2', 'session-local-0003', 'A technician is on the way.'),
     );
-    stopDead();
-    expect(await entries.findById(id).lean()).toMatchObject({ status: 'sending', holder: 'died' });
-
-    const survivor = dispatcherOn('survivor', [['web', web.adapter]]);
-    expect(await survivor.runOnce()).toBe(0); // its lease still runs
-    clock.advance(60_001);
-    expect(await survivor.runOnce()).toBe(1);
-    expect(await entries.findById(id).lean()).toMatchObject({
-      status: 'sent',
-      holder: 'survivor',
-      generation: 2,
-    });
+    expect(await entries.findById(id).lean()).toMatchObject({ status: 'sent', holder: 'retry' });
     expect((await transcript('session-local-0003')).map((record) => record.text)).toEqual([
       'A technician is on the way.',
+    ]);
+  });
+
+  it('when the send at once fails, then the entry is stored pending and the dispatcher sends it later, once', async () => {
+    const { web, outbox, dispatcherOn, entries, transcript } = await setUp();
+    let failures = 1;
+    const flaky: ChannelAdapter = {
+      ...web.adapter,
+      send: async (address, message) => {
+        if (failures-- > 0) throw new Error('database unavailable');
+        return web.adapter.send(address, message);
+      },
+    };
+    const dispatcher = dispatcherOn('local', [['web', flaky]]);
+    dispatcher.start();
+    running.push(dispatcher);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const { id } = await outbox.enqueue(reply('reply:web:m4', 'session-local-0005', 'Your case is open.'));
+    expect(await entries.findById(id).lean()).toMatchObject({ status: 'pending', generation: 0 });
+    await dispatcher.stop();
+    running.length = 0;
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(await entries.findById(id).lean()).toMatchObject({ status: 'sent', generation: 1 });
+    expect((await transcript('session-local-0005')).map((record) => record.text)).toEqual([
+      'Your case is open.',
     ]);
   });
 });
