@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Model, type UpdateQuery } from 'mongoose';
 import type { Clock } from '../clock';
+import { trusted } from '../database/connect';
 import { DomainError } from '../errors';
 import { nextSlaCheck } from './case-sla';
 import type { SlaPolicy } from './sla';
-import type { TicketHistoryEntry, TicketRecord } from './ticket-model';
+import type { TicketHistoryEntry, TicketMessage, TicketRecord } from './ticket-model';
 import type { Change } from './transitions';
 
 /**
@@ -99,7 +100,26 @@ export function createCaseStore(deps: { Tickets: Model<TicketRecord>; clock: Clo
     throw new DomainError('ticket_busy', 'The case changed too often at once; try again');
   }
 
-  return { find, load, change };
+  /**
+   * Adds a message that decides nothing about the case (the bot's words: no step, no SLA
+   * change, no history entry), unless one with its key is there already: one conditional
+   * update, with no read first. False: the key was there.
+   */
+  async function pushMessage(id: string, message: TicketMessage): Promise<boolean> {
+    const { matchedCount } = Types.ObjectId.isValid(id)
+      ? await Tickets.updateOne(
+          // "No message has this key", as $nor of an equality: the embedded engine (FerretDB
+          // 1.24) answers $ne and $elemMatch on a path into an array wrongly.
+          { _id: id, $nor: trusted([{ 'messages.messageKey': message.messageKey }]) },
+          { $push: { messages: message }, $set: { updatedAt: deps.clock.now() }, $inc: { version: 1 } },
+        )
+      : { matchedCount: 0 };
+    if (matchedCount > 0) return true;
+    await load(id); // no such case: its error
+    return false;
+  }
+
+  return { find, load, change, pushMessage };
 }
 
 export type CaseStore = ReturnType<typeof createCaseStore>;

@@ -158,9 +158,7 @@ export function recordVerbs(deps: { store: CaseStore; clock: Clock }) {
 
     /** What the bot told the owner about the case, kept once per `messageKey` (its outbox key). */
     addBotMessage(id: string, text: string, messageKey: string): Promise<boolean> {
-      return record(id, 'bot', (t) =>
-        decide.addMessage(t, { at: now(), from: 'bot', text, messageKey, attachments: [] }),
-      );
+      return deps.store.pushMessage(id, { at: now(), from: 'bot', text, messageKey, attachments: [] });
     },
 
     /** Where staff discuss the case (set by the Slack desk once the escalation is posted). */
