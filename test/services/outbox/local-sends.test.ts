@@ -13,55 +13,57 @@ const database = useTestDatabase();
 const silent = pino({ level: 'silent' });
 const HOUR = 3_600_000;
 
+/** Dispatchers a test started; stopped after it. */
+const running: Dispatcher[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((dispatcher) => dispatcher.stop()));
+});
+
+/** A web chat, an outbox and dispatchers that poll once an hour, on an outbox emptied for the test. */
+async function setUp() {
+  const connection = database().connection;
+  const clock = createFakeClock();
+  const web = createWebChat({
+    connection,
+    clock,
+    logger: silent,
+    sessionIds: await createSessionIds(connection),
+    limits: null,
+    attachments: createAttachmentStore({ connection, clock }),
+  });
+  const outbox = createOutbox({ connection, clock });
+  const dispatcherOn = (instanceId: string, adapters: Array<[ChannelName, ChannelAdapter]>) =>
+    createDispatcher({
+      connection,
+      adapters: new Map(adapters),
+      clock,
+      logger: silent,
+      instanceId,
+      outbox,
+      pollIntervalMs: HOUR,
+      limits: { web: { perSecond: Infinity, perConversationPerSecond: Infinity } },
+      shareRate: false,
+    });
+  const { entries } = outboxModels(connection);
+  await entries.deleteMany({}); // each test's dispatchers see only its own entries
+  const transcript = (conversationId: string) =>
+    connection.collection('web_transcripts').find({ sessionId: conversationId }).sort({ seq: 1 }).toArray();
+  return { connection, clock, web, outbox, dispatcherOn, entries, transcript };
+}
+
+const reply = (key: string, conversationId: string, text: string) => ({
+  key,
+  address: { channel: 'web' as const, conversationId },
+  purpose: 'reply' as const,
+  message: { text },
+});
+
 /**
  * The web chat's sends are writes to our own database that keep each delivery once: an
  * entry queued for it while a dispatcher runs is sent as it is queued and stored as sent,
  * without waiting for a claim pass (the dispatchers here poll once an hour).
  */
 describe('entries on a local channel', () => {
-  const running: Dispatcher[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((dispatcher) => dispatcher.stop()));
-  });
-
-  async function setUp() {
-    const connection = database().connection;
-    const clock = createFakeClock();
-    const web = createWebChat({
-      connection,
-      clock,
-      logger: silent,
-      sessionIds: await createSessionIds(connection),
-      limits: null,
-      attachments: createAttachmentStore({ connection, clock }),
-    });
-    const outbox = createOutbox({ connection, clock });
-    const dispatcherOn = (instanceId: string, adapters: Array<[ChannelName, ChannelAdapter]>) =>
-      createDispatcher({
-        connection,
-        adapters: new Map(adapters),
-        clock,
-        logger: silent,
-        instanceId,
-        outbox,
-        pollIntervalMs: HOUR,
-        limits: { web: { perSecond: Infinity, perConversationPerSecond: Infinity } },
-        shareRate: false,
-      });
-    const { entries } = outboxModels(connection);
-    await entries.deleteMany({}); // each test's dispatchers see only its own entries
-    const transcript = (conversationId: string) =>
-      connection.collection('web_transcripts').find({ sessionId: conversationId }).sort({ seq: 1 }).toArray();
-    return { connection, clock, web, outbox, dispatcherOn, entries, transcript };
-  }
-
-  const reply = (key: string, conversationId: string, text: string) => ({
-    key,
-    address: { channel: 'web' as const, conversationId },
-    purpose: 'reply' as const,
-    message: { text },
-  });
-
   it('when a web chat reply is queued while a dispatcher runs, then it is sent as it is queued and stored as sent', async () => {
     const { web, outbox, dispatcherOn, entries, transcript } = await setUp();
     const dispatcher = dispatcherOn('local', [['web', web.adapter]]);
@@ -195,6 +197,55 @@ describe('entries on a local channel', () => {
     expect(await entries.findById(id).lean()).toMatchObject({ status: 'sent', generation: 1 });
     expect((await transcript('session-local-0005')).map((record) => record.text)).toEqual([
       'Your case is open.',
+    ]);
+  });
+});
+
+/**
+ * A holder that took a web chat entry over from one that died mid-send sends it again: the
+ * transcript keeps each delivery once, so the owner sees it once, and it is not given up as
+ * "outcome unknown" (which the platforms without such a key still need).
+ */
+describe('a send repeated on a channel whose sends are idempotent', () => {
+  it('when the sender died during a web chat reply, then the next holder sends it again and the transcript holds it once', async () => {
+    const { clock, web, outbox, dispatcherOn, entries, transcript } = await setUp();
+    const { attempts } = outboxModels(database().connection);
+    const address = { channel: 'web' as const, conversationId: 'session-reference-0001' };
+    const { id } = await outbox.enqueue(
+      reply('reply:web:m1:faq', address.conversationId, 'The fee is paid at the office.'),
+    );
+
+    // The first holder wrote its attempt record and the transcript, then died before settling.
+    await entries.updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: 'sending',
+          holder: 'died',
+          generation: 1,
+          leaseUntil: new Date(clock.now().getTime() + 60_000),
+        },
+      },
+    );
+    await attempts.collection.insertOne({
+      _id: `${id}:0:1`,
+      entryId: id,
+      part: 0,
+      generation: 1,
+      holder: 'died',
+      at: clock.now(),
+    } as never);
+    await web.adapter.send(address, {
+      text: 'The fee is paid at the office.',
+      delivery: { key: 'reply:web:m1:faq', purpose: 'reply', part: 0, parts: 1 },
+    });
+
+    clock.advance(60_001);
+    const survivor = dispatcherOn('survivor', [['web', web.adapter]]);
+    expect(await survivor.runOnce()).toBe(1);
+    expect((await entries.findById(id).lean())?.status).toBe('sent');
+    expect((await transcript(address.conversationId)).map((record) => record.text)).toEqual([
+      'The fee is paid at the office.',
     ]);
   });
 });
