@@ -96,6 +96,41 @@ async function sendAtOnce(sender: LocalSender | undefined, records: OutboxRecord
 }
 
 /**
+ * One insert of `inputs` (after `sender` sent those it sends at once): the records that went
+ * in, and the inputs whose key was taken.
+ */
+async function store(
+  entries: Model<OutboxRecord>,
+  sender: LocalSender | undefined,
+  inputs: EnqueueInput[],
+  now: Date,
+): Promise<{ inserted: OutboxRecord[]; taken: EnqueueInput[] }> {
+  const records = (await Promise.all(
+    inputs.map((input) => castForInsert(entries, entryRecord(input, now))),
+  )) as unknown as OutboxRecord[];
+  await sendAtOnce(sender, records, now);
+  const went = await insertBatched(entries, records as unknown as Record<string, unknown>[]);
+  const inserted = records.filter((_, i) => went[i]);
+  await Promise.all(
+    inserted.filter((record) => record.status === 'sent').map((record) => sender!.stored(record)),
+  );
+  return { inserted, taken: inputs.filter((_, i) => !went[i]) };
+}
+
+/** The ids of the entries holding these keys; undefined for a key whose entry is gone. */
+async function idsOfKeys(entries: Model<OutboxRecord>, keys: string[]): Promise<Array<string | undefined>> {
+  const ids: Array<string | undefined> = [];
+  // One equality read per key: the index answers each, whatever the collection's size.
+  for (let start = 0; start < keys.length; start += LOOKUPS_AT_ONCE) {
+    const found = await Promise.all(
+      keys.slice(start, start + LOOKUPS_AT_ONCE).map((key) => entries.findOne({ key }, { _id: 1 }).lean()),
+    );
+    ids.push(...found.map((record) => (record ? String(record._id) : undefined)));
+  }
+  return ids;
+}
+
+/**
  * Enqueueing: one unordered insert for a whole batch. The unique key lets exactly one
  * insert of a key win, however many instances enqueue it at once; a duplicate key means
  * the key is queued (or was sent) already, and its entry is returned instead.
@@ -111,39 +146,17 @@ export function createEnqueue(deps: { entries: Model<OutboxRecord>; clock: Clock
       throw error;
     }));
 
-  /** The ids of the entries holding these keys; undefined for a key whose entry is gone. */
-  const existing = async (keys: string[]): Promise<Array<string | undefined>> => {
-    const ids: Array<string | undefined> = [];
-    // One equality read per key: the index answers each, whatever the collection's size.
-    for (let start = 0; start < keys.length; start += LOOKUPS_AT_ONCE) {
-      const found = await Promise.all(
-        keys
-          .slice(start, start + LOOKUPS_AT_ONCE)
-          .map((key) => deps.entries.findOne({ key }, { _id: 1 }).lean()),
-      );
-      ids.push(...found.map((record) => (record ? String(record._id) : undefined)));
-    }
-    return ids;
-  };
-
   /** Each distinct key once: inserted, or found taken. */
   const insertOrFind = async (inputs: EnqueueInput[], now: Date): Promise<Map<string, EnqueueResult>> => {
     const results = new Map<string, EnqueueResult>();
     let left = inputs;
     for (let round = 0; left.length > 0 && round < INSERT_ROUNDS; round++) {
-      const sender = localSender;
-      const records = (await Promise.all(
-        left.map((input) => castForInsert(deps.entries, entryRecord(input, now))),
-      )) as unknown as OutboxRecord[];
-      await sendAtOnce(sender, records, now);
-      const inserted = await insertBatched(deps.entries, records as unknown as Record<string, unknown>[]);
-      const stored = records.filter((record, i) => {
-        if (inserted[i]) results.set(record.key, { id: String(record._id), created: true });
-        return inserted[i] && record.status === 'sent';
-      });
-      await Promise.all(stored.map((record) => sender!.stored(record)));
-      const taken = left.filter((_, i) => !inserted[i]);
-      const ids = await existing(taken.map((input) => input.key));
+      const { inserted, taken } = await store(deps.entries, localSender, left, now);
+      for (const record of inserted) results.set(record.key, { id: String(record._id), created: true });
+      const ids = await idsOfKeys(
+        deps.entries,
+        taken.map((input) => input.key),
+      );
       taken.forEach((input, i) => {
         if (ids[i]) results.set(input.key, { id: ids[i], created: false });
       });
