@@ -86,7 +86,9 @@ async function sendAtOnce(sender: LocalSender | undefined, records: OutboxRecord
   for (const record of records) {
     if (!sender || record.notBefore > now || !sender.sendsAtOnce(record.address.channel)) continue;
     const conversation = `${record.address.channel}:${record.address.conversationId}`;
-    byConversation.set(conversation, [...(byConversation.get(conversation) ?? []), record]);
+    const queue = byConversation.get(conversation);
+    if (queue) queue.push(record);
+    else byConversation.set(conversation, [record]);
   }
   await Promise.all(
     [...byConversation.values()].map(async (queue) => {
