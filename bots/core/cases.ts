@@ -70,24 +70,28 @@ export function ticketCases(tickets: TicketService, owners?: OwnerLookup): CaseP
   return {
     async open({ kind, understanding, identity, language, message }) {
       const owner = await owners?.ownerOf(identity);
-      const { ticket } = await tickets.open({
-        kind,
-        intent: understanding.intent,
-        category: understanding.category,
-        emergencyKind: understanding.emergency?.kind ?? '',
-        origin: message.key,
-        identityKey: identity.key,
-        ...(identity.ownerId ? { ownerId: identity.ownerId } : {}),
-        verified: identity.verified,
-        address: identity.address,
-        language,
-        ...(owner ? { building: owner.building, unit: owner.unit } : {}),
-        text: understanding.text,
-        attachments: message.attachments.map(({ kind: attachmentKind, reference }) => ({
-          kind: attachmentKind,
-          reference,
-        })),
-      });
+      const { ticket } = await tickets.open(
+        {
+          kind,
+          intent: understanding.intent,
+          category: understanding.category,
+          emergencyKind: understanding.emergency?.kind ?? '',
+          origin: message.key,
+          identityKey: identity.key,
+          ...(identity.ownerId ? { ownerId: identity.ownerId } : {}),
+          verified: identity.verified,
+          address: identity.address,
+          language,
+          ...(owner ? { building: owner.building, unit: owner.unit } : {}),
+          text: understanding.text,
+          attachments: message.attachments.map(({ kind: attachmentKind, reference }) => ({
+            kind: attachmentKind,
+            reference,
+          })),
+        },
+        // Its first handling: no earlier attempt can have opened a case for it.
+        { firstAttempt: message.attempts === 1 },
+      );
       return toView(ticket, tickets);
     },
     async listOpen(identity) {

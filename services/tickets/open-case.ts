@@ -36,6 +36,15 @@ export interface OpenTicketInput {
   attachments?: Array<{ kind: string; reference: string }>;
 }
 
+export interface OpenOptions {
+  /**
+   * The opening message's first handling: no earlier attempt can have opened its case, so
+   * none is looked for (should one exist after all, the unique `origin` still finds it, at
+   * the cost of a reference number).
+   */
+  firstAttempt?: boolean;
+}
+
 /**
  * References drawn for one opening before giving up. Only a counter behind the stored cases
  * (restored from an older backup, or removed) ever hands out a taken number; the unique
@@ -165,11 +174,14 @@ export function createCaseOpener(deps: {
   }
 
   /** The stored case for this message and whether this call created it. */
-  async function open(input: OpenTicketInput): Promise<{ ticket: TicketRecord; created: boolean }> {
+  async function open(
+    input: OpenTicketInput,
+    options: OpenOptions = {},
+  ): Promise<{ ticket: TicketRecord; created: boolean }> {
     assertValidOpenInput(input);
     await indexesReady();
     // A retried handling finds its case here without drawing a number.
-    const existing = await byOrigin(input.origin);
+    const existing = options.firstAttempt ? undefined : await byOrigin(input.origin);
     if (existing) return { ticket: existing, created: false };
     const now = deps.clock.now();
     const record = newCase(input, now, { policy: deps.policy, timeZone: deps.timeZone });

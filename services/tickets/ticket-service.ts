@@ -6,7 +6,7 @@ import { createCaseQueries, type CaseQueries } from './case-queries';
 import { slaSubjectOf, type SlaFields } from './case-sla';
 import { createCaseStore, type CaseStore } from './case-store';
 import { eventOf, labelVerbs, methodVerbs, recordVerbs, type TicketEvent } from './case-verbs';
-import { createCaseOpener, type OpenTicketInput } from './open-case';
+import { createCaseOpener, type OpenOptions, type OpenTicketInput } from './open-case';
 import { DEFAULT_SLA_POLICY, deadlinesOf, type SlaPolicy } from './sla';
 import { ticketModels, type TicketKind, type TicketRecord } from './ticket-model';
 import { slaClassOf, slaStep } from './transitions';
@@ -81,8 +81,9 @@ export function createTicketService(deps: {
      */
     async open(
       input: OpenTicketInput,
+      options?: OpenOptions,
     ): Promise<{ ticket: TicketRecord; created: boolean; event: TicketEvent }> {
-      const { ticket, created } = await opener.open(input);
+      const { ticket, created } = await opener.open(input, options);
       return { ticket, created, event: { type: 'received', ticket, actor: 'bot', seq: 0 } };
     },
     /** A case by id; DomainError `ticket_not_found` when there is none. */

@@ -2,7 +2,16 @@ import { AppError } from '../../../services/errors';
 import { ticketModels } from '../../../services/tickets/ticket-model';
 import type { OpenTicketInput } from '../../../services/tickets/ticket-service';
 import { useTestDatabase } from '../../support/database';
-import { alice, bob, HOUR, MINUTE, nextOrigin, rejection, ticketSetup } from './ticket-fixtures';
+import {
+  alice,
+  bob,
+  HOUR,
+  MINUTE,
+  nextOrigin,
+  REPAIR_REQUEST,
+  rejection,
+  ticketSetup,
+} from './ticket-fixtures';
 
 const database = useTestDatabase();
 const setup = () => ticketSetup(database().connection);
@@ -132,6 +141,25 @@ describe('opening a case', () => {
     expect(first.ticket.reference).toBe('WO-2503-0001');
     expect(again).toMatchObject({ created: false, ticket: { reference: 'WO-2503-0001' } });
     expect((await open()).ticket.reference).toBe('WO-2503-0002');
+  });
+
+  it("when an opening says it is the message's first handling, then it looks for no earlier case; one found after all is still the same case", async () => {
+    const { tickets, clock } = setup();
+    clock.set('2025-05-05T02:00:00Z');
+    const input = { ...REPAIR_REQUEST, origin: nextOrigin() };
+
+    const first = await tickets.open(input, { firstAttempt: true });
+    // Not really the first: the stored case is found by its unique origin, at the cost of a number.
+    const again = await tickets.open(input, { firstAttempt: true });
+
+    expect(first).toMatchObject({ created: true, ticket: { reference: 'WO-2505-0001' } });
+    expect(again).toMatchObject({ created: false, ticket: { reference: 'WO-2505-0001' } });
+    expect(String(again.ticket._id)).toBe(String(first.ticket._id));
+    const { Tickets } = ticketModels(database().connection);
+    expect(await Tickets.countDocuments({ origin: input.origin })).toBe(1);
+    // The repeat drew a number before its insert was refused: it did not look first.
+    const next = await tickets.open({ ...REPAIR_REQUEST, origin: nextOrigin() });
+    expect(next.ticket.reference).toBe('WO-2505-0003');
   });
 
   it("when the month's counter is behind the stored cases (lost, or restored from an older backup), then the opening takes the next free number", async () => {
