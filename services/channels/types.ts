@@ -81,7 +81,8 @@ export interface ChannelCapabilities {
   idempotentSends?: boolean;
   /**
    * Sending is a write to ownerbot's own database, with no platform to pace or wait for:
-   * the instance that queues a message on this channel sends it at once.
+   * the instance that queues a message on this channel sends it at once, before the entry
+   * is stored, which needs `idempotentSends` too (a crash in between repeats the send).
    */
   local?: boolean;
   buttons: boolean;

@@ -16,7 +16,9 @@ export function localSender(state: DispatcherState): LocalSender {
   return {
     sendsAtOnce(channel: ChannelName): boolean {
       if (state.stopping || state.halted) return false;
-      return adapterFor(state, channel)?.capabilities.local === true;
+      const capabilities = adapterFor(state, channel)?.capabilities;
+      // Sent before it is stored, so a crash in between repeats the send: it must be harmless.
+      return capabilities?.local === true && capabilities.idempotentSends === true;
     },
 
     async send(record: OutboxRecord): Promise<SentAtOnce | undefined> {

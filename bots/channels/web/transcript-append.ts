@@ -11,7 +11,7 @@ const APPEND_ATTEMPTS = 5;
  * A record's id: the outbox delivery it was written for (so the same delivery can be
  * written only once), else its number.
  */
-export const transcriptIdOf = (sessionId: string, deliveryKey: string, seq: number): string =>
+const transcriptIdOf = (sessionId: string, deliveryKey: string, seq: number): string =>
   deliveryKey ? `${sessionId}/${deliveryKey}` : `${sessionId}:${String(seq).padStart(8, '0')}`;
 
 /**

@@ -110,7 +110,7 @@ describe('entries on a local channel', () => {
     ]);
   });
 
-  it('when a message is for later, for a platform channel, or queued with no dispatcher running, then it waits pending for a claim', async () => {
+  it('when a message is for later, for a platform channel, for a local channel whose sends cannot be repeated, or queued with no dispatcher running, then it waits pending for a claim', async () => {
     const { clock, web, outbox, dispatcherOn, entries } = await setUp();
     const telegram: ChannelAdapter = {
       name: 'telegram',
@@ -119,9 +119,16 @@ describe('entries on a local channel', () => {
       stop: async () => undefined,
       send: async () => ({ platformMessageId: '1' }),
     };
+    // Local, but a repeated send would show twice: it cannot be sent before it is stored.
+    const unrepeatable: ChannelAdapter = {
+      ...telegram,
+      name: 'slack',
+      capabilities: { ...telegram.capabilities, local: true },
+    };
     const dispatcher = dispatcherOn('local', [
       ['web', web.adapter],
       ['telegram', telegram],
+      ['slack', unrepeatable],
     ]);
     dispatcher.start();
     running.push(dispatcher);
@@ -135,13 +142,17 @@ describe('entries on a local channel', () => {
       ...reply('reply:telegram:1', '', 'Hello'),
       address: { channel: 'telegram', conversationId: '42' },
     });
+    const onUnrepeatable = await outbox.enqueue({
+      ...reply('reply:slack:1', '', 'Hello'),
+      address: { channel: 'slack', conversationId: 'C1' },
+    });
     await dispatcher.stop();
     running.length = 0;
     const afterStop = await outbox.enqueue(
       reply('reply:web:after-stop', 'session-local-0002', 'Hello again'),
     );
 
-    for (const { id } of [later, onTelegram, afterStop])
+    for (const { id } of [later, onTelegram, onUnrepeatable, afterStop])
       expect(await entries.findById(id).lean()).toMatchObject({
         status: 'pending',
         holder: '',
