@@ -3,6 +3,7 @@ import type { Clock } from '../../services/clock';
 import type { StaffAccounts, StaffRole } from '../../services/staff/staff-accounts';
 import { verifySignIn } from './basic-sign-in';
 import { createFormGuard } from './form-guard';
+import { ICON_LINK } from './icon';
 import { createSignInThrottle } from './sign-in-throttle';
 
 export { ADMIN_USER } from './basic-sign-in';
@@ -85,7 +86,7 @@ function refuse(settings: AdminAccessSettings, reply: FastifyReply, title: strin
     .status(503)
     .header('content-type', 'text/html; charset=utf-8')
     .send(
-      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>Set ADMIN_TOKEN to open this page. 请先设置 ADMIN_TOKEN。</p></body></html>`,
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">${ICON_LINK}<title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1><p>Set ADMIN_TOKEN to open this page. 请先设置 ADMIN_TOKEN。</p></body></html>`,
     );
 }
 

@@ -2,6 +2,7 @@ import type { Language } from '../../services/i18n/text';
 import type { QuarterlyReport } from '../../services/reports/quarterly-report';
 import { REPORT_TEXT, reportSections, type ReportCell } from '../../services/reports/report-sections';
 import { escapeHtml } from './admin-access';
+import { ICON_LINK } from './icon';
 
 /**
  * An HTML table of plain-text cells, every cell escaped; a toned cell gets its tone as a
@@ -46,5 +47,5 @@ th{background:#f3f4f6}.muted{color:#6b7280;font-size:13px}.good{color:#047857}.b
 
 /** The report as a standalone HTML document (`ownerbot report quarterly --format html`). */
 export function renderReportHtml(report: QuarterlyReport, language: Language): string {
-  return `<!doctype html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(REPORT_TEXT.title[language])} ${escapeHtml(report.quarter)}</title><style>${REPORT_STYLE}</style></head><body>${renderReportFragment(report, language)}</body></html>\n`;
+  return `<!doctype html><html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">${ICON_LINK}<title>${escapeHtml(REPORT_TEXT.title[language])} ${escapeHtml(report.quarter)}</title><style>${REPORT_STYLE}</style></head><body>${renderReportFragment(report, language)}</body></html>\n`;
 }

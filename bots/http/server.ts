@@ -3,6 +3,7 @@ import type { Database } from '../../services/database/connect';
 import type { Logger } from '../../services/logging/logger';
 import type { Metrics } from '../../services/metrics/metrics';
 import { registerHealth } from './health';
+import { registerIcon } from './icon';
 import { handleErrors } from './server-errors';
 import { addRequestDeadline, addRequestMetrics, addSecurityHeaders, requireUtf8Json } from './server-hooks';
 
@@ -44,5 +45,6 @@ export function createHttpServer(deps: {
   requireUtf8Json(server);
   handleErrors(server, BODY_LIMIT_BYTES);
   registerHealth(server, deps);
+  registerIcon(server);
   return server;
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Language, LocalizedText } from '../../services/i18n/text';
 import { localize } from '../../services/i18n/text';
 import { escapeHtml } from './admin-access';
+import { ICON_LINK } from './icon';
 
 const LANGUAGE_COOKIE = 'ownerbot_lang';
 
@@ -64,7 +65,7 @@ export function staffPage(options: {
   const scripts = (options.scripts ?? [])
     .map((src) => `<script src="${escapeHtml(src)}" defer></script>`)
     .join('');
-  return `<!doctype html><html lang="${options.language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(options.title)}</title><style>${STAFF_STYLE}${options.style ?? ''}</style>${scripts}</head><body><header class="top"><h1>${escapeHtml(options.title)}</h1><nav>${nav}</nav><span class="who">${escapeHtml(options.user)} · <a href="${escapeHtml(options.switchHref)}">${other}</a></span></header><main>${options.body}</main></body></html>`;
+  return `<!doctype html><html lang="${options.language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${ICON_LINK}<title>${escapeHtml(options.title)}</title><style>${STAFF_STYLE}${options.style ?? ''}</style>${scripts}</head><body><header class="top"><h1>${escapeHtml(options.title)}</h1><nav>${nav}</nav><span class="who">${escapeHtml(options.user)} · <a href="${escapeHtml(options.switchHref)}">${other}</a></span></header><main>${options.body}</main></body></html>`;
 }
 
 /** Sends a staff page with the headers every one of them gets. */

@@ -1,3 +1,5 @@
+import { ICON_LINK } from '../../http/icon';
+
 /**
  * The web chat page: one document whose script is `/chat.js` (no build step, no external
  * assets, so it works offline and behind strict proxies). Laid out for phones from 360 px
@@ -15,6 +17,7 @@ const PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+${ICON_LINK}
 <title>物业服务 · Property service</title>
 <style>
   :root { --brand: #0f766e; --bg: #f4f6f8; --bubble: #ffffff; --mine: #d1fae5; --text: #1f2937; --muted: #6b7280; --bad: #b91c1c; }

@@ -23,12 +23,16 @@ describe('web chat in headless Chromium', () => {
     seed: (connection) => seedStaff(connection, ['Alice']),
   });
 
+  /** Every page's console errors and failed loads, watched from before it opens. */
+  const pageErrors = new WeakMap<Page, string[]>();
   const ownerPage = async (): Promise<Page> => {
     const page = await browser().newPage({ locale: 'en-US', viewport: PHONE });
+    pageErrors.set(page, collectPageErrors(page));
     await page.goto(`${base()}/`);
     await page.getByText('Hello! Report a repair').waitFor();
     return page;
   };
+  const errorsOf = (page: Page): string[] => pageErrors.get(page) ?? [];
   const write = async (page: Page, text: string) => {
     await page.locator('#text').fill(text);
     await page.locator('#text').press('Enter');
@@ -42,7 +46,7 @@ describe('web chat in headless Chromium', () => {
 
   it('when an owner opens /, sends a message and clicks a button, then the replies show live and a screenshot is saved', async () => {
     const page = await ownerPage();
-    const errors = collectPageErrors(page);
+    const errors = errorsOf(page);
     await write(page, 'The kitchen sink in 5-1203 is blocked, please send a plumber');
     await page
       .locator('.msg.bot', { hasText: /repair request \(case WO-\d{4}-\d{4}\)/ })
@@ -92,7 +96,7 @@ describe('web chat in headless Chromium', () => {
 
   it('when an owner sends a photo with a repair report, then it shows in the chat and in the case on the desk for signed-in staff', async () => {
     const page = await ownerPage();
-    const errors = collectPageErrors(page);
+    const errors = errorsOf(page);
     await page.locator('#text').fill('Water stain spreading on the ceiling of 5-1203, photo attached');
     await page
       .locator('#file')

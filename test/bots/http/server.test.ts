@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { ICON_LINK } from '../../../bots/http/icon';
 import { createHttpServer } from '../../../bots/http/server';
 import { createMetrics } from '../../../services/metrics/metrics';
 import { useTestDatabase } from '../../support/database';
@@ -40,6 +41,16 @@ describe('HTTP server', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.body).toContain('process_cpu_user_seconds_total');
     expect(response.body).toMatch(/ownerbot_http_requests_total\{route="\/healthz",status="200"\} 1/);
+    await server.close();
+  });
+
+  it('when a browser asks for /favicon.ico, then it gets the icon the pages carry, cacheable', async () => {
+    const server = buildServer();
+    const response = await server.inject({ method: 'GET', url: '/favicon.ico' });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(response.headers['cache-control']).toContain('max-age=');
+    expect(ICON_LINK).toContain(encodeURIComponent(response.body));
     await server.close();
   });
 
