@@ -4,7 +4,8 @@ import { CHANNEL_NAMES } from '../channels/types';
 import type { Clock } from '../clock';
 import { AppError, DomainError } from '../errors';
 import type { Logger } from '../logging/logger';
-import { isDuplicateKey } from '../outbox/outbox';
+import { insertBatched } from '../database/insert-batches';
+import { castForInsert } from '../database/model';
 import { nextSlaCheck } from './case-sla';
 import type { SlaPolicy } from './sla';
 import {
@@ -187,16 +188,15 @@ export function createCaseOpener(deps: {
     const record = newCase(input, now, { policy: deps.policy, timeZone: deps.timeZone });
     for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
       const reference = await drawReference(input.kind, now);
-      try {
-        const ticket = (await Tickets.create({ ...record, reference })).toObject() as TicketRecord;
+      const ticket = (await castForInsert(Tickets, { ...record, reference })) as unknown as TicketRecord;
+      const [inserted] = await insertBatched(Tickets, [ticket as unknown as Record<string, unknown>]);
+      if (inserted) {
         deps.logger?.info({ reference, kind: input.kind, priority: ticket.priority }, 'Case opened');
         return { ticket, created: true };
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-        // Either the same message was opened a moment ago, or the number was taken: draw the next.
-        const raced = await byOrigin(input.origin);
-        if (raced) return { ticket: raced, created: false };
       }
+      // Either the same message was opened a moment ago, or the number was taken: draw the next.
+      const raced = await byOrigin(input.origin);
+      if (raced) return { ticket: raced, created: false };
     }
     throw new DomainError('reference_exhausted', 'Could not allocate a case reference; try again');
   }

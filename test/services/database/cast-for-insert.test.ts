@@ -1,0 +1,108 @@
+import mongoose, { Types, type Model } from 'mongoose';
+import { castForInsert } from '../../../services/database/model';
+import { messageModel } from '../../../services/messages/message-model';
+import { outboxModels } from '../../../services/outbox/outbox-model';
+import { newCase } from '../../../services/tickets/open-case';
+import { DEFAULT_SLA_POLICY } from '../../../services/tickets/sla';
+import { ticketModels } from '../../../services/tickets/ticket-model';
+
+// Models only: nothing here reaches a database.
+const connection = mongoose.createConnection();
+const Messages = messageModel(connection);
+const { entries: Outbox } = outboxModels(connection);
+const { Tickets } = ticketModels(connection);
+const at = new Date('2026-11-20T08:00:00Z');
+
+/** What saving a mongoose document of `record` would write: the reference castForInsert must match. */
+async function asDocumentWouldStore(model: Model<unknown>, record: object) {
+  const document = new model(record);
+  await document.validate();
+  (document as unknown as { initializeTimestamps?: () => void }).initializeTimestamps?.();
+  return document.toObject({ versionKey: false }) as Record<string, unknown>;
+}
+
+const message = {
+  key: 'web:m-1',
+  channel: 'web',
+  platformMessageId: 'm-1',
+  conversationId: 'session-1',
+  senderId: 'web:session-1',
+  text: 'The kitchen sink is blocked',
+  attachments: [{ kind: 'photo', reference: 'p-1' }],
+  receivedAt: at,
+  holder: 'instance-a',
+  leaseUntil: at,
+  attempts: 1,
+};
+const outboxEntry = {
+  _id: new Types.ObjectId(),
+  key: 'reply:web:m-1',
+  address: { channel: 'web', conversationId: 'session-1', threadId: '' },
+  message: { text: 'Got it', language: 'en', buttons: [{ label: 'Menu', action: 'menu' }] },
+  purpose: 'reply',
+  priority: 5,
+  status: 'pending',
+  notBefore: at,
+  nextAttemptAt: at,
+  createdAt: at,
+};
+const ticket = {
+  ...newCase(
+    {
+      kind: 'work_order',
+      intent: 'help_seeking',
+      category: 'equipment',
+      origin: 'web:m-1',
+      identityKey: 'web:session-1',
+      verified: false,
+      address: { channel: 'web', conversationId: 'session-1' },
+      language: 'en',
+      text: 'The kitchen sink is blocked',
+      attachments: [{ kind: 'photo', reference: 'p-1' }],
+    },
+    at,
+    { policy: DEFAULT_SLA_POLICY },
+  ),
+  reference: 'WO-2611-0001',
+};
+
+describe('castForInsert', () => {
+  it.each([
+    ['a message (timestamps, defaults, an array of subdocuments)', Messages, message],
+    ['an outbox entry (nested objects, null defaults)', Outbox, outboxEntry],
+    ['a case (arrays of subdocuments, explicit nulls, nested defaults)', Tickets, ticket],
+  ])('when given %s, then it stores exactly what a mongoose document would', async (_, model, record) => {
+    const cast = await castForInsert(model as unknown as Model<unknown>, record);
+    const reference = await asDocumentWouldStore(model as unknown as Model<unknown>, record);
+    // Generated values differ by nature: the ids made for it, the time it was stamped.
+    for (const generated of ['_id', 'createdAt', 'updatedAt'])
+      if (!(generated in record) && generated in reference) {
+        expect(cast[generated]).toBeDefined();
+        delete cast[generated];
+        delete reference[generated];
+      }
+    // Field order aside (nothing matches whole embedded documents), the same document.
+    expect(cast).toStrictEqual(reference);
+  });
+
+  it('when a required field is missing or a value cannot be cast, then it throws the validation error a document would', async () => {
+    const { key: _key, ...withoutKey } = message;
+    await expect(castForInsert(Messages, withoutKey)).rejects.toThrow(/key.*required/);
+    await expect(castForInsert(Messages, { ...message, attempts: 'many' })).rejects.toThrow(/attempts/);
+    await expect(castForInsert(Messages, { ...message, status: 'lost' })).rejects.toThrow(/status/);
+    const badOwnerMessage = { ...ticket, messages: [{ ...ticket.messages[0]!, from: undefined }] };
+    const documentError = await asDocumentWouldStore(
+      Tickets as unknown as Model<unknown>,
+      badOwnerMessage,
+    ).catch((error: Error) => error);
+    expect(documentError).toBeInstanceOf(Error);
+    await expect(castForInsert(Tickets, badOwnerMessage)).rejects.toThrow(/messages/);
+  });
+
+  it('when given a record, then the record itself is left as it was', async () => {
+    const record = { ...outboxEntry, address: { ...outboxEntry.address } };
+    const before = JSON.stringify(record);
+    await castForInsert(Outbox, record);
+    expect(JSON.stringify(record)).toBe(before);
+  });
+});
