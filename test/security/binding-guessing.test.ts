@@ -155,7 +155,7 @@ describe('the web chat carries the client address to the binding step', () => {
     await webChat.adapter.start(async (message) => {
       await messages.store(message);
     });
-    const sessionId = sessionIds.issue();
+    const sessionId = sessionIds.issue().sessionId;
     const response = await server.inject({
       method: 'POST',
       url: '/chat/messages',

@@ -39,11 +39,16 @@ export function registerPage(server: FastifyInstance): void {
 }
 
 /** `POST /chat/session` issues a signed session id; `GET /chat/session` says whether one is valid. */
-export function registerSessionRoutes(server: FastifyInstance, deps: ChatRouteDeps): void {
+export function registerSessionRoutes(
+  server: FastifyInstance,
+  deps: ChatRouteDeps & { transcripts: TranscriptStore },
+): void {
   server.post('/chat/session', async (request, reply) => {
     const refusal = deps.guard.allowSession(request.ip);
     if (refusal) return deps.refuse(reply, refusal, request.ip);
-    return { sessionId: deps.sessionIds.issue() };
+    const { sessionId, reference } = deps.sessionIds.issue();
+    deps.transcripts.begin(reference);
+    return { sessionId };
   });
   // Lets the page tell a refused stream of an old session from a full one (no database read).
   server.get('/chat/session', async (request, reply) =>

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../services/logging/logger';
-import type { ReplyFeed } from './reply-feed';
+import { COVERED_BY_POLL_MS, type ReplyFeed } from './reply-feed';
 import type { TranscriptRecord, TranscriptStore } from './transcript-store';
 import { startEventStream } from '../../http/event-stream-response';
 
@@ -42,9 +42,10 @@ export async function streamReplies(options: {
   const { request, reply, session, transcripts, feed } = options;
   startEventStream(reply);
   let after = lastSeenBy(request);
-  // `pending`: read the transcript after `after` (on connect, and when woken without the
-  // record); `arrived`: replies this instance just wrote, sent as they are when they follow on.
-  let pending = true;
+  // `pending`: read the transcript after `after` (on connect, unless this instance knows it
+  // has nothing newer, and when woken without the record); `arrived`: replies this instance
+  // just wrote, sent as they are when they follow on.
+  let pending = !transcripts.caughtUp(session, after, COVERED_BY_POLL_MS);
   const arrived: TranscriptRecord[] = [];
   let wake: (() => void) | undefined;
   let closed = false;

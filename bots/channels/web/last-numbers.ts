@@ -20,6 +20,11 @@ export function createLastNumbers(options: { capacity?: number; now?: () => numb
   };
   return {
     get,
+    /** The number when it was learned (written, read or begun here) less than `withinMs` ago. */
+    recent(sessionId: string, withinMs: number): number | undefined {
+      const known = last.get(sessionId);
+      return known && now() - known.at < withinMs ? known.seq : undefined;
+    },
     /** Remembers `seq` unless a later number is known already. */
     learn(sessionId: string, seq: number): void {
       const known = get(sessionId);

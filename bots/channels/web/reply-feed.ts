@@ -12,6 +12,11 @@ export type ReplyListener = (written?: TranscriptRecord) => void;
 const POLL_MS = 1000;
 /** Read a little before the last poll: another instance's clock, and its write, may lag. */
 const OVERLAP_MS = 2000;
+/**
+ * A stream that subscribes knowing its session's replies as of less than this long ago needs
+ * no read to start: the next poll covers everything written since (with a second to spare).
+ */
+export const COVERED_BY_POLL_MS = OVERLAP_MS - POLL_MS;
 
 /**
  * Tells open event streams when their session has a new reply. A reply sent by this instance

@@ -30,9 +30,10 @@ export async function createSessionIds(connection: Connection) {
   const sign = (reference: string) =>
     createHmac('sha256', key).update(reference).digest().subarray(0, 16).toString('base64url');
   return {
-    issue(): string {
+    /** A new session: the id the page keeps, and its reference. */
+    issue(): { sessionId: string; reference: string } {
       const reference = randomBytes(16).toString('base64url');
-      return `${reference}${sign(reference)}`;
+      return { sessionId: `${reference}${sign(reference)}`, reference };
     },
     /** The session's reference when `sessionId` was issued here, else undefined. */
     verify(sessionId: unknown): string | undefined {

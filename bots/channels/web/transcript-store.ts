@@ -36,6 +36,20 @@ export function createTranscriptStore(connection: Connection) {
       return appendTranscript(Transcripts, lastNumbers, sessionId, message, at, deliveryKey);
     },
 
+    /** A session just issued here: its transcript is empty (its reference is new and random). */
+    begin(sessionId: string): void {
+      lastNumbers.learn(sessionId, 0);
+    },
+
+    /**
+     * True when this instance knows, from less than `withinMs` ago, that the session has no
+     * reply after `seq`: it issued the session, or wrote or read its last reply, a moment ago.
+     */
+    caughtUp(sessionId: string, seq: number, withinMs: number): boolean {
+      const last = lastNumbers.recent(sessionId, withinMs);
+      return last !== undefined && last <= seq;
+    },
+
     /** A session's replies after `seq`, oldest first (at most `limit`). */
     async after(sessionId: string, seq: number, limit = 200): Promise<TranscriptRecord[]> {
       const records = await Transcripts.find({ sessionId, seq: trusted({ $gt: seq }) })

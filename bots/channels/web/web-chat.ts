@@ -84,7 +84,7 @@ export function createWebChat(deps: {
   function routes(server: FastifyInstance): void {
     const shared = { sessionIds: deps.sessionIds, guard, refuse };
     registerPage(server);
-    registerSessionRoutes(server, shared);
+    registerSessionRoutes(server, { ...shared, transcripts });
     registerMessageRoute(server, {
       ...shared,
       attachments: deps.attachments,

@@ -46,7 +46,7 @@ async function build(options: { limits?: WebChatLimits | null; attachments?: Att
   });
   const access = createAdminAccess({ adminToken: TOKEN, openOnLoopback: false, clock });
   registerAttachments(server, { access, attachments });
-  const sessionId = sessionIds.issue();
+  const sessionId = sessionIds.issue().sessionId;
   return { server, clock, logLines, adapter: webChat.adapter, sessionId, reference: sessionId.slice(0, 22) };
 }
 

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import mongoose from 'mongoose';
 import pino from 'pino';
 import { createSessionIds } from '../../../bots/channels/web/session-ids';
 import { createWebChat } from '../../../bots/channels/web/web-chat';
@@ -66,7 +67,7 @@ describe('web chat event streams on two instances', () => {
   it('when both instances reply in one session, then a stream on either gets every reply once, in order', async () => {
     const sessionIds = await createSessionIds(database().connection);
     const [first, second] = [await instance(sessionIds), await instance(sessionIds)];
-    const session = sessionIds.issue();
+    const session = sessionIds.issue().sessionId;
     const address = { channel: 'web' as const, conversationId: session.slice(0, 22) };
     const onFirst = openStream(first.port, session);
     const onSecond = openStream(second.port, session);
@@ -88,6 +89,37 @@ describe('web chat event streams on two instances', () => {
     } finally {
       onFirst.close();
       onSecond.close();
+      await first.adapter.stop();
+      await second.adapter.stop();
+      await first.server.close();
+      await second.server.close();
+    }
+  }, 20_000);
+
+  it('when a page opens the stream of a session this instance just issued, then nothing is read on connect, and a reply another instance wrote meanwhile still arrives', async () => {
+    const sessionIds = await createSessionIds(database().connection);
+    const [first, second] = [await instance(sessionIds), await instance(sessionIds)];
+    const issued = await fetch(`http://127.0.0.1:${first.port}/chat/session`, { method: 'POST' });
+    const { sessionId } = (await issued.json()) as { sessionId: string };
+    const reference = sessionId.slice(0, 22);
+    const readsOfSession: unknown[] = [];
+    mongoose.set('debug', (collection: string, method: string, filter: unknown) => {
+      if (collection === 'web_transcripts' && method === 'find' && JSON.stringify(filter).includes(reference))
+        readsOfSession.push(filter);
+    });
+    // Written by the other instance before the page's stream connects: the issuing instance
+    // does not know it, and must not lose it.
+    await second.adapter.send({ channel: 'web', conversationId: reference }, { text: 'early' });
+    const stream = openStream(first.port, sessionId);
+    try {
+      await until(() => stream.texts.length === 1, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // polls that find it again
+      expect(stream.texts).toEqual(['early']);
+      // The poll found it and the stream read it then; on connect it read nothing.
+      expect(readsOfSession).toHaveLength(1);
+    } finally {
+      mongoose.set('debug', false);
+      stream.close();
       await first.adapter.stop();
       await second.adapter.stop();
       await first.server.close();

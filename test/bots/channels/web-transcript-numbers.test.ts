@@ -92,6 +92,10 @@ describe('the last numbers an instance remembers', () => {
     numbers.learn('s', 4);
     numbers.learn('s', 2); // an older read finishing late does not go back
     expect(numbers.get('s')).toBe(4);
+    expect(numbers.recent('s', 1_000)).toBe(4);
+    now += 1_000;
+    expect(numbers.recent('s', 1_000)).toBeUndefined(); // known, but not as of a moment ago
+    expect(numbers.get('s')).toBe(4);
     now += 10 * 60_000;
     expect(numbers.get('s')).toBeUndefined(); // may have been erased meanwhile: read again
     numbers.learn('s', 1);
