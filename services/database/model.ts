@@ -1,4 +1,4 @@
-import type { Connection, Model, Schema } from 'mongoose';
+import mongoose, { type Connection, type Model, type Schema } from 'mongoose';
 import { insertBatched } from './insert-batches';
 
 /**
@@ -36,12 +36,50 @@ export async function insertEach<T>(model: Model<T>, records: readonly object[])
  */
 export async function castForInsert<T>(model: Model<T>, record: object): Promise<Record<string, unknown>> {
   const withDefaults = model.applyDefaults(copyPlain(record) as T) as Record<string, unknown>;
-  // Validating turns the arrays of its own cast copy into subdocuments: cast again for the record.
-  await model.validate(withDefaults);
   const cast = model.castObject(withDefaults) as Record<string, unknown>;
+  await validateCast(model.schema, cast);
   keepNulls(cast, withDefaults);
   stampNew(model.schema, cast);
   return cast;
+}
+
+/** A schema path's validators (public in mongoose, missing from its types). */
+interface Validated {
+  doValidate(value: unknown, scope: unknown, options: { path: string }): Promise<void>;
+}
+
+/**
+ * Runs every path's validators on an object cast already (`Model.validate` would cast it
+ * again); all failures in one ValidationError, as a document's `validate()` throws.
+ */
+async function validateCast(schema: Schema, cast: Record<string, unknown>): Promise<void> {
+  let failed: mongoose.Error.ValidationError | undefined;
+  await Promise.all(
+    Object.entries(schema.paths).map(async ([path, type]) => {
+      let value = valueAt(cast, path);
+      // Validating an array of subdocuments turns its items into documents: give it a copy.
+      if (Array.isArray(value)) value = [...(value as unknown[])];
+      try {
+        await (type as unknown as Validated).doValidate(value, cast, { path });
+      } catch (error) {
+        (failed ??= new mongoose.Error.ValidationError()).addError(
+          path,
+          error as mongoose.Error.ValidatorError,
+        );
+      }
+    }),
+  );
+  if (failed) throw failed;
+}
+
+/** The value at a dotted path of plain objects. */
+function valueAt(record: Record<string, unknown>, path: string): unknown {
+  let value: unknown = record;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
