@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Types, type Model, type UpdateQuery } from 'mongoose';
 import type { Clock } from '../clock';
-import { trusted } from '../database/connect';
 import { DomainError } from '../errors';
 import { nextSlaCheck } from './case-sla';
 import type { SlaPolicy } from './sla';
@@ -106,12 +105,27 @@ export function createCaseStore(deps: { Tickets: Model<TicketRecord>; clock: Clo
    * update, with no read first. False: the key was there.
    */
   async function pushMessage(id: string, message: TicketMessage): Promise<boolean> {
+    // Each reply to a case comes here, so the update goes to the driver with the message
+    // as the schema stores it (mongoose's casting of it cost more than the write itself).
+    const stored: TicketMessage = {
+      at: message.at,
+      from: message.from,
+      text: message.text,
+      messageKey: message.messageKey,
+      attachments: message.attachments.map(({ kind, reference }) => ({ kind, reference })),
+      by: message.by ?? '',
+      byName: message.byName ?? '',
+    };
     const { matchedCount } = Types.ObjectId.isValid(id)
-      ? await Tickets.updateOne(
+      ? await Tickets.collection.updateOne(
           // "No message has this key", as $nor of an equality: the embedded engine (FerretDB
           // 1.24) answers $ne and $elemMatch on a path into an array wrongly.
-          { _id: id, $nor: trusted([{ 'messages.messageKey': message.messageKey }]) },
-          { $push: { messages: message }, $set: { updatedAt: deps.clock.now() }, $inc: { version: 1 } },
+          { _id: new Types.ObjectId(id), $nor: [{ 'messages.messageKey': message.messageKey }] },
+          {
+            $push: { messages: stored as never },
+            $set: { updatedAt: deps.clock.now() },
+            $inc: { version: 1 },
+          },
         )
       : { matchedCount: 0 };
     if (matchedCount > 0) return true;

@@ -166,11 +166,12 @@ export function createCaseOpener(deps: {
   async function drawReference(kind: TicketKind, at: Date): Promise<string> {
     const { month } = periodKeys(at, deps.timeZone);
     const prefix = `${REFERENCE_PREFIX[kind]}-${month.slice(2, 4)}${month.slice(5, 7)}`;
-    const counter = await Counters.findOneAndUpdate(
-      { _id: prefix },
+    // The driver's own update: nothing here needs mongoose's casting, on each case opened.
+    const counter = (await Counters.collection.findOneAndUpdate(
+      { _id: prefix as never },
       { $inc: { value: 1 } },
       { upsert: true, returnDocument: 'after' },
-    ).lean<CounterRecord>();
+    )) as CounterRecord | null;
     return `${prefix}-${String(counter?.value ?? 1).padStart(4, '0')}`;
   }
 

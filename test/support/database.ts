@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import type { Model } from 'mongoose';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../../services/database/connect';
+import { castForInsert } from '../../services/database/model';
 
 /** The engine started by global-setup (or MONGODB_URI). */
 export function testDatabaseUri(): string {
@@ -46,4 +48,14 @@ export function useTestDatabase(): () => Database {
     if (!database) throw new Error('the test database is opened in beforeAll');
     return database;
   };
+}
+
+/**
+ * Fails unless `stored` (as read from the collection) is exactly what mongoose would store
+ * for it: every defaulted field there, every value of its schema type, nothing the schema
+ * lacks. For writes that go to the driver directly.
+ */
+export async function expectStoredAsSchemaWould(model: Model<never>, stored: unknown): Promise<void> {
+  expect(stored).toBeTruthy();
+  expect(await castForInsert(model, stored as object)).toStrictEqual(stored);
 }

@@ -1,7 +1,7 @@
 import { createFakeClock } from '../../../services/clock';
 import { createHandlingLease } from '../../../services/messages/handling-lease';
 import { messageModel } from '../../../services/messages/message-model';
-import { useTestDatabase } from '../../support/database';
+import { expectStoredAsSchemaWould, useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
 
@@ -20,6 +20,35 @@ async function storedMessage(id: string, at: Date, lease: object = {}) {
 }
 
 describe('handling lease', () => {
+  it('when a handled message is settled, then it is stored as the schema would store it, understanding and time of change included', async () => {
+    const clock = createFakeClock();
+    const connection = database().connection;
+    const lease = createHandlingLease({ connection, clock, leaseMs: 60_000 });
+    const id = await storedMessage('l-settle', clock.now());
+    const claim = await lease.claim(id);
+    if (!claim) throw new Error('the free message was not claimed');
+    clock.advance(1_500);
+    const understanding = {
+      intent: 'help_seeking',
+      confidence: 0.91,
+      category: 'equipment',
+      fallback: false,
+    };
+    const extra = { ...understanding, tokens: ['sink'] }; // more than the schema keeps
+    expect(await lease.settle(claim, { outcome: 'case_opened', caseId: 'c-1', understanding: extra })).toBe(
+      true,
+    );
+
+    const stored = await connection.collection('messages').findOne({ _id: id });
+    expect(stored).toMatchObject({
+      status: 'processed',
+      understanding,
+      processedAt: clock.now(),
+      updatedAt: clock.now(),
+    });
+    await expectStoredAsSchemaWould(messageModel(connection) as never, stored);
+  });
+
   it('when two holders claim one free message at once, then exactly one gets it until it settles or its lease ends', async () => {
     const clock = createFakeClock();
     const connection = database().connection;

@@ -2,7 +2,7 @@ import { createFakeClock } from '../../../services/clock';
 import { AppError } from '../../../services/errors';
 import { ownerModels } from '../../../services/owners/owner-model';
 import { createOwnerService, type IdentifyInput } from '../../../services/owners/owner-service';
-import { useTestDatabase } from '../../support/database';
+import { expectStoredAsSchemaWould, useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
 
@@ -24,6 +24,19 @@ const OWNER_FILE = [
 ].join('\n');
 
 describe('identify', () => {
+  it('when a user writes first without a name and then with one, then each time the identity is stored as the schema would store it', async () => {
+    const clock = createFakeClock();
+    const service = createOwnerService({ connection: database().connection, clock });
+    const { identities: Identities } = ownerModels(database().connection);
+    const stored = () => database().connection.collection('identities').findOne({ key: 'telegram:schema' });
+    await service.identify(telegramUser('schema', { displayName: undefined }));
+    await expectStoredAsSchemaWould(Identities as never, await stored());
+    clock.advance(60_000);
+    await service.identify(telegramUser('schema'));
+    expect(await stored()).toMatchObject({ displayName: 'User schema', updatedAt: clock.now() });
+    await expectStoredAsSchemaWould(Identities as never, await stored());
+  });
+
   it('when the same user is identified 5 times at once, then one identity exists and all calls return it', async () => {
     const service = createOwnerService({ connection: database().connection, clock: createFakeClock() });
 

@@ -1,5 +1,6 @@
 import { MissingFieldsError } from '../../../services/tickets/ticket-service';
-import { useTestDatabase } from '../../support/database';
+import { ticketModels } from '../../../services/tickets/ticket-model';
+import { expectStoredAsSchemaWould, useTestDatabase } from '../../support/database';
 import { alice, bob, driveTo, rejection, supervisor, ticketSetup } from './ticket-fixtures';
 
 const database = useTestDatabase();
@@ -51,6 +52,11 @@ describe('staff actions on a case', () => {
     const stored = await tickets.get(id);
     expect(stored.messages.map((m) => `${m.from}:${m.byName ?? ''}`)).toEqual(['owner:', 'note:Bob', 'bot:']);
     expect(stored.history).toHaveLength(1); // records, not steps of the method
+    const { Tickets } = ticketModels(database().connection);
+    await expectStoredAsSchemaWould(
+      Tickets as never,
+      await Tickets.collection.findOne({ reference: stored.reference }),
+    );
   });
 
   it('when a resolution misses required parts, then each is named at once', async () => {
