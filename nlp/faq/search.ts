@@ -130,23 +130,44 @@ function vectorOf(counts: Map<string, number>, idfOf: (token: string) => number)
   return { vector, norm: Math.sqrt(norm) };
 }
 
+/** For each token, the documents that have it and its weight there: a query reads only its own tokens' lists. */
+type Postings = Map<string, Array<{ index: number; weight: number }>>;
+
+function postingsOf(documents: readonly Document[]): Postings {
+  const postings: Postings = new Map();
+  documents.forEach((document, index) => {
+    for (const [token, weight] of document.vector) {
+      const list = postings.get(token);
+      if (list) list.push({ index, weight });
+      else postings.set(token, [{ index, weight }]);
+    }
+  });
+  return postings;
+}
+
 /** Every entry's score for a query: its best question or topic match plus its answer's bonus. */
-function scoreEntries(query: ReturnType<typeof vectorOf>, documents: readonly Document[]): FaqCandidate[] {
+function scoreEntries(
+  query: ReturnType<typeof vectorOf>,
+  documents: readonly Document[],
+  postings: Postings,
+): FaqCandidate[] {
+  // Each document's dot product with the query, summed token by token in the query's order.
+  const dots = new Float64Array(documents.length);
+  for (const [token, weight] of query.vector)
+    for (const posting of postings.get(token) ?? []) dots[posting.index]! += weight * posting.weight;
   const best = new Map<FaqEntry, FaqCandidate>();
   const bonus = new Map<FaqEntry, number>();
-  for (const document of documents) {
-    if (document.norm === 0) continue;
-    let dot = 0;
-    for (const [token, weight] of query.vector) dot += weight * (document.vector.get(token) ?? 0);
-    const score = (document.weight * dot) / (query.norm * document.norm);
+  documents.forEach((document, index) => {
+    if (document.norm === 0) return;
+    const score = (document.weight * dots[index]!) / (query.norm * document.norm);
     if (document.answer) {
       bonus.set(document.entry, score);
-      continue;
+      return;
     }
     const known = best.get(document.entry);
     if (!known || score > known.score)
       best.set(document.entry, { entry: document.entry, score, question: document.text });
-  }
+  });
   for (const candidate of best.values()) candidate.score += bonus.get(candidate.entry) ?? 0;
   return [...best.values()].sort((a, b) => b.score - a.score);
 }
@@ -167,9 +188,10 @@ function buildLanguageIndex(entries: readonly FaqEntry[], language: FaqLanguage)
     ...source,
     ...vectorOf(counts, (token) => idf.get(token) as number),
   }));
+  const postings = postingsOf(documents);
   return (text: string): FaqCandidate[] => {
     const query = vectorOf(termFrequencies(text), (token) => idf.get(token) ?? unseenIdf);
-    return query.norm === 0 ? [] : scoreEntries(query, documents);
+    return query.norm === 0 ? [] : scoreEntries(query, documents, postings);
   };
 }
 
