@@ -38,7 +38,7 @@ export async function castForInsert<T>(model: Model<T>, record: object): Promise
   const withDefaults = model.applyDefaults(copyPlain(record) as T) as Record<string, unknown>;
   const cast = model.castObject(withDefaults) as Record<string, unknown>;
   await validateCast(model.schema, cast);
-  keepNulls(cast, withDefaults);
+  keepNulls(cast, withDefaults, model.schema);
   stampNew(model.schema, cast);
   return cast;
 }
@@ -94,15 +94,33 @@ function copyPlain(value: unknown): unknown {
   return copy;
 }
 
-/** Casting leaves out null values; a document keeps them (a `default: null`, an explicit null). */
-function keepNulls(cast: Record<string, unknown>, source: Record<string, unknown>): void {
+/**
+ * Casting leaves out null values; a document keeps those of its schema's fields (a
+ * `default: null`, an explicit null), and drops the rest as it drops any unknown field.
+ */
+function keepNulls(cast: Record<string, unknown>, source: Record<string, unknown>, schema: Schema): void {
+  keepNullsUnder(cast, source, schema, '');
+}
+
+function keepNullsUnder(
+  cast: Record<string, unknown>,
+  source: Record<string, unknown>,
+  schema: Schema,
+  prefix: string,
+): void {
   for (const [key, value] of Object.entries(source)) {
-    if (value === null && cast[key] === undefined) cast[key] = null;
-    else if (isPlainObject(value) && isPlainObject(cast[key])) keepNulls(cast[key], value);
-    else if (Array.isArray(value) && Array.isArray(cast[key])) {
-      const items = cast[key] as unknown[];
+    const path = prefix + key;
+    const there = cast[key];
+    if (value === null) {
+      if (there === undefined && schema.pathType(path) !== 'adhocOrUndefined') cast[key] = null;
+    } else if (isPlainObject(value) && isPlainObject(there)) {
+      keepNullsUnder(there, value, schema, `${path}.`);
+    } else if (Array.isArray(value) && Array.isArray(there)) {
+      // Items of an array of subdocuments follow the subdocument's own schema.
+      const itemSchema = (schema.path(path) as { schema?: Schema } | undefined)?.schema;
+      if (!itemSchema) continue;
       value.forEach((item, i) => {
-        if (isPlainObject(item) && isPlainObject(items[i])) keepNulls(items[i], item);
+        if (isPlainObject(item) && isPlainObject(there[i])) keepNullsUnder(there[i], item, itemSchema, '');
       });
     }
   }

@@ -99,6 +99,19 @@ describe('castForInsert', () => {
     await expect(castForInsert(Tickets, badOwnerMessage)).rejects.toThrow(/messages/);
   });
 
+  it('when a record carries fields the schema lacks, null or not, then they are left out as a document leaves them out', async () => {
+    const record = {
+      ...outboxEntry,
+      notInSchema: null,
+      alsoNot: 'x',
+      address: { ...outboxEntry.address, nor: null },
+    };
+    const cast = await castForInsert(Outbox, record);
+    expect(cast).toStrictEqual(await asDocumentWouldStore(Outbox as unknown as Model<unknown>, record));
+    expect(cast).not.toHaveProperty('notInSchema');
+    expect(cast.address).not.toHaveProperty('nor');
+  });
+
   it('when given a record, then the record itself is left as it was', async () => {
     const record = { ...outboxEntry, address: { ...outboxEntry.address } };
     const before = JSON.stringify(record);
