@@ -30,7 +30,11 @@ async function instance(sessionIds: Awaited<ReturnType<typeof createSessionIds>>
   await webChat.adapter.start(async () => undefined);
   await server.listen({ host: '127.0.0.1', port: 0 });
   const { port } = server.server.address() as AddressInfo;
-  return { server, adapter: webChat.adapter, port };
+  const stop = async () => {
+    await webChat.adapter.stop();
+    await server.close();
+  };
+  return { server, adapter: webChat.adapter, port, stop };
 }
 
 /** The `message` events of a session's stream on `port`, as they arrive. */
@@ -89,10 +93,7 @@ describe('web chat event streams on two instances', () => {
     } finally {
       onFirst.close();
       onSecond.close();
-      await first.adapter.stop();
-      await second.adapter.stop();
-      await first.server.close();
-      await second.server.close();
+      await Promise.all([first.stop(), second.stop()]);
     }
   }, 20_000);
 
@@ -120,10 +121,7 @@ describe('web chat event streams on two instances', () => {
     } finally {
       mongoose.set('debug', false);
       stream.close();
-      await first.adapter.stop();
-      await second.adapter.stop();
-      await first.server.close();
-      await second.server.close();
+      await Promise.all([first.stop(), second.stop()]);
     }
   }, 20_000);
 });
