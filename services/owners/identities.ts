@@ -1,4 +1,4 @@
-import { Types, type Connection } from 'mongoose';
+import { Types, type Connection, type Model } from 'mongoose';
 import { CHANNEL_NAMES, type Address, type ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
 import { indexesReady } from '../database/indexes-ready';
@@ -56,17 +56,7 @@ export function createIdentities(deps: { connection: Connection; clock: Clock; l
     async identify(input: IdentifyInput): Promise<{ record: IdentityRecord; firstContact: boolean }> {
       assertValidIdentifyInput(input);
       await ready();
-      const key = `${input.channel}:${input.platformUserId}`;
-      // Every message starts here: the upsert names every field in its stored type, so it
-      // goes to the driver (mongoose's casting of it cost more than the write itself).
-      const result = await Identities.collection.findOneAndUpdate(
-        { key },
-        firstOrNextContact(input, deps.clock.now()),
-        { upsert: true, returnDocument: 'after', includeResultMetadata: true },
-      );
-      const record = result.value as IdentityRecord | null;
-      if (!record) throw new AppError('identity_upsert_failed', `Upsert of identity ${key} returned nothing`);
-      return { record, firstContact: result.lastErrorObject?.updatedExisting === false };
+      return upsertIdentity(Identities, input, deps.clock.now());
     },
 
     /** Sets the reply language; throws `identity_not_found` when there is no such identity. */
@@ -108,6 +98,27 @@ export function createIdentities(deps: { connection: Connection; clock: Clock; l
 }
 
 export type Identities = ReturnType<typeof createIdentities>;
+
+/**
+ * The identity upsert by the sender's key. Every message starts here, and the update names
+ * every field in its stored type, so it goes to the driver: mongoose's casting of it cost
+ * more than the write itself.
+ */
+async function upsertIdentity(
+  Identities: Model<IdentityRecord>,
+  input: IdentifyInput,
+  now: Date,
+): Promise<{ record: IdentityRecord; firstContact: boolean }> {
+  const key = `${input.channel}:${input.platformUserId}`;
+  const result = await Identities.collection.findOneAndUpdate({ key }, firstOrNextContact(input, now), {
+    upsert: true,
+    returnDocument: 'after',
+    includeResultMetadata: true,
+  });
+  const record = result.value as IdentityRecord | null;
+  if (!record) throw new AppError('identity_upsert_failed', `Upsert of identity ${key} returned nothing`);
+  return { record, firstContact: result.lastErrorObject?.updatedExisting === false };
+}
 
 /** The upsert of `identify`: the whole identity on first contact (every field), the contact fields after. */
 function firstOrNextContact(input: IdentifyInput, now: Date) {

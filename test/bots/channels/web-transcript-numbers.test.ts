@@ -4,14 +4,13 @@ import { useTestDatabase } from '../../support/database';
 
 const database = useTestDatabase();
 const at = new Date('2026-12-05T08:00:00Z');
+/** Two transcript stores on one database: two ownerbot instances. */
+const twoInstances = () =>
+  [createTranscriptStore(database().connection), createTranscriptStore(database().connection)] as const;
 
 describe('the numbers of web chat replies', () => {
   it('when two instances append to one session with out-of-date numbers in mind, then every reply lands once, numbered in the order written', async () => {
-    // Two transcript stores on one database: two ownerbot instances.
-    const [first, second] = [
-      createTranscriptStore(database().connection),
-      createTranscriptStore(database().connection),
-    ];
+    const [first, second] = twoInstances();
     const session = 'session-numbers-0001';
     // Both pages' event streams read the empty transcript first, so both instances know "0".
     expect(await first.after(session, 0)).toEqual([]);
@@ -32,10 +31,7 @@ describe('the numbers of web chat replies', () => {
   });
 
   it('when two instances with out-of-date numbers write outbox deliveries, then each delivery gets a number of its own', async () => {
-    const [first, second] = [
-      createTranscriptStore(database().connection),
-      createTranscriptStore(database().connection),
-    ];
+    const [first, second] = twoInstances();
     const session = 'session-numbers-0003';
     await first.after(session, 0);
     await second.after(session, 0);
@@ -50,10 +46,7 @@ describe('the numbers of web chat replies', () => {
   });
 
   it('when one delivery is written again (its send repeated), then the transcript holds it once', async () => {
-    const [first, second] = [
-      createTranscriptStore(database().connection),
-      createTranscriptStore(database().connection),
-    ];
+    const [first, second] = twoInstances();
     const session = 'session-numbers-0004';
     const written = await first.append(session, { text: 'On our way.' }, at, 'reply:web:m3#0');
     const again = await second.append(session, { text: 'On our way.' }, at, 'reply:web:m3#0');
