@@ -80,8 +80,13 @@ export interface Claim {
   reclaimed: boolean;
 }
 
-/** How long an attempt record took to write, lately: the longest of the last few, plus a little. */
-function recentDurations(keep = 16, spareMs = 5) {
+/**
+ * How long an attempt record takes to write, lately: the longest of the last 64, plus a
+ * little. A write slower than this makes its send miss its slot (on a shared schedule the
+ * slot is then lost), and a busy database's writes have a long tail: the longest of the
+ * last 16 missed one slot in 16.
+ */
+function recentDurations(keep = 64, spareMs = 10) {
   const last: number[] = [];
   return {
     took(ms: number) {
