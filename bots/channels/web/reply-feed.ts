@@ -11,7 +11,7 @@ export type ReplyListener = (written?: TranscriptRecord) => void;
 /** Replies written by another instance reach this one's open streams within about this long. */
 const POLL_MS = 1000;
 /** Read a little before the last poll: another instance's clock, and its write, may lag. */
-const OVERLAP_MS = 2000;
+const OVERLAP_MS = 3000;
 /**
  * A stream that subscribes knowing its session's replies as of less than this long ago needs
  * no read to start: the next poll covers everything written since (with a second to spare).
