@@ -37,6 +37,7 @@ export async function insertEach<T>(model: Model<T>, records: readonly object[])
 export async function castForInsert<T>(model: Model<T>, record: object): Promise<Record<string, unknown>> {
   const withDefaults = model.applyDefaults(copyPlain(record) as T) as Record<string, unknown>;
   const cast = model.castObject(withDefaults) as Record<string, unknown>;
+  withPlainArrays(cast);
   await validateCast(model.schema, cast);
   keepNulls(cast, withDefaults, model.schema);
   stampNew(model.schema, cast);
@@ -92,6 +93,21 @@ function copyPlain(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = copyPlain(item);
   return copy;
+}
+
+/**
+ * Casting returns mongoose's own arrays for arrays of subdocuments (they cast what is pushed
+ * onto them, and know their parent); the record is plain data, so they become plain arrays.
+ */
+function withPlainArrays(record: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(record)) {
+    if (Array.isArray(value)) {
+      record[key] = Array.from(value as unknown[], (item) => {
+        if (isPlainObject(item)) withPlainArrays(item);
+        return item;
+      });
+    } else if (isPlainObject(value)) withPlainArrays(value);
+  }
 }
 
 /**

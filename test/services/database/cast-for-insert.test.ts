@@ -21,6 +21,20 @@ async function asDocumentWouldStore(model: Model<unknown>, record: object) {
   return document.toObject({ versionKey: false }) as Record<string, unknown>;
 }
 
+/** The paths in `value` that hold mongoose's own arrays rather than plain ones. */
+function mongooseArraysIn(value: unknown, path = ''): string[] {
+  if (Array.isArray(value))
+    return [
+      ...((value as { isMongooseArray?: boolean }).isMongooseArray ? [path] : []),
+      ...value.flatMap((item, i) => mongooseArraysIn(item, `${path}.${i}`)),
+    ];
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
+    return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    mongooseArraysIn(item, path ? `${path}.${key}` : key),
+  );
+}
+
 const message = {
   key: 'web:m-1',
   channel: 'web',
@@ -83,6 +97,8 @@ describe('castForInsert', () => {
       }
     // Field order aside (nothing matches whole embedded documents), the same document.
     expect(cast).toStrictEqual(reference);
+    // Plain data throughout: mongoose's arrays would cast what callers push onto them.
+    expect(mongooseArraysIn(cast)).toEqual([]);
   });
 
   it('when a required field is missing or a value cannot be cast, then it throws the validation error a document would', async () => {
