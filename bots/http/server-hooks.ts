@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from '../../services/metrics/metrics';
 
@@ -61,40 +61,29 @@ export function addRequestMetrics(server: FastifyInstance, metrics: Metrics): vo
 }
 
 /**
- * JSON bodies must be valid UTF-8: the decoder behind every JSON parser (ours and the
- * Slack desk's) silently swaps bad bytes for U+FFFD, which would store text the owner never
- * wrote. Checked while streaming (lazily, once Fastify reads), so the body limit still holds.
+ * JSON bodies must be valid UTF-8: decoding silently swaps bad bytes for U+FFFD, which would
+ * store text the owner never wrote. The body is read as bytes (the body limit still holds),
+ * checked, then parsed by Fastify's own JSON parser, which refuses prototype poisoning.
  */
 export function requireUtf8Json(server: FastifyInstance): void {
-  server.addHook('preParsing', async (request, _reply, payload) => {
-    if (!/^application\/json/i.test(request.headers['content-type'] ?? '')) return payload;
-    const checked = Readable.from(strictUtf8(payload), { objectMode: false });
-    // Fastify stops listening once a body is too large; a later error must not go unheard.
-    checked.on('error', () => undefined);
-    return checked;
+  const parseJson = server.getDefaultJsonParser('error', 'ignore');
+  server.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8Text(body as Buffer);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    parseJson(request, text, done);
   });
 }
 
-/** Passes the bytes through, failing with a 400 `invalid_utf8` error at the first malformed sequence. */
-async function* strictUtf8(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  const invalid = () =>
-    Object.assign(new Error('The request body is not valid UTF-8.'), {
+/** The bytes as text, or a 400 `invalid_utf8` error at any malformed sequence. */
+export function strictUtf8Text(bytes: Buffer): string {
+  if (!isUtf8(bytes))
+    throw Object.assign(new Error('The request body is not valid UTF-8.'), {
       statusCode: 400,
       code: 'invalid_utf8',
     });
-  for await (const chunk of source) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    try {
-      decoder.decode(bytes, { stream: true });
-    } catch {
-      throw invalid();
-    }
-    yield bytes;
-  }
-  try {
-    decoder.decode();
-  } catch {
-    throw invalid();
-  }
+  return bytes.toString('utf8');
 }

@@ -190,6 +190,27 @@ describe('hostile input through the real HTTP server', () => {
       ]),
     });
     expect(web.status).toBe(400);
+    // Slack's events are kept as text for their signature check: signed bad bytes are refused too.
+    const slackBody = Buffer.concat([
+      Buffer.from('{"type":"event_callback","event_id":"EvUtf8","event":{"type":"message","text":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}}'),
+    ]);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const slackSignature = createHmac('sha256', SIGNING_SECRET)
+      .update(Buffer.concat([Buffer.from(`v0:${timestamp}:`), slackBody]))
+      .digest('hex');
+    const slackEvent = await fetch(`${base()}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-slack-signature': `v0=${slackSignature}`,
+        'x-slack-request-timestamp': String(timestamp),
+      },
+      body: slackBody,
+    });
+    expect(slackEvent.status).toBe(400);
+    expect(((await slackEvent.json()) as { error: string }).error).toBe('invalid_utf8');
     expect(await collection('messages').countDocuments({ conversationId: '805' })).toBe(0);
     // Multi-byte text that is valid (Chinese, emoji) is kept exactly.
     expect((await say(805, '电梯坏了 🛗 请尽快维修')).status).toBe(200);

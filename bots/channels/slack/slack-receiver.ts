@@ -3,6 +3,7 @@ import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../services/clock';
 import type { Logger } from '../../../services/logging/logger';
+import { strictUtf8Text } from '../../http/server-hooks';
 import { checkSlackBody } from './slack-payloads';
 
 /** Slack signs each request with its time; older or newer than this is refused (a replay, a skewed sender). */
@@ -90,13 +91,21 @@ export function createSlackReceiver(deps: { signingSecret: string; clock: Clock;
     // The app's HTTP server runs the route; there is nothing of our own to start or stop.
     start: async () => undefined,
     stop: async () => undefined,
-    /** Mounts POST /slack/events; signatures are computed over the exact bytes, so the body stays a string. */
+    /** Mounts POST /slack/events; signatures are computed over the exact bytes, so the body stays text. */
     routes(server: FastifyInstance) {
       server.register(async (scope) => {
+        // The server's own JSON parser would parse; this scope keeps the (strictly decoded) text.
+        scope.removeContentTypeParser('application/json');
         scope.addContentTypeParser(
           ['application/json', 'application/x-www-form-urlencoded'],
-          { parseAs: 'string' },
-          (_request, body, done) => done(null, body),
+          { parseAs: 'buffer' },
+          (_request, body, done) => {
+            try {
+              done(null, strictUtf8Text(body as Buffer));
+            } catch (error) {
+              done(error as Error, undefined);
+            }
+          },
         );
         scope.post('/slack/events', handle);
       });
