@@ -68,7 +68,7 @@ export function ticketCases(tickets: TicketService, owners?: OwnerLookup): CaseP
     });
   };
   return {
-    async open({ kind, understanding, identity, language, message }) {
+    async open({ kind, understanding, identity, language, message, firstReply }) {
       const owner = await owners?.ownerOf(identity);
       const { ticket } = await tickets.open(
         {
@@ -89,10 +89,21 @@ export function ticketCases(tickets: TicketService, owners?: OwnerLookup): CaseP
             reference,
           })),
         },
-        // Its first handling: no earlier attempt can have opened a case for it.
-        { firstAttempt: message.attempts === 1 },
+        {
+          // Its first handling: no earlier attempt can have opened a case for it.
+          firstAttempt: message.attempts === 1,
+          ...(firstReply
+            ? {
+                botReply: (opened: TicketRecord) => ({
+                  text: firstReply.text(toView(opened, tickets)),
+                  messageKey: firstReply.key,
+                }),
+              }
+            : {}),
+        },
       );
-      return toView(ticket, tickets);
+      const firstReplyKept = !!firstReply && ticket.messages.some((m) => m.messageKey === firstReply.key);
+      return { ...toView(ticket, tickets), firstReplyKept };
     },
     async listOpen(identity) {
       return (await tickets.listOpen(identity.key, identity.ownerId ?? '')).map((t) => toView(t, tickets));
@@ -242,7 +253,7 @@ export function recordingOutbox(outbox: Outbox, tickets: TicketService, logger: 
     async enqueue(input) {
       const queued = await outbox.enqueue(input);
       const { caseId, key, purpose } = input;
-      if (caseId && TOLD_THE_OWNER.has(purpose) && !key.startsWith('staff-reply:')) {
+      if (caseId && TOLD_THE_OWNER.has(purpose) && !key.startsWith('staff-reply:') && !input.keptOnCase) {
         // The message is queued already: a case that cannot take the copy must not undo it.
         await tickets
           .addBotMessage(caseId, input.message.text, key)

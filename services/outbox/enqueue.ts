@@ -18,6 +18,8 @@ export interface EnqueueInput extends OutboxMessage {
   notBefore?: Date;
   /** Sent ahead of everything else queued (an emergency's reply and escalation). */
   urgent?: boolean;
+  /** Already on its case (written as the case was opened): not to be kept there again. */
+  keptOnCase?: boolean;
 }
 
 /** What enqueue did: the entry's id, and whether this call created it (false: the key was taken). */

@@ -8,6 +8,11 @@ export const REPLY_STATUSES: readonly TicketStatus[] = ['claimed', 'in_progress'
 const isDuplicate = (ticket: TicketRecord, messageKey: string) =>
   ticket.messages.some((existing) => existing.messageKey === messageKey);
 
+/** What the bot told the owner about a case, as the case keeps it (once per `messageKey`). */
+export function botMessage(text: string, messageKey: string, at: Date): TicketMessage {
+  return { at, from: 'bot', text, messageKey, attachments: [] };
+}
+
 /**
  * A staff reply to the owner. First-inquiry responsibility: only the staff member who holds
  * the case (or a supervisor) writes to the owner, and only while it is held; a reply already

@@ -1,6 +1,6 @@
 import type { Category, Intent } from '../../nlp/labels';
 import type { Clock } from '../clock';
-import { staffNote, staffReply } from './case-messages';
+import { botMessage, staffNote, staffReply } from './case-messages';
 import type { CaseStore, Changed } from './case-store';
 import type { SlaStep } from './sla';
 import type { TicketMessage, TicketRecord, TicketSummary } from './ticket-model';
@@ -158,7 +158,7 @@ export function recordVerbs(deps: { store: CaseStore; clock: Clock }) {
 
     /** What the bot told the owner about the case, kept once per `messageKey` (its outbox key). */
     addBotMessage(id: string, text: string, messageKey: string): Promise<boolean> {
-      return deps.store.pushMessage(id, { at: now(), from: 'bot', text, messageKey, attachments: [] });
+      return deps.store.pushMessage(id, botMessage(text, messageKey, now()));
     },
 
     /** Where staff discuss the case (set by the Slack desk once the escalation is posted). */

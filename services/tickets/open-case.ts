@@ -1,4 +1,4 @@
-import type { Model } from 'mongoose';
+import { Types, type Model } from 'mongoose';
 import { CATEGORIES, INTENTS, isCategory, isIntent } from '../../nlp/labels';
 import { CHANNEL_NAMES } from '../channels/types';
 import type { Clock } from '../clock';
@@ -6,6 +6,7 @@ import { AppError, DomainError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { insertBatched } from '../database/insert-batches';
 import { castForInsert } from '../database/model';
+import { botMessage } from './case-messages';
 import { nextSlaCheck } from './case-sla';
 import type { SlaPolicy } from './sla';
 import {
@@ -44,6 +45,11 @@ export interface OpenOptions {
    * the cost of a reference number).
    */
   firstAttempt?: boolean;
+  /**
+   * The bot's first words on the new case, kept in its insert: they name its reference, so
+   * they are written with the case instead of by a second write right after it.
+   */
+  botReply?: (opened: TicketRecord) => { text: string; messageKey: string };
 }
 
 /**
@@ -189,7 +195,10 @@ export function createCaseOpener(deps: {
     const record = newCase(input, now, { policy: deps.policy, timeZone: deps.timeZone });
     for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
       const reference = await drawReference(input.kind, now);
-      const ticket = (await castForInsert(Tickets, { ...record, reference })) as unknown as TicketRecord;
+      const draft = { ...record, _id: new Types.ObjectId(), reference } as TicketRecord;
+      const reply = options.botReply?.(draft);
+      if (reply) draft.messages = [...draft.messages, botMessage(reply.text, reply.messageKey, now)];
+      const ticket = (await castForInsert(Tickets, draft)) as unknown as TicketRecord;
       const [inserted] = await insertBatched(Tickets, [ticket as unknown as Record<string, unknown>]);
       if (inserted) {
         deps.logger?.info({ reference, kind: input.kind, priority: ticket.priority }, 'Case opened');

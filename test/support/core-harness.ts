@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import pino from 'pino';
 import { createUnderstanding, type Understander } from '../../nlp';
 import { loadModel } from '../../nlp/model-cache';
-import { ticketCases, outboxStaffPort } from '../../bots/core/cases';
+import { outboxStaffPort, recordingOutbox, ticketCases } from '../../bots/core/cases';
 import { createFloodGuard } from '../../bots/core/flood-guard';
 import { createMessagePath, type MessagePathSettings } from '../../bots/core/message-path/message-path';
 import { createInboundPipeline } from '../../bots/core/inbound';
@@ -76,7 +76,8 @@ export function createCoreHarness(
     faq,
     cases: ticketCases(tickets),
     staff: outboxStaffPort({ outbox, staffAddress: STAFF_ADDRESS, logger }),
-    outbox,
+    // As the app wires it: what the bot tells an owner about a case is kept on the case too.
+    outbox: recordingOutbox(outbox, tickets, logger),
     states,
     clock,
     logger,

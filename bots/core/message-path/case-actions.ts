@@ -4,8 +4,9 @@ import { conversationTexts as texts, safetyAdvice } from '../../../services/i18n
 import { localize, type LocalizedText } from '../../../services/i18n/text';
 import { understandingTexts } from '../../../services/i18n/understanding';
 import type { HandlingResult } from '../../../services/messages/handling-lease';
-import type { CaseKind, CasePort, CaseView, StaffPort } from './ports';
-import { say, type Reply } from './replies';
+import type { OutboundMessage } from '../../../services/channels/types';
+import type { CaseKind, CasePort, CaseView, OpenedCase, StaffPort } from './ports';
+import { rendered, replyKey, say, type Reply } from './replies';
 import { caseKindOf } from './topics';
 import { handled, type Turn } from './turn';
 
@@ -54,37 +55,74 @@ function formatEta(minutes: number, language: 'zh' | 'en'): string {
 export function createCaseActions(deps: CaseActionDeps) {
   const { cases, staff, reply } = deps;
 
+  /**
+   * Opens the case with the reply `part` that tells the owner about it already on it: the
+   * reply names the reference, and keeping it in the case's insert saves the case a write.
+   */
+  function openTelling(
+    turn: Turn,
+    understanding: Understanding,
+    kind: CaseKind,
+    part: string,
+    tell: (caseView: CaseView) => OutboundMessage,
+  ): Promise<OpenedCase> {
+    const { identity, language } = turn;
+    const firstReply = {
+      key: replyKey(turn, part),
+      text: (opened: CaseView) => rendered(turn, tell(opened)).text,
+    };
+    return cases.open({ kind, understanding, identity, language, message: turn.message, firstReply });
+  }
+
+  /** Queues the reply `openTelling` kept on the case (kept there now if the case was opened without it). */
+  function sendTelling(
+    turn: Turn,
+    part: string,
+    caseView: OpenedCase,
+    tell: (caseView: CaseView) => OutboundMessage,
+    urgent = false,
+  ): Promise<void> {
+    return reply(turn, part, tell(caseView), {
+      caseId: caseView.id,
+      keptOnCase: caseView.firstReplyKept,
+      ...(urgent ? { urgent: true } : {}),
+    });
+  }
+
   async function openAndTell(
     turn: Turn,
     understanding: Understanding,
     kind: CaseKind,
   ): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
-    const values = {
+    const valuesOf = (caseView: CaseView) => ({
       reference: caseView.reference,
       eta: formatEta(caseView.acknowledgeWithinMinutes, language),
-    };
+    });
     if (kind === 'emergency') {
       const emergencyKind = understanding.emergency?.kind ?? 'other';
-      await staff.escalate({ caseView, urgent: true, reason: `emergency:${emergencyKind}`, identity });
       const advice = safetyAdvice[emergencyKind] ?? (safetyAdvice.other as LocalizedText);
       const dutyLine = deps.dutyPhone
         ? localize(texts.dutyLine, language, { dutyPhone: deps.dutyPhone })
         : '';
       const emergencyNumber = EMERGENCY_NUMBERS[emergencyKind] ?? '110';
-      const outbound = say(language, texts.emergencyOpened, {
-        ...values,
-        emergencyNumber,
-        dutyLine,
-        advice: localize(advice, language),
-      });
-      await reply(turn, 'case', outbound, { caseId: caseView.id, urgent: true });
+      const tell = (caseView: CaseView) =>
+        say(language, texts.emergencyOpened, {
+          ...valuesOf(caseView),
+          emergencyNumber,
+          dutyLine,
+          advice: localize(advice, language),
+        });
+      const caseView = await openTelling(turn, understanding, kind, 'case', tell);
+      await staff.escalate({ caseView, urgent: true, reason: `emergency:${emergencyKind}`, identity });
+      await sendTelling(turn, 'case', caseView, tell, true);
       return handled(turn, 'emergency_escalated', { caseId: caseView.id });
     }
     const { text, reason } = OPENED[kind];
+    const tell = (caseView: CaseView) => say(language, text, valuesOf(caseView));
+    const caseView = await openTelling(turn, understanding, kind, 'case', tell);
     if (reason) await staff.escalate({ caseView, urgent: false, reason, identity });
-    await reply(turn, 'case', say(language, text, values), { caseId: caseView.id });
+    await sendTelling(turn, 'case', caseView, tell);
     return handled(turn, `case_opened_${kind}`, { caseId: caseView.id });
   }
 
@@ -96,11 +134,11 @@ export function createCaseActions(deps: CaseActionDeps) {
     kind: CaseKind = 'consulting',
   ): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
+    const tell = (caseView: CaseView) =>
+      say(language, texts.handedToHuman, { reference: caseView.reference });
+    const caseView = await openTelling(turn, understanding, kind, 'handover', tell);
     await staff.escalate({ caseView, urgent: false, reason, identity });
-    await reply(turn, 'handover', say(language, texts.handedToHuman, { reference: caseView.reference }), {
-      caseId: caseView.id,
-    });
+    await sendTelling(turn, 'handover', caseView, tell);
     await deps.states.clearPending(identity.key, { resetClarifications: true });
     return handled(turn, 'handed_over', { caseId: caseView.id });
   }
@@ -108,11 +146,11 @@ export function createCaseActions(deps: CaseActionDeps) {
   /** No emergency was declared, but the learned score is borderline: a person looks at once. */
   async function reviewNow(turn: Turn, understanding: Understanding): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const kind = caseKindOf(understanding.intent);
-    const caseView = await cases.open({ kind, understanding, identity, language, message: turn.message });
+    const tell = (caseView: CaseView) =>
+      say(language, understandingTexts.possibleEmergency, { reference: caseView.reference });
+    const caseView = await openTelling(turn, understanding, caseKindOf(understanding.intent), 'case', tell);
     await staff.escalate({ caseView, urgent: true, reason: 'possible_emergency', identity });
-    const outbound = say(language, understandingTexts.possibleEmergency, { reference: caseView.reference });
-    await reply(turn, 'case', outbound, { caseId: caseView.id });
+    await sendTelling(turn, 'case', caseView, tell, true);
     return handled(turn, 'urgent_review', { caseId: caseView.id });
   }
 

@@ -38,12 +38,20 @@ export interface OpenCaseInput {
   identity: Identity;
   language: Language;
   message: MessageRecord;
+  /** The reply telling the owner of a new case, kept on the case as it is opened (it names the reference). */
+  firstReply?: { key: string; text(opened: CaseView): string };
+}
+
+/** A case just opened (or found opened by an earlier handling of the same message). */
+export interface OpenedCase extends CaseView {
+  /** The first reply is on the case already; false when the case was opened without it. */
+  firstReplyKept: boolean;
 }
 
 /** The ticket service as the message path uses it (bots/core/cases.ts is the real one). */
 export interface CasePort {
   /** Opens a case for the message; idempotent on the message, so a retried handling opens none twice. */
-  open(input: OpenCaseInput): Promise<CaseView>;
+  open(input: OpenCaseInput): Promise<OpenedCase>;
   /** The owner's cases that are not closed (resolved ones included), newest first. */
   listOpen(identity: Identity): Promise<CaseView[]>;
   /** Adds an owner's follow-up to a case (idempotent on the message). */

@@ -37,26 +37,36 @@ export function clarifyButtons(language: Language): Button[] {
   ];
 }
 
+/** The outbox key of the turn's reply `part`: one reply per message and part, however often it is handled. */
+export function replyKey(turn: Turn, part: string): string {
+  return `reply:${turn.message.key}:${part}`;
+}
+
+/** The one place an owner's reply is rendered: in Traditional characters for an owner who wrote so. */
+export function rendered(turn: Turn, outbound: OutboundMessage): OutboundMessage {
+  return outboundInScript(outbound, chineseScript(turn.message.text));
+}
+
 /**
  * Replies to the turn's owner through the outbox, keyed by the message and `part`, so
- * handling a message twice never replies twice. The one place an owner's reply is rendered:
- * in Traditional characters for an owner who wrote so.
+ * handling a message twice never replies twice.
  */
 export function createReplier(outbox: Outbox) {
   return async function reply(
     turn: Turn,
     part: string,
     outbound: OutboundMessage,
-    options: { caseId?: string; purpose?: OutboxPurpose; urgent?: boolean } = {},
+    options: { caseId?: string; purpose?: OutboxPurpose; urgent?: boolean; keptOnCase?: boolean } = {},
   ): Promise<void> {
     await outbox.enqueue({
-      key: `reply:${turn.message.key}:${part}`,
+      key: replyKey(turn, part),
       address: turn.identity.address,
-      message: outboundInScript(outbound, chineseScript(turn.message.text)),
+      message: rendered(turn, outbound),
       purpose: options.purpose ?? 'reply',
       ...(turn.identity.ownerId ? { ownerId: turn.identity.ownerId } : {}),
       ...(options.caseId ? { caseId: options.caseId } : {}),
       ...(options.urgent ? { urgent: true } : {}),
+      ...(options.keptOnCase ? { keptOnCase: true } : {}),
     });
   };
 }

@@ -56,9 +56,10 @@ describe('case desk: staff actions reach the owner', () => {
     const stored = await h.tickets.get(id);
     expect(stored.messages.map((m) => `${m.from}:${m.byName ?? ''}`)).toEqual([
       'owner:',
-      'bot:',
+      'bot:', // the case's opening reply
+      'bot:', // Alice holds it
       'staff:Alice',
-      'bot:',
+      'bot:', // resolved
     ]);
   });
 

@@ -20,7 +20,47 @@ describe('the message path, message by message (real engine, real classifier)', 
     expect(replies[0]).toMatch(/报修（编号 WO-\d{4}-\d{4}）/);
     expect(replies[1]).toContain('缴费');
     const [leak] = await h.tickets.listOpen(`wechat:${from}`);
-    expect(leak?.messages).toHaveLength(1);
+    expect(leak?.messages.filter((m) => m.from === 'owner')).toHaveLength(1);
+  });
+
+  it('when a case is opened, then the reply naming it is on the case once, written with the case itself', async () => {
+    const h = harness();
+    const from = nextOwner();
+    await h.send('The corridor light outside 12-1203 is broken, please fix it', { from });
+
+    const [reply] = await h.replies(from);
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(reply).toContain(ticket!.reference);
+    expect(ticket!.messages.map((m) => [m.from, m.text])).toEqual([
+      ['owner', 'The corridor light outside 12-1203 is broken, please fix it'],
+      ['bot', reply],
+    ]);
+    expect(ticket!.version).toBe(0); // the insert alone: no second write for the reply
+  });
+
+  it('when the case of a message was opened without its reply (an earlier handling), then the reply is added to it once', async () => {
+    const h = harness();
+    const from = nextOwner();
+    const id = `pre-opened-${Date.now()}`;
+    await h.tickets.open({
+      kind: 'work_order',
+      intent: 'help_seeking',
+      category: 'equipment',
+      origin: `telegram:${id}`,
+      identityKey: `telegram:${from}`,
+      verified: false,
+      address: { channel: 'telegram', conversationId: `chat-${from}` },
+      language: 'en',
+      text: 'The corridor light outside 12-1203 is broken, please fix it',
+    });
+    await h.send('The corridor light outside 12-1203 is broken, please fix it', { from, id });
+
+    const [reply] = await h.replies(from);
+    const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
+    expect(ticket!.messages.map((m) => [m.from, m.text])).toEqual([
+      ['owner', 'The corridor light outside 12-1203 is broken, please fix it'],
+      ['bot', reply],
+    ]);
   });
 
   it('when an angry noise complaint follows a repair, then it opens its own complaint with its deadline and is answered', async () => {
@@ -55,7 +95,9 @@ describe('the message path, message by message (real engine, real classifier)', 
     await h.send('还是在漏，天花板又湿了一大片', { from });
     const reopened = await h.tickets.get(String(leak!._id));
     expect(reopened.status).toBe('reopened');
-    expect(reopened.messages.at(-1)?.text).toBe('还是在漏，天花板又湿了一大片');
+    expect(reopened.messages.filter((m) => m.from === 'owner').at(-1)?.text).toBe(
+      '还是在漏，天花板又湿了一大片',
+    );
     const emergency = (await h.tickets.listOpen(`telegram:${from}`)).find(
       (ticket) => ticket.kind === 'emergency',
     );

@@ -162,6 +162,34 @@ describe('opening a case', () => {
     expect(next.ticket.reference).toBe('WO-2505-0003');
   });
 
+  it("when a case is opened with the bot's first reply, then the reply is in the case's insert and names the reference it got", async () => {
+    const { open, tickets, clock } = setup();
+    clock.set('2025-06-05T02:00:00Z');
+    await open();
+    await open();
+    // A counter behind the stored cases: the first number drawn is taken, the reply names the next.
+    await ticketModels(database().connection).Counters.deleteOne({ _id: 'WO-2506' });
+    const botReply = (draft: { reference: string }) => ({
+      text: `Case ${draft.reference} received`,
+      messageKey: 'reply:first',
+    });
+
+    const { ticket } = await tickets.open({ ...REPAIR_REQUEST, origin: nextOrigin() }, { botReply });
+
+    const stored = await tickets.get(String(ticket._id));
+    expect(stored.reference).toBe('WO-2506-0003');
+    expect(stored.messages.map((m) => [m.from, m.text, m.messageKey])).toEqual([
+      ['owner', REPAIR_REQUEST.text, stored.origin],
+      ['bot', 'Case WO-2506-0003 received', 'reply:first'],
+    ]);
+    expect(stored.version).toBe(0);
+    // Keeping the same reply again (the recording outbox) adds nothing.
+    expect(await tickets.addBotMessage(String(ticket._id), 'Case WO-2506-0003 received', 'reply:first')).toBe(
+      false,
+    );
+    expect((await tickets.get(String(ticket._id))).messages).toHaveLength(2);
+  });
+
   it("when the month's counter is behind the stored cases (lost, or restored from an older backup), then the opening takes the next free number", async () => {
     const { open, clock } = setup();
     clock.set('2025-04-05T02:00:00Z');
