@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { InboundMessage } from '../channels/types';
 import { indexesReady } from '../database/indexes-ready';
 import { insertBatched } from '../database/insert-batches';
-import { castForInsert } from '../database/model';
+import { castForInsert } from '../database/cast-for-insert';
 import type { ArrivalLease } from './handling-lease';
 import { messageModel, type MessageRecord } from './message-model';
 

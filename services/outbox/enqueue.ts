@@ -2,7 +2,7 @@ import { Types, type Model } from 'mongoose';
 import { CHANNEL_NAMES, type ChannelName } from '../channels/types';
 import type { Clock } from '../clock';
 import { insertBatched } from '../database/insert-batches';
-import { castForInsert } from '../database/model';
+import { castForInsert } from '../database/cast-for-insert';
 import { AppError } from '../errors';
 import type { OutboxMetrics } from './outbox-metrics';
 import {

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { AppError, DomainError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { insertBatched } from '../database/insert-batches';
-import { castForInsert } from '../database/model';
+import { castForInsert } from '../database/cast-for-insert';
 import { botMessage } from './case-messages';
 import { nextSlaCheck } from './case-sla';
 import type { SlaPolicy } from './sla';

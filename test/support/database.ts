@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Model } from 'mongoose';
 import pino from 'pino';
 import { connectDatabase, type Database } from '../../services/database/connect';
-import { castForInsert } from '../../services/database/model';
+import { castForInsert } from '../../services/database/cast-for-insert';
 
 /** The engine started by global-setup (or MONGODB_URI). */
 export function testDatabaseUri(): string {

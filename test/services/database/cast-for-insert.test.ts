@@ -1,5 +1,5 @@
 import mongoose, { Types, type Model } from 'mongoose';
-import { castForInsert } from '../../../services/database/model';
+import { castForInsert } from '../../../services/database/cast-for-insert';
 import { messageModel } from '../../../services/messages/message-model';
 import { outboxModels } from '../../../services/outbox/outbox-model';
 import { newCase } from '../../../services/tickets/open-case';
@@ -106,14 +106,27 @@ describe('castForInsert', () => {
     await expect(castForInsert(Messages, withoutKey)).rejects.toThrow(/key.*required/);
     await expect(castForInsert(Messages, { ...message, attempts: 'many' })).rejects.toThrow(/attempts/);
     await expect(castForInsert(Messages, { ...message, status: 'lost' })).rejects.toThrow(/status/);
-    const badOwnerMessage = { ...ticket, messages: [{ ...ticket.messages[0]!, from: undefined }] };
-    const documentError = await asDocumentWouldStore(
-      Tickets as unknown as Model<unknown>,
-      badOwnerMessage,
-    ).catch((error: Error) => error);
-    expect(documentError).toBeInstanceOf(Error);
-    await expect(castForInsert(Tickets, badOwnerMessage)).rejects.toThrow(/messages/);
   });
+
+  it.each([
+    ['a required field missing', { from: undefined }],
+    ['a value that cannot be cast', { at: 'not a date' }],
+    ['a bad value in an array inside it', { attachments: [{ kind: 'photo', reference: { not: 'text' } }] }],
+  ])(
+    'when an item of an array of subdocuments has %s, then the error names the path a document names',
+    async (_, change) => {
+      const record = { ...ticket, messages: [{ ...ticket.messages[0]!, ...change }] };
+      const failedPaths = (error: unknown) =>
+        Object.keys((error as mongoose.Error.ValidationError).errors).sort();
+      const documentError = await asDocumentWouldStore(Tickets as unknown as Model<unknown>, record).catch(
+        (error: unknown) => error,
+      );
+      const castError = await castForInsert(Tickets, record).catch((error: unknown) => error);
+      expect(castError).toBeInstanceOf(mongoose.Error.ValidationError);
+      expect(failedPaths(castError)).toEqual(failedPaths(documentError));
+      expect(failedPaths(castError)[0]).toMatch(/^messages\.0\./);
+    },
+  );
 
   it('when a record carries fields the schema lacks, null or not, then they are left out as a document leaves them out', async () => {
     const record = {
