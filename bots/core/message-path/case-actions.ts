@@ -8,7 +8,7 @@ import type { OutboundMessage } from '../../../services/channels/types';
 import type { CaseKind, CasePort, CaseView, OpenedCase, StaffPort } from './ports';
 import { rendered, replyKey, say, type Reply } from './replies';
 import { caseKindOf } from './topics';
-import { handled, type Turn } from './turn';
+import { clearQuestion, handled, type Turn } from './turn';
 
 /** Public emergency numbers in mainland China, by kind of emergency. */
 const EMERGENCY_NUMBERS: Record<string, string> = {
@@ -139,7 +139,7 @@ export function createCaseActions(deps: CaseActionDeps) {
     const caseView = await openTelling(turn, understanding, kind, 'handover', tell);
     await staff.escalate({ caseView, urgent: false, reason, identity });
     await sendTelling(turn, 'handover', caseView, tell);
-    await deps.states.clearPending(identity.key, { resetClarifications: true });
+    await clearQuestion(deps.states, turn);
     return handled(turn, 'handed_over', { caseId: caseView.id });
   }
 

@@ -1,5 +1,8 @@
 import type { Understanding } from '../../../nlp';
-import type { ConversationState } from '../../../services/conversations/conversation-state';
+import type {
+  ConversationState,
+  ConversationStates,
+} from '../../../services/conversations/conversation-state';
 import type { Language } from '../../../services/i18n/text';
 import type { HandlingResult } from '../../../services/messages/handling-lease';
 import type { MessageRecord } from '../../../services/messages/message-model';
@@ -63,6 +66,18 @@ export function compose(steps: readonly Step[]): (turn: Turn) => Promise<void> {
     if (step) await step(turn, () => run(index + 1, turn));
   };
   return (turn) => run(0, turn);
+}
+
+/**
+ * Forgets what we last asked the sender (the question, and how often we asked them to
+ * clarify), if there is anything: most messages have nothing to clear, and save the write.
+ */
+export async function clearQuestion(
+  states: Pick<ConversationStates, 'clearPending'>,
+  turn: Turn,
+): Promise<void> {
+  if (turn.state.pending || turn.state.clarificationsAsked > 0)
+    await states.clearPending(turn.identity.key, { resetClarifications: true });
 }
 
 /** The result of a handled turn (what the message's outcome records). */

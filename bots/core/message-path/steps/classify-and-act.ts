@@ -7,7 +7,7 @@ import type { HandlingResult } from '../../../../services/messages/handling-leas
 import type { CaseActions } from '../case-actions';
 import { clarifyButtons, menuButtons, say, type Reply } from '../replies';
 import { isGreeting, isSuggestion, isThanks } from '../topics';
-import { handled, type Step, type Turn } from '../turn';
+import { clearQuestion, handled, type Step, type Turn } from '../turn';
 
 /** Acts on a message whose intent is settled (classified, chosen from a menu, or clarified). */
 export type ActOnIntent = (turn: Turn, understanding: Understanding) => Promise<HandlingResult>;
@@ -81,11 +81,7 @@ export function createActOnIntent(deps: ClassifyDeps): ActOnIntent {
 export function classifyAndAct(deps: ClassifyDeps & { act: ActOnIntent }): Step {
   return async (turn) => {
     const { understanding, identity, language } = turn;
-    // One write saved on most messages: nothing to clear when nothing was asked.
-    const clear = async () => {
-      if (turn.state.pending || turn.state.clarificationsAsked > 0)
-        await deps.states.clearPending(identity.key, { resetClarifications: true });
-    };
+    const clear = () => clearQuestion(deps.states, turn);
     if (understanding.urgentReview) {
       await clear();
       turn.result = await deps.actions.reviewNow(turn, understanding);

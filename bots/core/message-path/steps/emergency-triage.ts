@@ -1,6 +1,6 @@
 import type { ConversationStates } from '../../../../services/conversations/conversation-state';
 import type { CaseActions } from '../case-actions';
-import type { Step } from '../turn';
+import { clearQuestion, type Step } from '../turn';
 import type { SenderReader } from './identify-sender';
 
 /**
@@ -15,8 +15,7 @@ export function emergencyTriage(deps: {
   return async (turn, next) => {
     if (!turn.understanding.emergency) return next();
     await deps.readSender(turn);
-    if (turn.state.pending || turn.state.clarificationsAsked > 0)
-      await deps.states.clearPending(turn.identity.key, { resetClarifications: true });
+    await clearQuestion(deps.states, turn);
     turn.result = await deps.actions.openAndTell(turn, turn.understanding, 'emergency');
   };
 }

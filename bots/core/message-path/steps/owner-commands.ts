@@ -6,7 +6,7 @@ import type { BindingResult } from '../../../../services/owners/binding-rules';
 import type { Identity } from '../../../../services/owners/owner-model';
 import type { OwnerCommand } from '../../commands';
 import { menuButtons, say } from '../replies';
-import { handled, type Turn } from '../turn';
+import { clearQuestion, handled, type Turn } from '../turn';
 import type { CommandDeps } from './commands-and-buttons';
 import { handOverToPerson } from './person-handover';
 import { listCases } from './routing';
@@ -66,14 +66,14 @@ export async function runOwnerCommand(
     case 'bind':
       return sendBinding(deps, turn, await deps.owners.startBinding(identity.id));
     case 'cancel':
-      await deps.states.clearPending(identity.key, { resetClarifications: true });
+      await clearQuestion(deps.states, turn);
       if (bindingUnderway(identity))
         return sendBinding(deps, turn, await deps.owners.cancelBinding(identity.id));
       await deps.reply(turn, 'cancel', say(language, texts.cancelled, {}, menuButtons(language)));
       return handled(turn, 'cancelled');
     case 'human':
       if (bindingUnderway(identity)) await deps.owners.cancelBinding(identity.id);
-      await deps.states.clearPending(identity.key, { resetClarifications: true });
+      await clearQuestion(deps.states, turn);
       return handOverToPerson(deps, turn);
     case 'start_intent': {
       const prompt = {
