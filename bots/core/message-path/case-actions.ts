@@ -1,7 +1,7 @@
 import type { Understanding } from '../../../nlp';
 import type { ConversationStates } from '../../../services/conversations/conversation-state';
 import { conversationTexts as texts, safetyAdvice } from '../../../services/i18n/conversation';
-import { localize, type LocalizedText } from '../../../services/i18n/text';
+import { localize, type Language, type LocalizedText } from '../../../services/i18n/text';
 import { understandingTexts } from '../../../services/i18n/understanding';
 import type { HandlingResult } from '../../../services/messages/handling-lease';
 import type { OutboundMessage } from '../../../services/channels/types';
@@ -47,6 +47,65 @@ function formatEta(minutes: number, language: 'zh' | 'en'): string {
   return localize(hours === 1 ? texts.etaHour : texts.etaHours, language, { count: hours });
 }
 
+/** What tells the owner about a case, given the case (it names the reference). */
+type Telling = (caseView: CaseView) => OutboundMessage;
+
+/** A new case's reference and how soon staff will be in touch, with `extra` values of the text. */
+function openedTelling(language: Language, text: LocalizedText, extra: Record<string, string> = {}): Telling {
+  return (caseView) =>
+    say(language, text, {
+      reference: caseView.reference,
+      eta: formatEta(caseView.acknowledgeWithinMinutes, language),
+      ...extra,
+    });
+}
+
+/** An emergency case: what `openedTelling` says, what to do now and whom to call. */
+function emergencyTelling(language: Language, emergencyKind: string, dutyPhone: string): Telling {
+  const advice = safetyAdvice[emergencyKind] ?? (safetyAdvice.other as LocalizedText);
+  return openedTelling(language, texts.emergencyOpened, {
+    emergencyNumber: EMERGENCY_NUMBERS[emergencyKind] ?? '110',
+    dutyLine: dutyPhone ? localize(texts.dutyLine, language, { dutyPhone }) : '',
+    advice: localize(advice, language),
+  });
+}
+
+/**
+ * Opens the case with the reply `part` that tells the owner about it already on it: the
+ * reply names the reference, and keeping it in the case's insert saves the case a write.
+ */
+function openTelling(
+  cases: CasePort,
+  turn: Turn,
+  understanding: Understanding,
+  kind: CaseKind,
+  part: string,
+  tell: Telling,
+): Promise<OpenedCase> {
+  const { identity, language } = turn;
+  const firstReply = {
+    key: replyKey(turn, part),
+    text: (opened: CaseView) => rendered(turn, tell(opened)).text,
+  };
+  return cases.open({ kind, understanding, identity, language, message: turn.message, firstReply });
+}
+
+/** Queues the reply `openTelling` kept on the case (kept there now if the case was opened without it). */
+function sendTelling(
+  reply: Reply,
+  turn: Turn,
+  part: string,
+  caseView: OpenedCase,
+  tell: Telling,
+  urgent = false,
+): Promise<void> {
+  return reply(turn, part, tell(caseView), {
+    caseId: caseView.id,
+    keptOnCase: caseView.firstReplyKept,
+    ...(urgent ? { urgent: true } : {}),
+  });
+}
+
 /**
  * What the message path does with cases: open one and tell the owner what happens next (an
  * emergency with safety advice), hand a message to a person, send a borderline one to staff
@@ -55,74 +114,25 @@ function formatEta(minutes: number, language: 'zh' | 'en'): string {
 export function createCaseActions(deps: CaseActionDeps) {
   const { cases, staff, reply } = deps;
 
-  /**
-   * Opens the case with the reply `part` that tells the owner about it already on it: the
-   * reply names the reference, and keeping it in the case's insert saves the case a write.
-   */
-  function openTelling(
-    turn: Turn,
-    understanding: Understanding,
-    kind: CaseKind,
-    part: string,
-    tell: (caseView: CaseView) => OutboundMessage,
-  ): Promise<OpenedCase> {
-    const { identity, language } = turn;
-    const firstReply = {
-      key: replyKey(turn, part),
-      text: (opened: CaseView) => rendered(turn, tell(opened)).text,
-    };
-    return cases.open({ kind, understanding, identity, language, message: turn.message, firstReply });
-  }
-
-  /** Queues the reply `openTelling` kept on the case (kept there now if the case was opened without it). */
-  function sendTelling(
-    turn: Turn,
-    part: string,
-    caseView: OpenedCase,
-    tell: (caseView: CaseView) => OutboundMessage,
-    urgent = false,
-  ): Promise<void> {
-    return reply(turn, part, tell(caseView), {
-      caseId: caseView.id,
-      keptOnCase: caseView.firstReplyKept,
-      ...(urgent ? { urgent: true } : {}),
-    });
-  }
-
   async function openAndTell(
     turn: Turn,
     understanding: Understanding,
     kind: CaseKind,
   ): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const valuesOf = (caseView: CaseView) => ({
-      reference: caseView.reference,
-      eta: formatEta(caseView.acknowledgeWithinMinutes, language),
-    });
     if (kind === 'emergency') {
       const emergencyKind = understanding.emergency?.kind ?? 'other';
-      const advice = safetyAdvice[emergencyKind] ?? (safetyAdvice.other as LocalizedText);
-      const dutyLine = deps.dutyPhone
-        ? localize(texts.dutyLine, language, { dutyPhone: deps.dutyPhone })
-        : '';
-      const emergencyNumber = EMERGENCY_NUMBERS[emergencyKind] ?? '110';
-      const tell = (caseView: CaseView) =>
-        say(language, texts.emergencyOpened, {
-          ...valuesOf(caseView),
-          emergencyNumber,
-          dutyLine,
-          advice: localize(advice, language),
-        });
-      const caseView = await openTelling(turn, understanding, kind, 'case', tell);
+      const tell = emergencyTelling(language, emergencyKind, deps.dutyPhone);
+      const caseView = await openTelling(cases, turn, understanding, kind, 'case', tell);
       await staff.escalate({ caseView, urgent: true, reason: `emergency:${emergencyKind}`, identity });
-      await sendTelling(turn, 'case', caseView, tell, true);
+      await sendTelling(reply, turn, 'case', caseView, tell, true);
       return handled(turn, 'emergency_escalated', { caseId: caseView.id });
     }
     const { text, reason } = OPENED[kind];
-    const tell = (caseView: CaseView) => say(language, text, valuesOf(caseView));
-    const caseView = await openTelling(turn, understanding, kind, 'case', tell);
+    const tell = openedTelling(language, text);
+    const caseView = await openTelling(cases, turn, understanding, kind, 'case', tell);
     if (reason) await staff.escalate({ caseView, urgent: false, reason, identity });
-    await sendTelling(turn, 'case', caseView, tell);
+    await sendTelling(reply, turn, 'case', caseView, tell);
     return handled(turn, `case_opened_${kind}`, { caseId: caseView.id });
   }
 
@@ -134,11 +144,10 @@ export function createCaseActions(deps: CaseActionDeps) {
     kind: CaseKind = 'consulting',
   ): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const tell = (caseView: CaseView) =>
-      say(language, texts.handedToHuman, { reference: caseView.reference });
-    const caseView = await openTelling(turn, understanding, kind, 'handover', tell);
+    const tell: Telling = (caseView) => say(language, texts.handedToHuman, { reference: caseView.reference });
+    const caseView = await openTelling(cases, turn, understanding, kind, 'handover', tell);
     await staff.escalate({ caseView, urgent: false, reason, identity });
-    await sendTelling(turn, 'handover', caseView, tell);
+    await sendTelling(reply, turn, 'handover', caseView, tell);
     await clearQuestion(deps.states, turn);
     return handled(turn, 'handed_over', { caseId: caseView.id });
   }
@@ -146,11 +155,12 @@ export function createCaseActions(deps: CaseActionDeps) {
   /** No emergency was declared, but the learned score is borderline: a person looks at once. */
   async function reviewNow(turn: Turn, understanding: Understanding): Promise<HandlingResult> {
     const { identity, language } = turn;
-    const tell = (caseView: CaseView) =>
+    const tell: Telling = (caseView) =>
       say(language, understandingTexts.possibleEmergency, { reference: caseView.reference });
-    const caseView = await openTelling(turn, understanding, caseKindOf(understanding.intent), 'case', tell);
+    const kind = caseKindOf(understanding.intent);
+    const caseView = await openTelling(cases, turn, understanding, kind, 'case', tell);
     await staff.escalate({ caseView, urgent: true, reason: 'possible_emergency', identity });
-    await sendTelling(turn, 'case', caseView, tell, true);
+    await sendTelling(reply, turn, 'case', caseView, tell, true);
     return handled(turn, 'urgent_review', { caseId: caseView.id });
   }
 
