@@ -24,6 +24,22 @@ function parseBody(raw: string, form: boolean): { body: unknown; slash: boolean 
   }
 }
 
+/** The body as text (strictly decoded), where the server's own JSON parser would parse it. */
+function keepBodyAsText(scope: FastifyInstance): void {
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser(
+    ['application/json', 'application/x-www-form-urlencoded'],
+    { parseAs: 'buffer' },
+    (_request, body, done) => {
+      try {
+        done(null, strictUtf8Text(body as Buffer));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+}
+
 /**
  * Bolt's receiver for the staff desk, mounted on the app's own HTTP server at
  * POST /slack/events: it checks the request's age both ways and its signature, checks the
@@ -94,19 +110,7 @@ export function createSlackReceiver(deps: { signingSecret: string; clock: Clock;
     /** Mounts POST /slack/events; signatures are computed over the exact bytes, so the body stays text. */
     routes(server: FastifyInstance) {
       server.register(async (scope) => {
-        // The server's own JSON parser would parse; this scope keeps the (strictly decoded) text.
-        scope.removeContentTypeParser('application/json');
-        scope.addContentTypeParser(
-          ['application/json', 'application/x-www-form-urlencoded'],
-          { parseAs: 'buffer' },
-          (_request, body, done) => {
-            try {
-              done(null, strictUtf8Text(body as Buffer));
-            } catch (error) {
-              done(error as Error, undefined);
-            }
-          },
-        );
+        keepBodyAsText(scope);
         scope.post('/slack/events', handle);
       });
     },
