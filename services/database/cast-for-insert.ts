@@ -186,8 +186,9 @@ function copyPlain(value: unknown): unknown {
 }
 
 /**
- * Casting returns mongoose's own arrays for arrays of subdocuments (they cast what is pushed
- * onto them, and know their parent); the record is plain data, so they become plain arrays.
+ * Casting returns mongoose's own arrays for arrays of values (`[String]`: they cast what is
+ * pushed onto them, and know their parent); the record is plain data, so they become plain
+ * arrays. Arrays of subdocuments are plain already (`castPlain` builds them).
  */
 function withPlainArrays(record: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(record)) {

@@ -26,8 +26,24 @@ describe('the message path, message by message (real engine, real classifier)', 
   it('when a case is opened, then the reply naming it is on the case once, written with the case itself', async () => {
     const h = harness();
     const from = nextOwner();
-    await h.send('The corridor light outside 12-1203 is broken, please fix it', { from });
+    const caseUpdates: string[] = [];
+    const prototype = mongoose.mongo.Collection.prototype;
+    const updateOne = prototype.updateOne;
+    const spy = jest.spyOn(prototype, 'updateOne').mockImplementation(function (
+      this: InstanceType<typeof mongoose.mongo.Collection>,
+      ...args: Parameters<typeof updateOne>
+    ) {
+      if (this.collectionName === 'tickets') caseUpdates.push(JSON.stringify(args[1]));
+      return updateOne.apply(this, args);
+    });
+    try {
+      await h.send('The corridor light outside 12-1203 is broken, please fix it', { from });
+    } finally {
+      spy.mockRestore();
+    }
 
+    // The reply's copy on the case is not written again once it is queued.
+    expect(caseUpdates).toEqual([]);
     const [reply] = await h.replies(from);
     const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
     expect(reply).toContain(ticket!.reference);
@@ -157,6 +173,18 @@ describe('the message path, message by message (real engine, real classifier)', 
 });
 
 describe('a sender writing for the first time', () => {
+  it('when they cancel with nothing asked, then no conversation state is written for them', async () => {
+    const h = createCoreHarness(database().connection);
+    const from = nextOwner();
+    await h.send('取消', { from });
+    expect(await h.replies(from)).toHaveLength(1);
+    expect(
+      await database()
+        .connection.collection('conversation_states')
+        .countDocuments({ key: `telegram:${from}` }),
+    ).toBe(0);
+  });
+
   it('when their first message arrives, then no question or visit of theirs is read; from the second on their question is', async () => {
     const h = createCoreHarness(database().connection);
     const from = nextOwner();
