@@ -6,6 +6,24 @@ const database = useTestDatabase();
 let owner = 0;
 const nextOwner = () => `path-${++owner}-${Date.now()}`;
 
+/** Records the collections `method` is called on (among `collections`) until `stop()`. */
+function watchCalls(method: 'find' | 'updateOne', collections: string[]) {
+  const seen: string[] = [];
+  const prototype = mongoose.mongo.Collection.prototype as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const original = prototype[method]!;
+  const spy = jest.spyOn(prototype, method).mockImplementation(function (
+    this: InstanceType<typeof mongoose.mongo.Collection>,
+    ...args: unknown[]
+  ) {
+    if (collections.includes(this.collectionName)) seen.push(this.collectionName);
+    return original.apply(this, args);
+  });
+  return { seen, stop: () => spy.mockRestore() };
+}
+
 /** The sequences owners actually wrote, each message answered on its own merits. */
 describe('the message path, message by message (real engine, real classifier)', () => {
   const harness = () => createCoreHarness(database().connection);
@@ -26,24 +44,15 @@ describe('the message path, message by message (real engine, real classifier)', 
   it('when a case is opened, then the reply naming it is on the case once, written with the case itself', async () => {
     const h = harness();
     const from = nextOwner();
-    const caseUpdates: string[] = [];
-    const prototype = mongoose.mongo.Collection.prototype;
-    const updateOne = prototype.updateOne;
-    const spy = jest.spyOn(prototype, 'updateOne').mockImplementation(function (
-      this: InstanceType<typeof mongoose.mongo.Collection>,
-      ...args: Parameters<typeof updateOne>
-    ) {
-      if (this.collectionName === 'tickets') caseUpdates.push(JSON.stringify(args[1]));
-      return updateOne.apply(this, args);
-    });
+    const caseUpdates = watchCalls('updateOne', ['tickets']);
     try {
       await h.send('The corridor light outside 12-1203 is broken, please fix it', { from });
     } finally {
-      spy.mockRestore();
+      caseUpdates.stop();
     }
 
     // The reply's copy on the case is not written again once it is queued.
-    expect(caseUpdates).toEqual([]);
+    expect(caseUpdates.seen).toEqual([]);
     const [reply] = await h.replies(from);
     const [ticket] = await h.tickets.listOpen(`telegram:${from}`);
     expect(reply).toContain(ticket!.reference);
@@ -188,24 +197,14 @@ describe('a sender writing for the first time', () => {
   it('when their first message arrives, then no question or visit of theirs is read; from the second on their question is', async () => {
     const h = createCoreHarness(database().connection);
     const from = nextOwner();
-    const reads: string[] = [];
-    const prototype = mongoose.mongo.Collection.prototype;
-    const find = prototype.find;
-    const spy = jest.spyOn(prototype, 'find').mockImplementation(function (
-      this: InstanceType<typeof mongoose.mongo.Collection>,
-      ...args: Parameters<typeof find>
-    ) {
-      if (['conversation_states', 'return_visits'].includes(this.collectionName))
-        reads.push(this.collectionName);
-      return find.apply(this, args);
-    });
+    const reads = watchCalls('find', ['conversation_states', 'return_visits']);
     try {
       await h.send('物业费怎么交？', { from });
-      expect(reads).toEqual([]);
+      expect(reads.seen).toEqual([]);
       await h.send('停车费多少钱？', { from });
-      expect(reads).toContain('conversation_states');
+      expect(reads.seen).toContain('conversation_states');
     } finally {
-      spy.mockRestore();
+      reads.stop();
     }
     expect(await h.replies(from)).toHaveLength(2);
   });
